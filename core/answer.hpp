@@ -1,0 +1,40 @@
+#pragma once
+// The answer to "who owns this?", independent of where it is shown. Adapters
+// render it as Block Kit (Slack), an Adaptive Card (Teams) or plain text.
+
+#include <string>
+#include <vector>
+
+#include "core/classification.hpp"
+#include "core/taxonomy.hpp"
+#include "core/team.hpp"
+
+namespace rolecall {
+
+struct Answer {
+  Role role = Role::none;
+  std::string topic_id;
+  std::string topic_title;
+  std::string explanation;          // the one-line reason (from the taxonomy)
+  std::string pm_part, po_part;     // shared topics: who does which half
+  std::vector<Person> owners;       // people holding the role on the team (may be empty)
+  bool combined = false;            // the team has one person in both roles
+  Role hat = Role::none;            // combined teams: which hat the question belongs to
+  double confidence = 0.0;
+  bool low_confidence = false;      // say "probably" and offer the alternative
+  std::string alternative_topic_id; // set when low_confidence and a runner-up exists
+  std::string alternative_title;
+  Role alternative_role = Role::none;
+  std::vector<std::string> cues;    // what decided it
+  std::string team_name;            // empty when no team is known
+  std::vector<std::string> example_topics;  // role none: what rolecall can answer
+};
+
+// Builds the answer for a classified message. `team` may be nullptr.
+Answer compose_answer(const Classification& c, const Taxonomy& taxonomy, const Team* team);
+
+// Plain text for the terminal (`rolecall ask`) and as the fallback `text` of
+// chat messages. No markup.
+std::string render_answer_text(const Answer& answer);
+
+}  // namespace rolecall

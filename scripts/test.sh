@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds rolecall and runs the whole test suite (the README's test command and
+# what CI runs). Installs the Debian packages it needs first.
+#   scripts/test.sh          release build with debug info (preset "release")
+#   scripts/test.sh asan     AddressSanitizer + UBSan build (preset "asan")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-release}"
+scripts/install-deps.sh --test
+cmake --workflow --preset "$preset"
