@@ -1,0 +1,71 @@
+#pragma once
+// The inbound HTTP/1.1 server (Boost.Beast). It owns sockets, limits and
+// timeouts; everything above it sees HttpRequest/HttpResponse values.
+//
+// Contract:
+// - keep-alive; a body over `body_limit` gets 413, headers over
+//   `header_limit` get 431, unparsable requests 400; then the connection closes.
+// - every read has a deadline (`read_timeout`): a slow or idle client cannot
+//   hold a connection; an idle keep-alive connection is closed after
+//   `idle_timeout`.
+// - the handler runs on an io_context worker thread and must not throw
+//   (an escaping exception becomes a 500 and a log line).
+// - stop(): stops accepting, closes idle connections, lets requests in flight
+//   finish and answers them with "Connection: close". Thread-safe.
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "adapters/common/http_message.hpp"
+
+namespace rolecall {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;  // 0 = any free port (tests)
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 8 * 1024;
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds idle_timeout{30000};
+};
+
+class HttpSession;
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+  // Binds and listens immediately; throws boost::system::system_error when
+  // the address cannot be bound (a start-up error).
+  HttpServer(boost::asio::io_context& ioc, HttpServerOptions options, Handler handler);
+  ~HttpServer();
+
+  unsigned short port() const noexcept { return port_; }
+  void start();
+  void stop();
+  std::size_t open_connections() const;
+
+ private:
+  friend class HttpSession;
+  void do_accept();
+  void add(const std::shared_ptr<HttpSession>& s);
+  void remove(HttpSession* s);
+
+  boost::asio::io_context& ioc_;
+  HttpServerOptions options_;
+  Handler handler_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  unsigned short port_ = 0;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mutex_;
+  std::set<std::weak_ptr<HttpSession>, std::owner_less<std::weak_ptr<HttpSession>>> sessions_;
+};
+
+}  // namespace rolecall

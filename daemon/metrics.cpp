@@ -1,0 +1,160 @@
+#include "daemon/metrics.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace rolecall {
+
+namespace {
+
+std::string escape_label(const std::string& v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+std::string format_number(double v) {
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(v)) return "NaN";
+  std::ostringstream os;
+  os.precision(12);
+  os << v;
+  return os.str();
+}
+
+std::string sample_name(const std::string& family, bool counter) {
+  return counter ? family + "_total" : family;
+}
+
+}  // namespace
+
+Metrics::Metrics() = default;
+
+std::string Metrics::label_key(const Labels& labels) {
+  std::string key;
+  for (const auto& [k, v] : labels) {
+    if (!key.empty()) key += ',';
+    key += k + "=\"" + escape_label(v) + "\"";
+  }
+  return key;
+}
+
+Metrics::Family* Metrics::find(const std::string& name) {
+  auto it = families_.find(name);
+  return it == families_.end() ? nullptr : &it->second;
+}
+
+void Metrics::declare_counter(const std::string& name, const std::string& help) {
+  std::lock_guard lock(mutex_);
+  families_[name] = Family{Kind::counter, help, {}, {}, {}};
+}
+
+void Metrics::declare_gauge(const std::string& name, const std::string& help) {
+  std::lock_guard lock(mutex_);
+  families_[name] = Family{Kind::gauge, help, {}, {}, {}};
+}
+
+void Metrics::declare_histogram(const std::string& name, const std::string& help,
+                                std::vector<double> bounds) {
+  std::lock_guard lock(mutex_);
+  families_[name] = Family{Kind::histogram, help, std::move(bounds), {}, {}};
+}
+
+void Metrics::gauge_callback(const std::string& name, std::function<double()> read) {
+  std::lock_guard lock(mutex_);
+  if (auto* f = find(name)) f->callback = std::move(read);
+}
+
+void Metrics::inc(const std::string& name, const Labels& labels, double by) {
+  std::lock_guard lock(mutex_);
+  if (auto* f = find(name)) f->series[label_key(labels)].value += by;
+}
+
+void Metrics::set(const std::string& name, const Labels& labels, double value) {
+  std::lock_guard lock(mutex_);
+  if (auto* f = find(name)) f->series[label_key(labels)].value = value;
+}
+
+void Metrics::observe(const std::string& name, const Labels& labels, double value) {
+  std::lock_guard lock(mutex_);
+  auto* f = find(name);
+  if (!f || f->kind != Kind::histogram) return;
+  auto& s = f->series[label_key(labels)];
+  if (s.buckets.empty()) s.buckets.assign(f->bounds.size(), 0);
+  for (std::size_t i = 0; i < f->bounds.size(); ++i)
+    if (value <= f->bounds[i]) ++s.buckets[i];
+  s.sum += value;
+  ++s.count;
+}
+
+double Metrics::value(const std::string& name, const Labels& labels) const {
+  std::lock_guard lock(mutex_);
+  auto it = families_.find(name);
+  if (it == families_.end()) return 0;
+  if (it->second.callback) return it->second.callback();
+  auto s = it->second.series.find(label_key(labels));
+  return s == it->second.series.end() ? 0 : s->second.value;
+}
+
+std::string Metrics::render() const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  for (const auto& [name, f] : families_) {
+    const bool counter = f.kind == Kind::counter;
+    const std::string base = sample_name(name, counter);
+    const char* type = counter ? "counter" : f.kind == Kind::gauge ? "gauge" : "histogram";
+    out += "# HELP " + base + " " + f.help + "\n";
+    out += "# TYPE " + base + " " + type + "\n";
+    if (f.callback) {
+      out += base + " " + format_number(f.callback()) + "\n";
+      continue;
+    }
+    for (const auto& [key, s] : f.series) {
+      if (f.kind != Kind::histogram) {
+        out += base + (key.empty() ? "" : "{" + key + "}") + " " + format_number(s.value) + "\n";
+        continue;
+      }
+      const std::string sep = key.empty() ? "" : key + ",";
+      for (std::size_t i = 0; i < f.bounds.size(); ++i) {
+        out += base + "_bucket{" + sep + "le=\"" + format_number(f.bounds[i]) + "\"} " +
+               std::to_string(s.buckets[i]) + "\n";
+      }
+      out += base + "_bucket{" + sep + "le=\"+Inf\"} " + std::to_string(s.count) + "\n";
+      out += base + "_sum" + (key.empty() ? "" : "{" + key + "}") + " " + format_number(s.sum) +
+             "\n";
+      out += base + "_count" + (key.empty() ? "" : "{" + key + "}") + " " +
+             std::to_string(s.count) + "\n";
+    }
+  }
+  return out;
+}
+
+void declare_rolecall_metrics(Metrics& m, const std::string& version) {
+  m.declare_gauge("rolecall_build_info", "Build information; the value is always 1.");
+  m.set("rolecall_build_info", {{"version", version}}, 1);
+  m.declare_counter("rolecall_http_requests", "HTTP requests by endpoint and status.");
+  m.declare_histogram("rolecall_http_request_duration_seconds",
+                      "Time from a parsed request to its response, by endpoint.",
+                      {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
+  m.declare_counter("rolecall_signature_failures", "Inbound requests rejected as unsigned or "
+                                                   "badly signed, by platform and reason.");
+  m.declare_counter("rolecall_classifications", "Messages classified, by role and intent.");
+  m.declare_counter("rolecall_routings", "Requests routed, by role and kind.");
+  m.declare_counter("rolecall_corrections", "Routing corrections, by action.");
+  m.declare_counter("rolecall_decisions", "Decisions logged, by platform.");
+  m.declare_counter("rolecall_duplicate_events", "Inbound events dropped as duplicates.");
+  m.declare_gauge("rolecall_outbox_depth", "Outbox rows waiting for delivery.");
+  m.declare_counter("rolecall_outbox_deliveries", "Outbox deliveries, by destination and outcome.");
+  m.declare_counter("rolecall_outbox_retries", "Outbox delivery attempts that will be retried.");
+  m.declare_counter("rolecall_outbox_failures",
+                    "Outbox rows given up (permanent error or attempts exhausted).");
+  m.declare_counter("rolecall_digests_posted", "Weekly digests enqueued, by team and platform.");
+}
+
+}  // namespace rolecall

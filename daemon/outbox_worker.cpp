@@ -1,0 +1,137 @@
+#include "daemon/outbox_worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include "daemon/metrics.hpp"
+
+namespace rolecall {
+
+OutboxWorker::OutboxWorker(Store& store, std::vector<std::shared_ptr<Deliverer>> deliverers,
+                           OutboxOptions options, Metrics* metrics, Clock clock)
+    : store_(store),
+      deliverers_(std::move(deliverers)),
+      options_(options),
+      metrics_(metrics),
+      clock_(clock ? std::move(clock) : [] { return static_cast<std::int64_t>(std::time(nullptr)); }),
+      rng_(std::random_device{}()) {}
+
+OutboxWorker::~OutboxWorker() { stop(); }
+
+void OutboxWorker::start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void OutboxWorker::notify() {
+  {
+    std::lock_guard lock(mutex_);
+    notified_ = true;
+  }
+  wake_.notify_one();
+}
+
+void OutboxWorker::stop() {
+  stopping_ = true;
+  notify();
+  if (thread_.joinable()) thread_.join();
+}
+
+Deliverer* OutboxWorker::deliverer_for(const std::string& destination) const {
+  for (const auto& d : deliverers_)
+    if (d->handles(destination)) return d.get();
+  return nullptr;
+}
+
+std::int64_t OutboxWorker::backoff_seconds(int attempts) {
+  // Exponential with "equal jitter": half fixed, half random, so retries of
+  // many rows spread out but never come back sooner than half the delay.
+  const double base_ms = static_cast<double>(options_.base_backoff.count());
+  const double cap_ms = static_cast<double>(options_.max_backoff.count());
+  const double delay = std::min(cap_ms, base_ms * std::pow(2.0, std::min(attempts, 30)));
+  std::uniform_real_distribution<double> jitter(delay / 2, delay);
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(jitter(rng_) / 1000.0 + 0.5));
+}
+
+int OutboxWorker::run_once(std::int64_t now) {
+  auto rows = store_.due_outbox(now, options_.batch);
+  int attempted = 0;
+  for (const auto& row : rows) {
+    if (stopping_ && attempted > 0) break;  // finish the one in hand, leave the rest pending
+    ++attempted;
+    Deliverer* d = deliverer_for(row.message.destination);
+    const std::string& dest = row.message.destination;
+    if (!d) {
+      spdlog::error("outbox: no deliverer for destination {} (row {}); giving up", dest, row.id);
+      store_.mark_failed(row.id, "no deliverer for " + dest);
+      if (metrics_) metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
+      continue;
+    }
+    DeliveryResult result = d->deliver(row.message);
+    switch (result.outcome) {
+      case DeliveryResult::Outcome::delivered:
+        store_.mark_delivered(row.id, clock_());
+        if (metrics_)
+          metrics_->inc("rolecall_outbox_deliveries", {{"destination", dest}, {"outcome", "delivered"}});
+        spdlog::debug("outbox: delivered row {} to {}", row.id, dest);
+        break;
+      case DeliveryResult::Outcome::retry: {
+        const int attempts = row.attempts + 1;
+        if (attempts >= options_.max_attempts) {
+          spdlog::error("outbox: row {} to {} failed {} times, giving up: {}", row.id, dest,
+                        attempts, result.error);
+          store_.mark_failed(row.id, result.error);
+          if (metrics_) metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
+          break;
+        }
+        const std::int64_t wait = result.retry_after_seconds >= 0
+                                      ? std::max<std::int64_t>(1, result.retry_after_seconds)
+                                      : backoff_seconds(row.attempts);
+        spdlog::warn("outbox: row {} to {} will be retried in {} s (attempt {}): {}", row.id,
+                     dest, wait, attempts, result.error);
+        store_.mark_retry(row.id, clock_() + wait, result.error);
+        if (metrics_) metrics_->inc("rolecall_outbox_retries", {{"destination", dest}});
+        break;
+      }
+      case DeliveryResult::Outcome::permanent_failure:
+        spdlog::error("outbox: row {} to {} failed permanently: {}", row.id, dest, result.error);
+        store_.mark_failed(row.id, result.error);
+        if (metrics_) {
+          metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
+          metrics_->inc("rolecall_outbox_deliveries",
+                        {{"destination", dest}, {"outcome", "permanent_failure"}});
+        }
+        break;
+    }
+  }
+  return attempted;
+}
+
+void OutboxWorker::loop() {
+  while (!stopping_) {
+    int attempted = 0;
+    try {
+      attempted = run_once(clock_());
+    } catch (const std::exception& e) {
+      spdlog::error("outbox: store error, will retry: {}", e.what());
+    }
+    if (stopping_) break;
+    if (attempted >= options_.batch) continue;  // more may be due right now
+    auto wait = options_.idle_poll;
+    try {
+      if (auto next = store_.next_outbox_due()) {
+        auto secs = std::max<std::int64_t>(0, *next - clock_());
+        wait = std::min(wait, std::chrono::milliseconds(secs * 1000));
+      }
+    } catch (const std::exception&) {
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, wait, [this] { return notified_ || stopping_.load(); });
+    notified_ = false;
+  }
+}
+
+}  // namespace rolecall
