@@ -1,0 +1,119 @@
+#include "daemon/logging.hpp"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+
+namespace rolecall {
+
+namespace {
+
+struct ThreadContext {
+  std::string request_id, platform, team;
+};
+thread_local ThreadContext tls_context;
+
+void append_json_string(spdlog::memory_buf_t& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out.append(std::string_view("\\\"")); break;
+      case '\\': out.append(std::string_view("\\\\")); break;
+      case '\n': out.append(std::string_view("\\n")); break;
+      case '\r': out.append(std::string_view("\\r")); break;
+      case '\t': out.append(std::string_view("\\t")); break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out.append(std::string_view(buf));
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+class JsonFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const auto t = std::chrono::system_clock::to_time_t(msg.time);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        msg.time.time_since_epoch()) % 1000;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char ts[40];
+    std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms.count()));
+    dest.append(std::string_view(R"({"time":")"));
+    dest.append(std::string_view(ts));
+    dest.append(std::string_view(R"(","level":)"));
+    const auto level = spdlog::level::to_string_view(msg.level);
+    append_json_string(dest, std::string_view(level.data(), level.size()));
+    dest.append(std::string_view(R"(,"message":)"));
+    append_json_string(dest, std::string_view(msg.payload.data(), msg.payload.size()));
+    if (!tls_context.request_id.empty()) {
+      dest.append(std::string_view(R"(,"request_id":)"));
+      append_json_string(dest, tls_context.request_id);
+    }
+    if (!tls_context.platform.empty()) {
+      dest.append(std::string_view(R"(,"platform":)"));
+      append_json_string(dest, tls_context.platform);
+    }
+    if (!tls_context.team.empty()) {
+      dest.append(std::string_view(R"(,"team":)"));
+      append_json_string(dest, tls_context.team);
+    }
+    dest.append(std::string_view("}\n"));
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<JsonFormatter>();
+  }
+};
+
+}  // namespace
+
+void setup_logging(std::string_view level, std::string_view format) {
+  const bool json = format == "json" || (format != "text" && !::isatty(STDOUT_FILENO));
+  spdlog::drop("rolecall");
+  auto logger = spdlog::stdout_color_mt("rolecall");
+  if (json) {
+    logger->set_formatter(std::make_unique<JsonFormatter>());
+  } else {
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+  }
+  auto lvl = spdlog::level::from_str(std::string(level));
+  if (lvl == spdlog::level::off && level != "off") lvl = spdlog::level::info;
+  logger->set_level(lvl);
+  // Flushing every line costs a syscall per request; warnings flush at once,
+  // the rest within a second.
+  logger->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
+  spdlog::set_default_logger(logger);
+}
+
+LogContext::LogContext(std::string request_id, std::string platform, std::string team)
+    : saved_request_id_(std::move(tls_context.request_id)),
+      saved_platform_(std::move(tls_context.platform)),
+      saved_team_(std::move(tls_context.team)) {
+  tls_context.request_id = std::move(request_id);
+  tls_context.platform = std::move(platform);
+  tls_context.team = std::move(team);
+}
+
+LogContext::~LogContext() {
+  tls_context.request_id = std::move(saved_request_id_);
+  tls_context.platform = std::move(saved_platform_);
+  tls_context.team = std::move(saved_team_);
+}
+
+void LogContext::set_platform(std::string platform) { tls_context.platform = std::move(platform); }
+void LogContext::set_team(std::string team) { tls_context.team = std::move(team); }
+
+}  // namespace rolecall
