@@ -1,0 +1,18 @@
+#pragma once
+// `rolecall classify --jsonl`: one JSON object per input line in
+// ({"id":..,"text":..}), one per line out, in order
+// ({"id":..,"intent":..,"role":..,"topic":..,"confidence":..}).
+// A malformed line gets an error on `err` naming its line number; the other
+// lines are still answered. Returns the exit status: 0, or 1 when any line
+// was malformed.
+
+#include <iosfwd>
+
+#include "core/classifier.hpp"
+
+namespace rolecall {
+
+int run_classify_jsonl(const Classifier& classifier, std::istream& in, std::ostream& out,
+                       std::ostream& err);
+
+}  // namespace rolecall
