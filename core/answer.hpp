@@ -2,6 +2,7 @@
 // The answer to "who owns this?", independent of where it is shown. Adapters
 // render it as Block Kit (Slack), an Adaptive Card (Teams) or plain text.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -15,26 +16,41 @@ struct Answer {
   Role role = Role::none;
   std::string topic_id;
   std::string topic_title;
-  std::string explanation;          // the one-line reason (from the taxonomy)
-  std::string pm_part, po_part;     // shared topics: who does which half
-  std::vector<Person> owners;       // people holding the role on the team (may be empty)
-  bool combined = false;            // the team has one person in both roles
-  Role hat = Role::none;            // combined teams: which hat the question belongs to
+  std::string explanation;       // the one-line reason (from the taxonomy)
+  std::string pm_part, po_part;  // shared topics: who does which half
+  std::vector<Person> owners;    // people holding the role on the team (may be empty)
+  // Role::both on a team that is not combined: `owners` split by role, so the
+  // answer can say who does which half.
+  std::vector<Person> pm_owners, po_owners;
+  bool combined = false;  // the team has one person in both roles
+  Role hat = Role::none;  // combined teams: which hat the question belongs to
   double confidence = 0.0;
-  bool low_confidence = false;      // say "probably" and offer the alternative
-  std::string alternative_topic_id; // set when low_confidence and a runner-up exists
+  bool low_confidence = false;       // say "probably" and offer the alternative
+  std::string alternative_topic_id;  // set when low_confidence and a runner-up exists
   std::string alternative_title;
   Role alternative_role = Role::none;
-  std::vector<std::string> cues;    // what decided it
-  std::string team_name;            // empty when no team is known
+  std::vector<std::string> cues;            // what decided it
+  std::string team_name;                    // empty when no team is known
   std::vector<std::string> example_topics;  // role none: what rolecall can answer
 };
 
+// Below this confidence an answer says "probably" and offers the runner-up.
+// Deliberately higher than RoutingPolicy::clarify_below: a hedged answer
+// costs nothing, a wrong routing costs someone's time.
+inline constexpr double answer_low_confidence_below = 0.5;
+
+// How many topics an answer for Role::none suggests.
+inline constexpr std::size_t answer_example_topic_count = 5;
+
 // Builds the answer for a classified message. `team` may be nullptr.
+// A topic id the taxonomy lacks is not an error: the answer then carries the
+// id as its title. Role::none fills `example_topics` (taxonomy order,
+// alternating PM, PO and shared topics, so the list is varied and stable).
 Answer compose_answer(const Classification& c, const Taxonomy& taxonomy, const Team* team);
 
 // Plain text for the terminal (`rolecall ask`) and as the fallback `text` of
-// chat messages. No markup.
+// chat messages. No markup; one idea per line (who owns it, why, the halves
+// of a shared topic, the alternative when unsure); no trailing newline.
 std::string render_answer_text(const Answer& answer);
 
 }  // namespace rolecall

@@ -27,8 +27,8 @@ struct ClarifyOption {
 
 struct RoutingDecision {
   RoutingKind kind = RoutingKind::not_routed;
-  Role role = Role::none;              // final role after learning
-  Role taxonomy_role = Role::none;     // what the taxonomy alone said
+  Role role = Role::none;           // final role after learning
+  Role taxonomy_role = Role::none;  // what the taxonomy alone said
   std::string topic_id;
   std::string topic_title;
   std::vector<Person> assignees;
@@ -53,6 +53,20 @@ struct RoutingPolicy {
   int learn_threshold = 3;      // moves of one topic to the other role before we follow
 };
 
+// Decides, in this order:
+//  - intent other than request, role none or project_manager: not_routed
+//    (questions get answers elsewhere; the Project Manager is not ours to route);
+//  - confidence < policy.clarify_below: needs_clarification, `options` holding
+//    the top topic, the runner-up when it belongs to another role, and a
+//    generic topic ("strategy" PM / "backlog and sprint work" PO, empty
+//    topic_id) for whichever of PM and PO is still missing. Titles carry no
+//    role suffix: show short_name(option.role) next to them;
+//  - otherwise assigned to team.holders(role) (possibly empty: reason says so).
+//    For PM/PO topics, when this team's net moves of the topic to the other
+//    role (moves away minus moves back) reach policy.learn_threshold, the role
+//    flips, `learned_moves` is that net count and the reason says why.
+// `team_corrections` must hold this team's counts only; counts of other
+// topics are ignored. Pure; never throws except std::bad_alloc.
 RoutingDecision route(const Classification& c, const Taxonomy& taxonomy, const Team& team,
                       const std::vector<CorrectionCount>& team_corrections,
                       const RoutingPolicy& policy);
