@@ -1,5 +1,9 @@
 #include "storage/store.hpp"
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+
 namespace rolecall {
 
 std::string_view to_string(RoutingStatus s) noexcept {
@@ -18,6 +22,33 @@ std::optional<RoutingStatus> parse_routing_status(std::string_view s) noexcept {
     if (to_string(st) == s) return st;
   }
   return std::nullopt;
+}
+
+std::vector<StatusChange> Store::status_changes(const std::string& team_id, std::int64_t since,
+                                                std::int64_t until) {
+  ListFilter f;
+  f.team_id = team_id;  // a routing made before `since` may change inside the window
+  std::vector<StatusChange> out;
+  for (const auto& r : list_routings(f)) {
+    for (auto& c : routing_history(r.id)) {
+      if (c.at >= since && (until == 0 || c.at < until)) out.push_back(std::move(c));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const StatusChange& a, const StatusChange& b) { return a.at < b.at; });
+  return out;
+}
+
+std::vector<RoutingCount> Store::routing_counts(const ListFilter& f) {
+  ListFilter all = f;
+  all.limit = 0;
+  std::map<std::tuple<Role, RoutingStatus, std::string>, std::int64_t> counts;
+  for (const auto& r : list_routings(all)) ++counts[{r.role, r.status, r.topic}];
+  std::vector<RoutingCount> out;
+  for (const auto& [key, n] : counts) {
+    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+  }
+  return out;
 }
 
 }  // namespace rolecall

@@ -28,8 +28,8 @@ std::string_view to_string(RoutingStatus s) noexcept;
 std::optional<RoutingStatus> parse_routing_status(std::string_view s) noexcept;
 
 struct RoutingRecord {
-  std::int64_t id = 0;  // assigned by record_routing
-  std::string platform; // "slack" | "teams" | "console" | "cli"
+  std::int64_t id = 0;   // assigned by record_routing
+  std::string platform;  // "slack" | "teams" | "console" | "cli"
   std::string team_id;
   std::string channel;
   std::string message_id;  // Slack ts / Teams activity id
@@ -38,13 +38,13 @@ struct RoutingRecord {
   std::string text;        // empty when store_message_text is false or after retention
   std::string text_hash;   // sha256 hex of the text, always set
   Intent intent = Intent::request;
-  Role role = Role::none;          // current role (changes on reassign)
-  Role original_role = Role::none; // role at routing time
+  Role role = Role::none;           // current role (changes on reassign)
+  Role original_role = Role::none;  // role at routing time
   std::string topic;
   double confidence = 0;
-  std::string assignee;    // display names / ids of the assignees, comma separated
+  std::string assignee;  // display names / ids of the assignees, comma separated
   RoutingStatus status = RoutingStatus::open;
-  std::string reply_ref;   // where our reply lives (e.g. "C123:1700000000.000100")
+  std::string reply_ref;  // where our reply lives (e.g. "C123:1700000000.000100")
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 };
@@ -71,12 +71,22 @@ struct DecisionRecord {
 };
 
 struct ListFilter {
-  std::string team_id;           // empty = all teams
-  std::int64_t since = 0;        // created_at >= since
-  std::int64_t until = 0;        // 0 = no upper bound; else created_at < until
+  std::string team_id;     // empty = all teams
+  std::int64_t since = 0;  // created_at >= since
+  std::int64_t until = 0;  // 0 = no upper bound; else created_at < until
   std::optional<Role> role;
-  std::string channel;           // empty = any
-  int limit = 0;                 // 0 = no limit; newest first
+  std::string channel;                  // empty = any
+  int limit = 0;                        // 0 = no limit; newest first
+  std::optional<RoutingStatus> status;  // routings only: current status (e.g. open)
+};
+
+// One group of routings for the digest's "what went to whom": how many
+// routings of a (role, status, topic) a filter matched.
+struct RoutingCount {
+  Role role = Role::none;
+  RoutingStatus status = RoutingStatus::open;
+  std::string topic;
+  std::int64_t count = 0;
 };
 
 enum class OutboxState { pending, delivered, failed };
@@ -115,6 +125,15 @@ class Store {
   virtual std::vector<RoutingRecord> list_routings(const ListFilter& f) = 0;
   // Reassignments of this team, counted per (topic, from role, to role).
   virtual std::vector<CorrectionCount> correction_counts(const std::string& team_id) = 0;
+  // Status changes of the team's routings with since <= at < until (until 0 =
+  // no upper bound), oldest first. The default walks list_routings +
+  // routing_history; SqliteStore answers from an index.
+  virtual std::vector<StatusChange> status_changes(const std::string& team_id, std::int64_t since,
+                                                   std::int64_t until);
+  // Routings matching `f` (limit ignored), counted per (role, status, topic),
+  // ordered by role, status (enum order), then topic.
+  // The default counts list_routings; SqliteStore uses GROUP BY.
+  virtual std::vector<RoutingCount> routing_counts(const ListFilter& f);
 
   // --- decision log
   virtual std::int64_t record_decision(const DecisionRecord& d) = 0;

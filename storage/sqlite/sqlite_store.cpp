@@ -1,0 +1,683 @@
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <tuple>
+#include <utility>
+
+#include "storage/sha256.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migrations.hpp"
+
+namespace rolecall {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+// Retention works in transactions of this many rows so an inbound write never
+// waits long behind it.
+constexpr int kRetentionChunk = 2000;
+
+std::string describe(const std::string& path, const char* op, const SQLite::Exception& e) {
+  std::string msg = "database " + path + ": " + op + ": " + e.what();
+  const int code = e.getErrorCode() & 0xff;
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    msg += " (another writer held the lock beyond the busy timeout)";
+  } else if (code == SQLITE_FULL) {
+    msg += " (disk full)";
+  } else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    msg += " (the file is damaged or not a rolecall database; restore a backup)";
+  } else if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM) {
+    msg += " (check that the file and its directory are writable)";
+  }
+  return msg;
+}
+
+Role role_of(const SQLite::Column& c) { return parse_role(c.getString()).value_or(Role::none); }
+
+RoutingStatus status_of(const SQLite::Column& c) {
+  return parse_routing_status(c.getString()).value_or(RoutingStatus::open);
+}
+
+OutboxState outbox_state_of(const std::string& s) {
+  if (s == "delivered") return OutboxState::delivered;
+  if (s == "failed") return OutboxState::failed;
+  return OutboxState::pending;
+}
+
+constexpr const char* kRoutingColumns =
+    "id, platform, team_id, channel, message_id, link, author, text, text_hash, intent, role, "
+    "original_role, topic, confidence, assignee, status, reply_ref, created_at, updated_at";
+
+RoutingRecord routing_from_row(SQLite::Statement& s) {
+  RoutingRecord r;
+  r.id = s.getColumn(0).getInt64();
+  r.platform = s.getColumn(1).getString();
+  r.team_id = s.getColumn(2).getString();
+  r.channel = s.getColumn(3).getString();
+  r.message_id = s.getColumn(4).getString();
+  r.link = s.getColumn(5).getString();
+  r.author = s.getColumn(6).getString();
+  r.text = s.getColumn(7).getString();
+  r.text_hash = s.getColumn(8).getString();
+  r.intent = parse_intent(s.getColumn(9).getString()).value_or(Intent::other);
+  r.role = role_of(s.getColumn(10));
+  r.original_role = role_of(s.getColumn(11));
+  r.topic = s.getColumn(12).getString();
+  r.confidence = s.getColumn(13).getDouble();
+  r.assignee = s.getColumn(14).getString();
+  r.status = status_of(s.getColumn(15));
+  r.reply_ref = s.getColumn(16).getString();
+  r.created_at = s.getColumn(17).getInt64();
+  r.updated_at = s.getColumn(18).getInt64();
+  return r;
+}
+
+constexpr const char* kChangeColumns =
+    "routing_id, from_status, to_status, new_role, changed_by, at";
+
+StatusChange change_from_row(SQLite::Statement& s) {
+  StatusChange c;
+  c.routing_id = s.getColumn(0).getInt64();
+  c.from = status_of(s.getColumn(1));
+  c.to = status_of(s.getColumn(2));
+  c.new_role = role_of(s.getColumn(3));
+  c.by = s.getColumn(4).getString();
+  c.at = s.getColumn(5).getInt64();
+  return c;
+}
+
+constexpr const char* kOutboxColumns =
+    "id, destination, target, payload, idempotency_key, attempts, next_attempt_at, state, "
+    "last_error, created_at";
+
+OutboxRow outbox_from_row(SQLite::Statement& s) {
+  OutboxRow r;
+  r.id = s.getColumn(0).getInt64();
+  r.message.destination = s.getColumn(1).getString();
+  r.message.target = s.getColumn(2).getString();
+  r.message.payload = s.getColumn(3).getString();
+  r.message.idempotency_key = s.getColumn(4).getString();
+  r.attempts = s.getColumn(5).getInt();
+  r.next_attempt_at = s.getColumn(6).getInt64();
+  r.state = outbox_state_of(s.getColumn(7).getString());
+  r.last_error = s.getColumn(8).getString();
+  r.created_at = s.getColumn(9).getInt64();
+  return r;
+}
+
+// The WHERE clause of a ListFilter. Status goes in as a literal (it comes from
+// a closed enum) so the planner can use the partial index on open routings;
+// everything else is bound. Binding order: team, since, until, role, channel.
+std::string where_clause(const ListFilter& f, bool with_status) {
+  std::string w = " WHERE created_at >= ?2";
+  if (!f.team_id.empty()) w += " AND team_id = ?1";
+  if (f.until != 0) w += " AND created_at < ?3";
+  if (f.role) w += " AND role = ?4";
+  if (!f.channel.empty()) w += " AND channel = ?5";
+  if (with_status && f.status) w += " AND status = '" + std::string(to_string(*f.status)) + "'";
+  return w;
+}
+
+void bind_filter(SQLite::Statement& s, const ListFilter& f) {
+  if (!f.team_id.empty()) s.bind(1, f.team_id);
+  s.bind(2, static_cast<std::int64_t>(f.since));
+  if (f.until != 0) s.bind(3, static_cast<std::int64_t>(f.until));
+  if (f.role) s.bind(4, std::string(to_string(*f.role)));
+  if (!f.channel.empty()) s.bind(5, f.channel);
+}
+
+std::string limit_clause(const ListFilter& f) {
+  return f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : std::string();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- plumbing
+
+class SqliteStore::ReaderLease {
+ public:
+  explicit ReaderLease(SqliteStore& store) : store_(store) {
+    std::unique_lock lock(store_.readers_mu_);
+    store_.readers_cv_.wait(lock, [&] { return !store_.free_readers_.empty(); });
+    conn_ = store_.free_readers_.back();
+    store_.free_readers_.pop_back();
+  }
+  ~ReaderLease() {
+    {
+      std::lock_guard lock(store_.readers_mu_);
+      store_.free_readers_.push_back(conn_);
+    }
+    store_.readers_cv_.notify_one();
+  }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  Connection& operator*() { return *conn_; }
+
+ private:
+  SqliteStore& store_;
+  Connection* conn_ = nullptr;
+};
+
+template <class F>
+auto SqliteStore::guarded(const char* op, F&& f) {
+  try {
+    return f();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(describe(path_, op, e));
+  }
+}
+
+// One autocommit statement on the writer: SQLite takes the write lock (with
+// the busy handler) when the statement starts, so no explicit BEGIN is needed.
+template <class F>
+auto SqliteStore::write(const char* op, F&& f) {
+  std::lock_guard lock(writer_mu_);
+  return guarded(op, [&] { return f(*writer_); });
+}
+
+template <class F>
+auto SqliteStore::write_tx(const char* op, F&& f) {
+  std::lock_guard lock(writer_mu_);
+  return guarded(op, [&] {
+    Connection& c = *writer_;
+    c.run("BEGIN IMMEDIATE");
+    try {
+      auto result = f(c);
+      c.run("COMMIT");
+      return result;
+    } catch (...) {
+      // A failed COMMIT may leave the transaction open; never leave the
+      // writer inside one.
+      if (!sqlite3_get_autocommit(c.db().getHandle())) c.db().tryExec("ROLLBACK");
+      throw;
+    }
+  });
+}
+
+template <class F>
+auto SqliteStore::read(const char* op, F&& f) {
+  ReaderLease lease(*this);
+  return guarded(op, [&] { return f(*lease); });
+}
+
+SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
+    : path_(path), options_(options) {
+  if (path_.empty()) throw StoreError("database path is empty");
+  if (options_.readers < 1) options_.readers = 1;
+  if (options_.busy_timeout_ms < 0) options_.busy_timeout_ms = 0;
+
+  const fs::path p(path_);
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) {
+    throw StoreError("database " + path_ + ": the path is a directory, not a database file");
+  }
+  if (p.has_parent_path()) {
+    fs::create_directories(p.parent_path(), ec);
+    if (ec) {
+      throw StoreError("database " + path_ + ": cannot create directory " +
+                       p.parent_path().string() + ": " + ec.message());
+    }
+  }
+
+  try {
+    writer_ =
+        std::make_unique<Connection>(path_, Connection::Mode::writer, options_.busy_timeout_ms);
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(describe(path_, "open", e));
+  }
+  guarded("open", [&] {
+    // The first query reads the file: a non-database fails here.
+    const std::string mode = writer_->db().execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (mode != "wal") {
+      throw StoreError("database " + path_ + ": cannot switch to WAL journal mode (got '" + mode +
+                       "'); is it on a file system without shared memory support?");
+    }
+    // Keeps a WAL that a burst grew from staying large on disk.
+    writer_->db().exec("PRAGMA journal_size_limit = 67108864");
+  });
+  try {
+    migrate(writer_->db());
+  } catch (const StoreError& e) {
+    throw StoreError("database " + path_ + ": " + e.what());
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(describe(path_, "schema migration", e));
+  }
+  guarded("open reader", [&] {
+    for (int i = 0; i < options_.readers; ++i) {
+      readers_.push_back(
+          std::make_unique<Connection>(path_, Connection::Mode::reader, options_.busy_timeout_ms));
+      free_readers_.push_back(readers_.back().get());
+    }
+    return 0;
+  });
+}
+
+SqliteStore::~SqliteStore() = default;
+
+bool SqliteStore::ping() {
+  try {
+    return read("ping", [](Connection& c) {
+      auto s = c.prepare("SELECT 1");
+      return s->executeStep() && s->getColumn(0).getInt() == 1;
+    });
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- routings
+
+std::int64_t SqliteStore::record_routing(const RoutingRecord& r) {
+  const std::string hash =
+      r.text_hash.empty() && !r.text.empty() ? sha256_hex(r.text) : r.text_hash;
+  return write("record_routing", [&](Connection& c) {
+    auto s = c.prepare(
+        "INSERT INTO routings (platform, team_id, channel, message_id, link, author, text, "
+        "text_hash, intent, role, original_role, topic, confidence, assignee, status, reply_ref, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s->bind(1, r.platform);
+    s->bind(2, r.team_id);
+    s->bind(3, r.channel);
+    s->bind(4, r.message_id);
+    s->bind(5, r.link);
+    s->bind(6, r.author);
+    s->bind(7, r.text);
+    s->bind(8, hash);
+    s->bind(9, std::string(to_string(r.intent)));
+    s->bind(10, std::string(to_string(r.role)));
+    s->bind(11, std::string(to_string(r.original_role)));
+    s->bind(12, r.topic);
+    s->bind(13, r.confidence);
+    s->bind(14, r.assignee);
+    s->bind(15, std::string(to_string(r.status)));
+    s->bind(16, r.reply_ref);
+    s->bind(17, static_cast<std::int64_t>(r.created_at));
+    s->bind(18, static_cast<std::int64_t>(r.updated_at != 0 ? r.updated_at : r.created_at));
+    s->exec();
+    return c.db().getLastInsertRowid();
+  });
+}
+
+std::optional<RoutingRecord> SqliteStore::get_routing(std::int64_t id) {
+  return read("get_routing", [&](Connection& c) -> std::optional<RoutingRecord> {
+    auto s = c.prepare(std::string("SELECT ") + kRoutingColumns + " FROM routings WHERE id = ?");
+    s->bind(1, static_cast<std::int64_t>(id));
+    if (!s->executeStep()) return std::nullopt;
+    return routing_from_row(*s);
+  });
+}
+
+void SqliteStore::set_reply_ref(std::int64_t id, const std::string& reply_ref) {
+  write("set_reply_ref", [&](Connection& c) {
+    auto s = c.prepare("UPDATE routings SET reply_ref = ? WHERE id = ?");
+    s->bind(1, reply_ref);
+    s->bind(2, static_cast<std::int64_t>(id));
+    return s->exec();
+  });
+}
+
+bool SqliteStore::change_routing_status(const StatusChange& change) {
+  return write_tx("change_routing_status", [&](Connection& c) {
+    std::string from_status, team_id, topic;
+    Role from_role = Role::none;
+    {
+      auto s = c.prepare("SELECT status, role, team_id, topic FROM routings WHERE id = ?");
+      s->bind(1, static_cast<std::int64_t>(change.routing_id));
+      if (!s->executeStep()) return false;
+      from_status = s->getColumn(0).getString();
+      from_role = role_of(s->getColumn(1));
+      team_id = s->getColumn(2).getString();
+      topic = s->getColumn(3).getString();
+    }
+    Role new_role = change.new_role;
+    if (new_role == Role::none && change.to == RoutingStatus::reassigned) {
+      new_role = other_role(from_role);
+    }
+    const Role role_after = new_role != Role::none ? new_role : from_role;
+    {
+      auto s = c.prepare("UPDATE routings SET status = ?, role = ?, updated_at = ? WHERE id = ?");
+      s->bind(1, std::string(to_string(change.to)));
+      s->bind(2, std::string(to_string(role_after)));
+      s->bind(3, static_cast<std::int64_t>(change.at));
+      s->bind(4, static_cast<std::int64_t>(change.routing_id));
+      s->exec();
+    }
+    {
+      auto s = c.prepare(
+          "INSERT INTO status_changes (routing_id, team_id, topic, from_status, to_status, "
+          "from_role, new_role, changed_by, at) VALUES (?,?,?,?,?,?,?,?,?)");
+      s->bind(1, static_cast<std::int64_t>(change.routing_id));
+      s->bind(2, team_id);
+      s->bind(3, topic);
+      s->bind(4, from_status);
+      s->bind(5, std::string(to_string(change.to)));
+      s->bind(6, std::string(to_string(from_role)));
+      s->bind(7, std::string(to_string(new_role)));
+      s->bind(8, change.by);
+      s->bind(9, static_cast<std::int64_t>(change.at));
+      s->exec();
+    }
+    return true;
+  });
+}
+
+std::vector<StatusChange> SqliteStore::routing_history(std::int64_t id) {
+  return read("routing_history", [&](Connection& c) {
+    auto s = c.prepare(std::string("SELECT ") + kChangeColumns +
+                       " FROM status_changes WHERE routing_id = ? ORDER BY id");
+    s->bind(1, static_cast<std::int64_t>(id));
+    std::vector<StatusChange> out;
+    while (s->executeStep()) out.push_back(change_from_row(*s));
+    return out;
+  });
+}
+
+std::vector<RoutingRecord> SqliteStore::list_routings(const ListFilter& f) {
+  return read("list_routings", [&](Connection& c) {
+    auto s =
+        c.prepare(std::string("SELECT ") + kRoutingColumns + " FROM routings" +
+                  where_clause(f, true) + " ORDER BY created_at DESC, id DESC" + limit_clause(f));
+    bind_filter(*s, f);
+    std::vector<RoutingRecord> out;
+    while (s->executeStep()) out.push_back(routing_from_row(*s));
+    return out;
+  });
+}
+
+std::vector<CorrectionCount> SqliteStore::correction_counts(const std::string& team_id) {
+  return read("correction_counts", [&](Connection& c) {
+    auto s = c.prepare(
+        "SELECT topic, from_role, new_role, count(*) FROM status_changes "
+        "WHERE team_id = ? AND to_status = 'reassigned' GROUP BY topic, from_role, new_role");
+    s->bind(1, team_id);
+    std::vector<CorrectionCount> out;
+    while (s->executeStep()) {
+      out.push_back({s->getColumn(0).getString(), role_of(s->getColumn(1)),
+                     role_of(s->getColumn(2)), s->getColumn(3).getInt()});
+    }
+    return out;
+  });
+}
+
+std::vector<StatusChange> SqliteStore::status_changes(const std::string& team_id,
+                                                      std::int64_t since, std::int64_t until) {
+  return read("status_changes", [&](Connection& c) {
+    auto s = c.prepare(std::string("SELECT ") + kChangeColumns +
+                       " FROM status_changes WHERE team_id = ?1 AND at >= ?2" +
+                       (until != 0 ? " AND at < ?3" : "") + " ORDER BY at, id");
+    s->bind(1, team_id);
+    s->bind(2, static_cast<std::int64_t>(since));
+    if (until != 0) s->bind(3, static_cast<std::int64_t>(until));
+    std::vector<StatusChange> out;
+    while (s->executeStep()) out.push_back(change_from_row(*s));
+    return out;
+  });
+}
+
+std::vector<RoutingCount> SqliteStore::routing_counts(const ListFilter& f) {
+  auto out = read("routing_counts", [&](Connection& c) {
+    auto s = c.prepare("SELECT role, status, topic, count(*) FROM routings" +
+                       where_clause(f, true) + " GROUP BY role, status, topic");
+    bind_filter(*s, f);
+    std::vector<RoutingCount> rows;
+    while (s->executeStep()) {
+      rows.push_back({role_of(s->getColumn(0)), status_of(s->getColumn(1)),
+                      s->getColumn(2).getString(), s->getColumn(3).getInt64()});
+    }
+    return rows;
+  });
+  std::sort(out.begin(), out.end(), [](const RoutingCount& a, const RoutingCount& b) {
+    return std::tie(a.role, a.status, a.topic) < std::tie(b.role, b.status, b.topic);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- decisions
+
+std::int64_t SqliteStore::record_decision(const DecisionRecord& d) {
+  return write("record_decision", [&](Connection& c) {
+    auto s = c.prepare(
+        "INSERT INTO decisions (platform, team_id, role, text, decided_by, channel, link, "
+        "created_at) VALUES (?,?,?,?,?,?,?,?)");
+    s->bind(1, d.platform);
+    s->bind(2, d.team_id);
+    s->bind(3, std::string(to_string(d.role)));
+    s->bind(4, d.text);
+    s->bind(5, d.decided_by);
+    s->bind(6, d.channel);
+    s->bind(7, d.link);
+    s->bind(8, static_cast<std::int64_t>(d.created_at));
+    s->exec();
+    return c.db().getLastInsertRowid();
+  });
+}
+
+std::vector<DecisionRecord> SqliteStore::list_decisions(const ListFilter& f) {
+  return read("list_decisions", [&](Connection& c) {
+    auto s = c.prepare(
+        "SELECT id, platform, team_id, role, text, decided_by, channel, link, created_at "
+        "FROM decisions" +
+        where_clause(f, false) + " ORDER BY created_at DESC, id DESC" + limit_clause(f));
+    bind_filter(*s, f);
+    std::vector<DecisionRecord> out;
+    while (s->executeStep()) {
+      DecisionRecord d;
+      d.id = s->getColumn(0).getInt64();
+      d.platform = s->getColumn(1).getString();
+      d.team_id = s->getColumn(2).getString();
+      d.role = role_of(s->getColumn(3));
+      d.text = s->getColumn(4).getString();
+      d.decided_by = s->getColumn(5).getString();
+      d.channel = s->getColumn(6).getString();
+      d.link = s->getColumn(7).getString();
+      d.created_at = s->getColumn(8).getInt64();
+      out.push_back(std::move(d));
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- dedupe
+
+bool SqliteStore::remember_event(const std::string& key, std::int64_t now,
+                                 std::int64_t expires_at) {
+  return write("remember_event", [&](Connection& c) {
+    auto s = c.prepare(
+        "INSERT INTO processed_events (event_key, seen_at, expires_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (event_key) DO UPDATE SET seen_at = excluded.seen_at, "
+        "expires_at = excluded.expires_at WHERE processed_events.expires_at <= excluded.seen_at");
+    s->bind(1, key);
+    s->bind(2, static_cast<std::int64_t>(now));
+    s->bind(3, static_cast<std::int64_t>(expires_at));
+    return s->exec() == 1;
+  });
+}
+
+// ---------------------------------------------------------------- outbox
+
+bool SqliteStore::enqueue(const OutboxMessage& m, std::int64_t now) {
+  return write("enqueue", [&](Connection& c) {
+    auto s = c.prepare(
+        "INSERT INTO outbox (destination, target, payload, idempotency_key, next_attempt_at, "
+        "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (idempotency_key) DO NOTHING");
+    s->bind(1, m.destination);
+    s->bind(2, m.target);
+    s->bind(3, m.payload);
+    s->bind(4, m.idempotency_key);
+    s->bind(5, static_cast<std::int64_t>(now));
+    return s->exec() == 1;
+  });
+}
+
+std::vector<OutboxRow> SqliteStore::due_outbox(std::int64_t now, int limit) {
+  return read("due_outbox", [&](Connection& c) {
+    auto s = c.prepare(std::string("SELECT ") + kOutboxColumns +
+                       " FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 "
+                       "ORDER BY id LIMIT ?2");
+    s->bind(1, static_cast<std::int64_t>(now));
+    s->bind(2, static_cast<std::int64_t>(limit > 0 ? limit : -1));
+    std::vector<OutboxRow> out;
+    while (s->executeStep()) out.push_back(outbox_from_row(*s));
+    return out;
+  });
+}
+
+std::optional<std::int64_t> SqliteStore::next_outbox_due() {
+  return read("next_outbox_due", [&](Connection& c) -> std::optional<std::int64_t> {
+    auto s = c.prepare("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'");
+    if (!s->executeStep() || s->isColumnNull(0)) return std::nullopt;
+    return s->getColumn(0).getInt64();
+  });
+}
+
+void SqliteStore::mark_delivered(std::int64_t id, std::int64_t now) {
+  write("mark_delivered", [&](Connection& c) {
+    auto s = c.prepare(
+        "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?1, "
+        "last_error = '' WHERE id = ?2");
+    s->bind(1, static_cast<std::int64_t>(now));
+    s->bind(2, static_cast<std::int64_t>(id));
+    return s->exec();
+  });
+}
+
+void SqliteStore::mark_retry(std::int64_t id, std::int64_t next_attempt_at,
+                             const std::string& error) {
+  write("mark_retry", [&](Connection& c) {
+    auto s = c.prepare(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2 "
+        "WHERE id = ?3 AND state = 'pending'");
+    s->bind(1, static_cast<std::int64_t>(next_attempt_at));
+    s->bind(2, error);
+    s->bind(3, static_cast<std::int64_t>(id));
+    return s->exec();
+  });
+}
+
+void SqliteStore::mark_failed(std::int64_t id, const std::string& error) {
+  write("mark_failed", [&](Connection& c) {
+    auto s = c.prepare(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?1 "
+        "WHERE id = ?2 AND state = 'pending'");
+    s->bind(1, error);
+    s->bind(2, static_cast<std::int64_t>(id));
+    return s->exec();
+  });
+}
+
+std::int64_t SqliteStore::outbox_depth() {
+  return read("outbox_depth", [&](Connection& c) {
+    auto s = c.prepare("SELECT count(*) FROM outbox WHERE state = 'pending'");
+    s->executeStep();
+    return s->getColumn(0).getInt64();
+  });
+}
+
+// ---------------------------------------------------------------- digests
+
+bool SqliteStore::mark_digest_sent(const std::string& team_id, const std::string& iso_week,
+                                   const std::string& destination, std::int64_t now) {
+  return write("mark_digest_sent", [&](Connection& c) {
+    auto s = c.prepare(
+        "INSERT INTO digests_sent (team_id, iso_week, destination, sent_at) VALUES (?,?,?,?) "
+        "ON CONFLICT DO NOTHING");
+    s->bind(1, team_id);
+    s->bind(2, iso_week);
+    s->bind(3, destination);
+    s->bind(4, static_cast<std::int64_t>(now));
+    return s->exec() == 1;
+  });
+}
+
+bool SqliteStore::digest_sent(const std::string& team_id, const std::string& iso_week,
+                              const std::string& destination) {
+  return read("digest_sent", [&](Connection& c) {
+    auto s = c.prepare(
+        "SELECT 1 FROM digests_sent WHERE team_id = ? AND iso_week = ? AND destination = ?");
+    s->bind(1, team_id);
+    s->bind(2, iso_week);
+    s->bind(3, destination);
+    return s->executeStep();
+  });
+}
+
+// ---------------------------------------------------------------- maintenance
+
+std::int64_t SqliteStore::apply_retention(std::int64_t now, int days) {
+  std::int64_t touched = 0;
+  auto drain = [&](const char* op, const std::string& sql, std::int64_t bound) {
+    for (;;) {
+      const int n = write_tx(op, [&](Connection& c) {
+        auto s = c.prepare(sql);
+        s->bind(1, static_cast<std::int64_t>(bound));
+        s->bind(2, kRetentionChunk);
+        return s->exec();
+      });
+      touched += n;
+      if (n < kRetentionChunk) break;
+    }
+  };
+  if (days > 0) {
+    const std::int64_t cutoff = now - static_cast<std::int64_t>(days) * kDay;
+    drain("retention (routing texts)",
+          "UPDATE routings SET text = '' WHERE id IN (SELECT id FROM routings "
+          "WHERE text <> '' AND created_at < ?1 LIMIT ?2)",
+          cutoff);
+    drain("retention (decision texts)",
+          "UPDATE decisions SET text = '' WHERE id IN (SELECT id FROM decisions "
+          "WHERE created_at < ?1 AND text <> '' LIMIT ?2)",
+          cutoff);
+    drain("retention (outbox)",
+          "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox "
+          "WHERE state <> 'pending' AND created_at < ?1 LIMIT ?2)",
+          cutoff);
+  }
+  drain("retention (dedupe keys)",
+        "DELETE FROM processed_events WHERE event_key IN (SELECT event_key FROM processed_events "
+        "WHERE expires_at <= ?1 LIMIT ?2)",
+        now);
+  return touched;
+}
+
+void SqliteStore::backup(const std::string& path) {
+  const fs::path target(path);
+  std::error_code ec;
+  if (fs::exists(target, ec) && fs::equivalent(target, fs::path(path_), ec)) {
+    throw StoreError("backup " + path + ": that is the live database itself");
+  }
+  if (fs::is_directory(target, ec)) {
+    throw StoreError("backup " + path + ": the path is a directory");
+  }
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+      throw StoreError("backup " + path + ": cannot create directory " +
+                       target.parent_path().string() + ": " + ec.message());
+    }
+  }
+  read("backup", [&](Connection& c) {
+    try {
+      SQLite::Database dest(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                            options_.busy_timeout_ms);
+      SQLite::Backup b(dest, c.db());
+      // -1: every page in one step, so the copy is one consistent snapshot.
+      const int rc = b.executeStep(-1);
+      if (rc != SQLITE_DONE) {
+        throw StoreError("backup " + path + ": " + sqlite3_errstr(rc));
+      }
+    } catch (const SQLite::Exception& e) {
+      throw StoreError("backup " + path + ": " + e.what());
+    }
+    return 0;
+  });
+}
+
+}  // namespace rolecall

@@ -1,0 +1,132 @@
+#pragma once
+// SqliteStore: the Store on one SQLite file (SQLiteCpp over the system SQLite).
+//
+// File and durability: WAL journal, synchronous=NORMAL, foreign keys on. A
+// write that returned has been committed to the WAL: it survives a crash or
+// SIGKILL of any rolecall process; an OS crash or power loss may roll back
+// the last transactions committed since the WAL was last synced (at each
+// checkpoint), and never corrupts the file. Missing parent directories are
+// created. The schema is migrated forward at open (storage/sqlite/migrations.hpp).
+//
+// Threads: one writer connection behind a mutex, plus a pool of reader
+// connections (WAL lets readers run beside the writer and see every commit
+// that returned before the read started). Every method may be called from
+// any thread concurrently; writes are serialized, reads run in parallel up
+// to the pool size and wait for a free connection beyond it. Each
+// connection caches its prepared statements.
+//
+// Processes: the CLI may open the same file while the daemon runs. Writers
+// of different processes take SQLite's write lock in turn; a caller waits up
+// to busy_timeout_ms for it and only then gets a StoreError (never a raw
+// SQLITE_BUSY). Every multi-statement write is one BEGIN IMMEDIATE
+// transaction, so no read-then-upgrade deadlock can happen.
+//
+// Errors: opening throws StoreError with the path and the reason (directory
+// not creatable, path is a directory, not a database, schema newer than this
+// binary); every later method throws StoreError when SQLite fails.
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/store.hpp"
+
+namespace rolecall {
+
+class Connection;
+
+struct SqliteStoreOptions {
+  int busy_timeout_ms = 5000;  // wait this long for another writer's lock
+  int readers = 4;             // reader connections in the pool (>= 1)
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` and migrates it to the latest
+  // schema. Throws StoreError (see above).
+  explicit SqliteStore(const std::string& path, SqliteStoreOptions options = {});
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  const std::string& path() const noexcept { return path_; }
+
+  bool ping() override;
+
+  std::int64_t record_routing(const RoutingRecord& r) override;
+  std::optional<RoutingRecord> get_routing(std::int64_t id) override;
+  void set_reply_ref(std::int64_t id, const std::string& reply_ref) override;
+  // Logs the routing's actual current status as `from` (change.from is not
+  // trusted) and its current role as the change's from-role. The routing's
+  // role becomes change.new_role unless that is none; a `reassigned` change
+  // with new_role none moves the routing to the other side of the PM/PO
+  // boundary (other_role).
+  bool change_routing_status(const StatusChange& change) override;
+  std::vector<StatusChange> routing_history(std::int64_t id) override;
+  std::vector<RoutingRecord> list_routings(const ListFilter& f) override;
+  std::vector<CorrectionCount> correction_counts(const std::string& team_id) override;
+  std::vector<StatusChange> status_changes(const std::string& team_id, std::int64_t since,
+                                           std::int64_t until) override;
+  std::vector<RoutingCount> routing_counts(const ListFilter& f) override;
+
+  std::int64_t record_decision(const DecisionRecord& d) override;
+  // Filters on team, since/until, role, channel and limit (status is ignored).
+  std::vector<DecisionRecord> list_decisions(const ListFilter& f) override;
+
+  // A key whose expiry has passed counts as new again, even before retention
+  // deletes it.
+  bool remember_event(const std::string& key, std::int64_t now, std::int64_t expires_at) override;
+
+  // A new row is pending with attempts 0 and next_attempt_at = now.
+  bool enqueue(const OutboxMessage& m, std::int64_t now) override;
+  // Oldest (lowest id) first; limit <= 0 = no limit.
+  std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) override;
+  std::optional<std::int64_t> next_outbox_due() override;
+  // Each mark_* records the outcome of one attempt: attempts + 1. Unknown ids
+  // are ignored.
+  void mark_delivered(std::int64_t id, std::int64_t now) override;
+  void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error) override;
+  void mark_failed(std::int64_t id, const std::string& error) override;
+  std::int64_t outbox_depth() override;
+
+  bool mark_digest_sent(const std::string& team_id, const std::string& iso_week,
+                        const std::string& destination, std::int64_t now) override;
+  bool digest_sent(const std::string& team_id, const std::string& iso_week,
+                   const std::string& destination) override;
+
+  // Blanks `text` of routings and decisions created before now - days*86400
+  // (hash, topic and everything else stay), deletes delivered/failed outbox
+  // rows created before then (their payloads quote texts), and deletes dedupe
+  // keys with expires_at <= now. days <= 0 keeps texts and outbox rows. Works
+  // in small transactions so live traffic is never blocked for long. Returns
+  // the number of rows changed or deleted.
+  std::int64_t apply_retention(std::int64_t now, int days) override;
+  // A consistent copy of the database at `path` (parent directories created;
+  // an existing file there is overwritten). Runs beside live traffic.
+  void backup(const std::string& path) override;
+
+ private:
+  class ReaderLease;
+  template <class F>
+  auto guarded(const char* op, F&& f);
+  template <class F>
+  auto write(const char* op, F&& f);
+  template <class F>
+  auto write_tx(const char* op, F&& f);
+  template <class F>
+  auto read(const char* op, F&& f);
+
+  std::string path_;
+  SqliteStoreOptions options_;
+  std::mutex writer_mu_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Connection*> free_readers_;
+};
+
+}  // namespace rolecall
