@@ -42,11 +42,11 @@ std::vector<StatusChange> Store::status_changes(const std::string& team_id, std:
 std::vector<RoutingCount> Store::routing_counts(const ListFilter& f) {
   ListFilter all = f;
   all.limit = 0;
-  std::map<std::tuple<Role, RoutingStatus, std::string>, std::int64_t> counts;
-  for (const auto& r : list_routings(all)) ++counts[{r.role, r.status, r.topic}];
+  std::map<std::tuple<Role, Intent, RoutingStatus, std::string>, std::int64_t> counts;
+  for (const auto& r : list_routings(all)) ++counts[{r.role, r.intent, r.status, r.topic}];
   std::vector<RoutingCount> out;
   for (const auto& [key, n] : counts) {
-    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), n});
   }
   return out;
 }

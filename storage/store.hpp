@@ -56,6 +56,9 @@ struct StatusChange {
   Role new_role = Role::none;  // set for reassigned
   std::string by;              // who pressed the button / typed the command
   std::int64_t at = 0;
+  // Filled by the store when it reads history (ignored by change_routing_status):
+  Role from_role = Role::none;  // the routing's role before this change
+  std::string topic{};          // the routing's topic
 };
 
 struct DecisionRecord {
@@ -81,9 +84,10 @@ struct ListFilter {
 };
 
 // One group of routings for the digest's "what went to whom": how many
-// routings of a (role, status, topic) a filter matched.
+// routings of a (role, intent, status, topic) a filter matched.
 struct RoutingCount {
-  Role role = Role::none;
+  Role role = Role::none;  // current role
+  Intent intent = Intent::request;
   RoutingStatus status = RoutingStatus::open;
   std::string topic;
   std::int64_t count = 0;
@@ -130,8 +134,8 @@ class Store {
   // routing_history; SqliteStore answers from an index.
   virtual std::vector<StatusChange> status_changes(const std::string& team_id, std::int64_t since,
                                                    std::int64_t until);
-  // Routings matching `f` (limit ignored), counted per (role, status, topic),
-  // ordered by role, status (enum order), then topic.
+  // Routings matching `f` (limit ignored), counted per (role, intent, status,
+  // topic), ordered by role, intent, status (enum order), then topic.
   // The default counts list_routings; SqliteStore uses GROUP BY.
   virtual std::vector<RoutingCount> routing_counts(const ListFilter& f);
 

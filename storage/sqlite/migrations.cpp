@@ -130,6 +130,11 @@ int latest_schema_version() { return kMigrations.back().version; }
 
 int schema_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
+void check_schema_supported(SQLite::Database& db) {
+  const int found = schema_version(db);
+  if (found > latest_schema_version()) throw StoreError(too_new_message(found));
+}
+
 int migrate(SQLite::Database& db, int target) {
   if (target < 0 || target > latest_schema_version()) {
     throw StoreError("migrate: unknown target schema version " + std::to_string(target));

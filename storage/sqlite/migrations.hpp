@@ -26,6 +26,9 @@ int latest_schema_version();
 // PRAGMA user_version of `db`.
 int schema_version(SQLite::Database& db);
 
+// Throws StoreError when `db` has a schema newer than this binary knows.
+void check_schema_supported(SQLite::Database& db);
+
 // Brings `db` from its version up to `target` (default: latest) in one
 // IMMEDIATE transaction, so two processes opening a fresh file at once apply
 // each step exactly once. Returns the version before the migration.

@@ -81,7 +81,7 @@ RoutingRecord routing_from_row(SQLite::Statement& s) {
 }
 
 constexpr const char* kChangeColumns =
-    "routing_id, from_status, to_status, new_role, changed_by, at";
+    "routing_id, from_status, to_status, new_role, changed_by, at, from_role, topic";
 
 StatusChange change_from_row(SQLite::Statement& s) {
   StatusChange c;
@@ -91,6 +91,8 @@ StatusChange change_from_row(SQLite::Statement& s) {
   c.new_role = role_of(s.getColumn(3));
   c.by = s.getColumn(4).getString();
   c.at = s.getColumn(5).getInt64();
+  c.from_role = role_of(s.getColumn(6));
+  c.topic = s.getColumn(7).getString();
   return c;
 }
 
@@ -233,8 +235,16 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
   } catch (const SQLite::Exception& e) {
     throw StoreError(describe(path_, "open", e));
   }
+  try {
+    // The first read of the file: a non-database fails here, and a newer
+    // schema is refused before anything (even the journal mode) is changed.
+    check_schema_supported(writer_->db());
+  } catch (const StoreError& e) {
+    throw StoreError("database " + path_ + ": " + e.what());
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(describe(path_, "open", e));
+  }
   guarded("open", [&] {
-    // The first query reads the file: a non-database fails here.
     const std::string mode = writer_->db().execAndGet("PRAGMA journal_mode = WAL").getString();
     if (mode != "wal") {
       throw StoreError("database " + path_ + ": cannot switch to WAL journal mode (got '" + mode +
@@ -424,18 +434,21 @@ std::vector<StatusChange> SqliteStore::status_changes(const std::string& team_id
 
 std::vector<RoutingCount> SqliteStore::routing_counts(const ListFilter& f) {
   auto out = read("routing_counts", [&](Connection& c) {
-    auto s = c.prepare("SELECT role, status, topic, count(*) FROM routings" +
-                       where_clause(f, true) + " GROUP BY role, status, topic");
+    auto s = c.prepare("SELECT role, intent, status, topic, count(*) FROM routings" +
+                       where_clause(f, true) + " GROUP BY role, intent, status, topic");
     bind_filter(*s, f);
     std::vector<RoutingCount> rows;
     while (s->executeStep()) {
-      rows.push_back({role_of(s->getColumn(0)), status_of(s->getColumn(1)),
-                      s->getColumn(2).getString(), s->getColumn(3).getInt64()});
+      rows.push_back({role_of(s->getColumn(0)),
+                      parse_intent(s->getColumn(1).getString()).value_or(Intent::other),
+                      status_of(s->getColumn(2)), s->getColumn(3).getString(),
+                      s->getColumn(4).getInt64()});
     }
     return rows;
   });
   std::sort(out.begin(), out.end(), [](const RoutingCount& a, const RoutingCount& b) {
-    return std::tie(a.role, a.status, a.topic) < std::tie(b.role, b.status, b.topic);
+    return std::tie(a.role, a.intent, a.status, a.topic) <
+           std::tie(b.role, b.intent, b.status, b.topic);
   });
   return out;
 }

@@ -143,6 +143,8 @@ TEST_F(SqliteStoreTest, ChangeStatusUpdatesRoutingAndLogsHistory) {
   EXPECT_EQ(h[1].from, RoutingStatus::acknowledged);
   EXPECT_EQ(h[1].to, RoutingStatus::reassigned);
   EXPECT_EQ(h[1].new_role, Role::product_manager);
+  EXPECT_EQ(h[1].from_role, Role::product_owner);
+  EXPECT_EQ(h[1].topic, "backlog_priority");
   EXPECT_EQ(h[1].by, "U2");
 }
 
@@ -222,6 +224,9 @@ TEST_F(SqliteStoreTest, RoutingCountsGroupByRoleStatusTopic) {
   store_.record_routing(make_routing("T1", kT0, Role::product_owner, "backlog"));
   store_.record_routing(make_routing("T1", kT0 + 1, Role::product_owner, "backlog"));
   store_.record_routing(make_routing("T1", kT0 + 2, Role::product_manager, "vision"));
+  auto request = make_routing("T1", kT0 + 2, Role::product_owner, "backlog");
+  request.intent = Intent::request;
+  store_.record_routing(request);
   const auto ack =
       store_.record_routing(make_routing("T1", kT0 + 3, Role::product_owner, "backlog"));
   store_.record_routing(make_routing("T2", kT0 + 4, Role::product_owner, "backlog"));
@@ -232,15 +237,19 @@ TEST_F(SqliteStoreTest, RoutingCountsGroupByRoleStatusTopic) {
   f.team_id = "T1";
   f.limit = 1;  // ignored
   auto counts = store_.routing_counts(f);
-  ASSERT_EQ(counts.size(), 3u);
+  ASSERT_EQ(counts.size(), 4u);
   EXPECT_EQ(counts[0].role, Role::product_manager);
   EXPECT_EQ(counts[0].topic, "vision");
   EXPECT_EQ(counts[0].count, 1);
   EXPECT_EQ(counts[1].role, Role::product_owner);
+  EXPECT_EQ(counts[1].intent, Intent::question);
   EXPECT_EQ(counts[1].status, RoutingStatus::open);
   EXPECT_EQ(counts[1].count, 2);
+  EXPECT_EQ(counts[2].intent, Intent::question);
   EXPECT_EQ(counts[2].status, RoutingStatus::acknowledged);
   EXPECT_EQ(counts[2].count, 1);
+  EXPECT_EQ(counts[3].intent, Intent::request);
+  EXPECT_EQ(counts[3].count, 1);
 }
 
 TEST_F(SqliteStoreTest, CorrectionCountsCountReassignmentsPerTopicAndRoles) {
@@ -299,6 +308,8 @@ TEST_F(SqliteStoreTest, StatusChangesOfATeamInAWindow) {
   EXPECT_EQ(week[0].routing_id, b);  // oldest first
   EXPECT_EQ(week[0].to, RoutingStatus::reassigned);
   EXPECT_EQ(week[0].new_role, Role::product_manager);
+  EXPECT_EQ(week[0].from_role, Role::product_owner);
+  EXPECT_EQ(week[0].topic, "backlog_priority");
   EXPECT_EQ(week[1].routing_id, a);
   EXPECT_EQ(store_.status_changes("T1", kT0, 0).size(), 3u);
   EXPECT_THAT(store_.status_changes("T9", 0, 0), IsEmpty());
