@@ -1,0 +1,42 @@
+#include "config/base64.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rolecall {
+namespace {
+
+TEST(Base64, DecodesTheTeamsSampleTokenTo32Bytes) {
+  // The sample token of Microsoft's docs (shared/platforms/teams.md, V1).
+  auto key = decode_base64("vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=");
+  ASSERT_TRUE(key.has_value());
+  EXPECT_EQ(key->size(), 32u);
+  EXPECT_EQ(static_cast<unsigned char>((*key)[0]), 0xbe);
+}
+
+TEST(Base64, DecodesBytes0To31) {
+  auto key = decode_base64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  ASSERT_TRUE(key.has_value());
+  ASSERT_EQ(key->size(), 32u);
+  for (int i = 0; i < 32; ++i) EXPECT_EQ((*key)[i], static_cast<char>(i));
+}
+
+TEST(Base64, PaddingOptionalButMustBeRight) {
+  EXPECT_EQ(decode_base64("TWE="), "Ma");
+  EXPECT_EQ(decode_base64("TWE"), "Ma");
+  EXPECT_EQ(decode_base64("TQ=="), "M");
+  EXPECT_EQ(decode_base64("TWFu"), "Man");
+  EXPECT_EQ(decode_base64(""), "");
+  EXPECT_FALSE(decode_base64("TQ=").has_value());
+  EXPECT_FALSE(decode_base64("TWFu=").has_value());
+  EXPECT_FALSE(decode_base64("T").has_value());
+}
+
+TEST(Base64, RejectsForeignCharacters) {
+  EXPECT_FALSE(decode_base64("TW E=").has_value());
+  EXPECT_FALSE(decode_base64("TWE-").has_value());  // base64url is not Teams' alphabet
+  EXPECT_FALSE(decode_base64("TWE=\n").has_value());
+  EXPECT_FALSE(decode_base64("TR==").has_value());  // non-zero trailing bits
+}
+
+}  // namespace
+}  // namespace rolecall
