@@ -67,7 +67,7 @@ struct SlackConfig {
   // Effective switch: a signing secret is available and `enabled` is not
   // false. (DESIGN.md: Slack is on when a signing secret is available.)
   bool active = false;
-  std::optional<bool> enabled;  // as written in the file; nullopt = not given
+  std::optional<bool> enabled;  // as written in the file; nullopt = auto / not given
   std::string signing_secret;   // secret
   SecretSource signing_secret_source = SecretSource::none;
   std::string bot_token;  // secret ("xoxb-…"); empty: no posting outside HTTP replies
@@ -90,7 +90,7 @@ struct TeamsWebhook {
 
 struct TeamsConfig {
   bool active = false;          // at least one webhook is active
-  std::optional<bool> enabled;  // as written; false turns every webhook off
+  std::optional<bool> enabled;  // as written; nullopt = auto; false turns every webhook off
   std::vector<TeamsWebhook> webhooks;
   unsigned max_attempts = 8;
   unsigned request_timeout_ms = 10000;

@@ -261,6 +261,20 @@ class Loader {
     if (auto v = map.integer(key, min, max)) field = static_cast<T>(*v);
   }
 
+  // A platform's `enabled`: true, false, or auto (follow the secrets), which
+  // is also what leaving it out means.
+  std::optional<bool> read_platform_switch(YamlMap& map) {
+    YAML::Node v = map.value("enabled");
+    if (map.has("enabled") && v.IsScalar() && v.Scalar() == "auto") return std::nullopt;
+    if (!map.has("enabled")) return std::nullopt;
+    bool out = false;
+    if (!v.IsScalar() || !YAML::convert<bool>::decode(v, out)) {
+      diag_.error(map.mark("enabled"), map.key_path("enabled") + " must be true, false or auto");
+      return std::nullopt;
+    }
+    return out;
+  }
+
   void read_server(YamlMap& root) {
     YamlMap map(diag_, root.value("server"), "server",
                 {"listen", "threads", "body_limit_bytes", "header_limit_bytes", "read_timeout_ms",
@@ -360,7 +374,7 @@ class Loader {
                 {"enabled", "signing_secret", "signing_secret_file", "bot_token", "bot_token_file",
                  "api_url", "post_interval_ms", "max_attempts", "request_timeout_ms"});
     auto& s = config_.slack;
-    s.enabled = map.boolean("enabled");
+    s.enabled = read_platform_switch(map);
     Secret signing = read_secret(map, "signing_secret", "SLACK_SIGNING_SECRET");
     Secret bot = read_secret(map, "bot_token", "SLACK_BOT_TOKEN");
     s.signing_secret = std::move(signing.value);
@@ -681,7 +695,7 @@ class Loader {
     YamlMap map(diag_, root.value("teams"), "teams",
                 {"enabled", "webhooks", "max_attempts", "request_timeout_ms"});
     auto& t = config_.teams;
-    t.enabled = map.boolean("enabled");
+    t.enabled = read_platform_switch(map);
     read_uint(map, "max_attempts", t.max_attempts, 1, 100);
     read_uint(map, "request_timeout_ms", t.request_timeout_ms, 100, 600 * 1000);
 

@@ -237,6 +237,13 @@ TEST_F(ConfigLoaderTest, SlackFollowsItsSigningSecret) {
   EXPECT_TRUE(on.slack.active);
   EXPECT_FALSE(has_problem(on.warnings, "bot token"));
 
+  // auto is the same as leaving it out.
+  std::string automatic = std::string("slack: {enabled: auto}\n") + kOneTeam;
+  EXPECT_FALSE(load(automatic).slack.active);
+  EXPECT_TRUE(load(automatic, Environment{{"SLACK_SIGNING_SECRET", "s"}}).slack.active);
+  EXPECT_TRUE(has_problem(problems(std::string("slack: {enabled: sometimes}\n") + kOneTeam), 1, 18,
+                          "slack.enabled must be true, false or auto"));
+
   // enabled: false wins over a secret.
   std::string off = std::string("slack: {enabled: false}\n") + kOneTeam;
   EXPECT_FALSE(load(off, Environment{{"SLACK_SIGNING_SECRET", "s"}}).slack.active);
