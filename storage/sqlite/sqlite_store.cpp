@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 #include <tuple>
 #include <utility>
@@ -25,11 +26,13 @@ constexpr std::int64_t kDay = 86400;
 // waits long behind it.
 constexpr int kRetentionChunk = 2000;
 
-std::string describe(const std::string& path, const char* op, const SQLite::Exception& e) {
+std::string describe(const std::string& path, const char* op, const SQLite::Exception& e,
+                     int busy_timeout_ms) {
   std::string msg = "database " + path + ": " + op + ": " + e.what();
   const int code = e.getErrorCode() & 0xff;
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    msg += " (another writer held the lock beyond the busy timeout)";
+    msg += " (another writer held the lock longer than the busy timeout of " +
+           std::to_string(busy_timeout_ms) + " ms)";
   } else if (code == SQLITE_FULL) {
     msg += " (disk full)";
   } else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
@@ -173,7 +176,7 @@ auto SqliteStore::guarded(const char* op, F&& f) {
   try {
     return f();
   } catch (const SQLite::Exception& e) {
-    throw StoreError(describe(path_, op, e));
+    throw StoreError(describe(path_, op, e, options_.busy_timeout_ms));
   }
 }
 
@@ -233,7 +236,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     writer_ =
         std::make_unique<Connection>(path_, Connection::Mode::writer, options_.busy_timeout_ms);
   } catch (const SQLite::Exception& e) {
-    throw StoreError(describe(path_, "open", e));
+    throw StoreError(describe(path_, "open", e, options_.busy_timeout_ms));
   }
   try {
     // The first read of the file: a non-database fails here, and a newer
@@ -242,7 +245,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
   } catch (const StoreError& e) {
     throw StoreError("database " + path_ + ": " + e.what());
   } catch (const SQLite::Exception& e) {
-    throw StoreError(describe(path_, "open", e));
+    throw StoreError(describe(path_, "open", e, options_.busy_timeout_ms));
   }
   guarded("open", [&] {
     const std::string mode = writer_->db().execAndGet("PRAGMA journal_mode = WAL").getString();
@@ -258,7 +261,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
   } catch (const StoreError& e) {
     throw StoreError("database " + path_ + ": " + e.what());
   } catch (const SQLite::Exception& e) {
-    throw StoreError(describe(path_, "schema migration", e));
+    throw StoreError(describe(path_, "schema migration", e, options_.busy_timeout_ms));
   }
   guarded("open reader", [&] {
     for (int i = 0; i < options_.readers; ++i) {
@@ -668,6 +671,16 @@ void SqliteStore::backup(const std::string& path) {
   }
   if (fs::is_directory(target, ec)) {
     throw StoreError("backup " + path + ": the path is a directory");
+  }
+  if (fs::is_regular_file(target, ec) && fs::file_size(target, ec) > 0) {
+    // Never clobber something that is not an earlier backup.
+    char magic[16] = {};
+    std::ifstream(target, std::ios::binary).read(magic, sizeof magic);
+    if (std::string_view(magic, sizeof magic) != std::string_view("SQLite format 3\0", 16)) {
+      throw StoreError("backup " + path +
+                       ": a file that is not an SQLite database is in the way; refusing to "
+                       "overwrite it");
+    }
   }
   if (target.has_parent_path()) {
     fs::create_directories(target.parent_path(), ec);
