@@ -1,0 +1,66 @@
+#include "adapters/slack/form_urlencoded.hpp"
+
+namespace rolecall {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string_view> FormFields::find(std::string_view name) const {
+  for (const auto& [key, value] : fields_) {
+    if (key == name) return std::string_view{value};
+  }
+  return std::nullopt;
+}
+
+std::string FormFields::get(std::string_view name) const {
+  auto value = find(name);
+  return value ? std::string(*value) : std::string();
+}
+
+std::optional<std::string> form_decode_component(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%') {
+      if (text.size() - i < 3) return std::nullopt;
+      int hi = hex_value(text[i + 1]);
+      int lo = hex_value(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<FormFields> parse_form_urlencoded(std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  while (!body.empty()) {
+    std::size_t amp = body.find('&');
+    std::string_view segment = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+    if (segment.empty()) continue;
+    std::size_t eq = segment.find('=');
+    auto name = form_decode_component(segment.substr(0, eq));
+    auto value = form_decode_component(eq == std::string_view::npos ? std::string_view{}
+                                                                    : segment.substr(eq + 1));
+    if (!name || !value) return std::nullopt;
+    fields.emplace_back(std::move(*name), std::move(*value));
+  }
+  return FormFields(std::move(fields));
+}
+
+}  // namespace rolecall

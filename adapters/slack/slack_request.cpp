@@ -1,0 +1,215 @@
+#include "adapters/slack/slack_request.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/slack/form_urlencoded.hpp"
+
+namespace rolecall {
+
+namespace {
+
+using nlohmann::json;
+
+std::string str(const json& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t integer(const json& object, const char* key) {
+  if (!object.is_object()) return 0;
+  auto it = object.find(key);
+  if (it == object.end()) return 0;
+  if (it->is_number_integer()) return it->get<std::int64_t>();
+  if (it->is_number_float()) return static_cast<std::int64_t>(it->get<double>());
+  return 0;
+}
+
+const json& member(const json& object, const char* key) {
+  static const json null_value;  // immutable; only ever read
+  if (!object.is_object()) return null_value;
+  auto it = object.find(key);
+  return it == object.end() ? null_value : *it;
+}
+
+int small_number(std::string_view text) {
+  if (text.empty() || text.size() > 6) return 0;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return 0;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+SlackEvent parse_event(const json& e) {
+  SlackEvent ev;
+  ev.type = str(e, "type");
+  ev.subtype = str(e, "subtype");
+  ev.user = str(e, "user");
+  ev.bot_id = str(e, "bot_id");
+  ev.app_id = str(e, "app_id");
+  ev.text = str(e, "text");
+  ev.channel = str(e, "channel");
+  ev.channel_type = str(e, "channel_type");
+  ev.ts = str(e, "ts");
+  ev.thread_ts = str(e, "thread_ts");
+  ev.event_ts = str(e, "event_ts");
+  ev.client_msg_id = str(e, "client_msg_id");
+  return ev;
+}
+
+SlackRequest parse_events_json(const HttpRequest& request) {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) return Malformed{"body is not valid JSON"};
+  if (!body.is_object()) return Malformed{"JSON body is not an object"};
+  std::string type = str(body, "type");
+  if (type.empty()) return Malformed{"JSON body has no type"};
+
+  if (type == "url_verification") {
+    const json& challenge = member(body, "challenge");
+    if (!challenge.is_string()) return Malformed{"url_verification without a challenge"};
+    return UrlVerification{challenge.get<std::string>()};
+  }
+  if (type == "event_callback") {
+    const json& event = member(body, "event");
+    if (!event.is_object() || str(event, "type").empty()) {
+      return Malformed{"event_callback without an event type"};
+    }
+    EventCallback cb;
+    cb.event_id = str(body, "event_id");
+    cb.team_id = str(body, "team_id");
+    cb.api_app_id = str(body, "api_app_id");
+    cb.event_time = integer(body, "event_time");
+    cb.retry_num = small_number(request.header("x-slack-retry-num"));
+    cb.retry_reason = std::string(request.header("x-slack-retry-reason"));
+    const json& auths = member(body, "authorizations");
+    if (auths.is_array() && !auths.empty()) cb.authorized_user_id = str(auths.front(), "user_id");
+    cb.event = parse_event(event);
+    return cb;
+  }
+  if (type == "app_rate_limited") {
+    return AppRateLimited{str(body, "team_id"), str(body, "api_app_id"),
+                          integer(body, "minute_rate_limited")};
+  }
+  return UnknownPayload{type};
+}
+
+SlackRequest parse_interactivity(std::string_view payload_text) {
+  json payload = json::parse(payload_text, nullptr, /*allow_exceptions=*/false);
+  if (payload.is_discarded()) return Malformed{"payload is not valid JSON"};
+  if (!payload.is_object()) return Malformed{"payload is not an object"};
+  std::string type = str(payload, "type");
+  if (type.empty()) return Malformed{"payload has no type"};
+  if (type != "block_actions") return UnknownPayload{type};
+
+  BlockActions ba;
+  const json& user = member(payload, "user");
+  ba.user_id = str(user, "id");
+  ba.user_name = str(user, "username");
+  if (ba.user_name.empty()) ba.user_name = str(user, "name");
+  ba.team_id = str(member(payload, "team"), "id");
+  if (ba.team_id.empty()) ba.team_id = str(user, "team_id");
+  ba.api_app_id = str(payload, "api_app_id");
+  const json& container = member(payload, "container");
+  ba.channel_id = str(container, "channel_id");
+  if (ba.channel_id.empty()) ba.channel_id = str(member(payload, "channel"), "id");
+  ba.message_ts = str(container, "message_ts");
+  if (ba.message_ts.empty()) ba.message_ts = str(member(payload, "message"), "ts");
+  const json& ephemeral = member(container, "is_ephemeral");
+  ba.is_ephemeral = ephemeral.is_boolean() && ephemeral.get<bool>();
+  ba.response_url = str(payload, "response_url");
+  ba.trigger_id = str(payload, "trigger_id");
+  const json& actions = member(payload, "actions");
+  if (actions.is_array()) {
+    for (const json& a : actions) {
+      if (!a.is_object()) continue;
+      ba.actions.push_back(
+          {str(a, "action_id"), str(a, "value"), str(a, "block_id"), str(a, "type")});
+    }
+  }
+  if (ba.user_id.empty()) return Malformed{"block_actions without a user"};
+  if (ba.actions.empty()) return Malformed{"block_actions without actions"};
+  return ba;
+}
+
+SlashCommand to_slash_command(const FormFields& form) {
+  SlashCommand cmd;
+  cmd.command = form.get("command");
+  cmd.text = form.get("text");
+  cmd.user_id = form.get("user_id");
+  cmd.user_name = form.get("user_name");
+  cmd.channel_id = form.get("channel_id");
+  cmd.channel_name = form.get("channel_name");
+  cmd.team_id = form.get("team_id");
+  cmd.api_app_id = form.get("api_app_id");
+  cmd.response_url = form.get("response_url");
+  cmd.trigger_id = form.get("trigger_id");
+  return cmd;
+}
+
+SlackRequest parse_form(const HttpRequest& request) {
+  auto form = parse_form_urlencoded(request.body);
+  if (!form) return Malformed{"malformed percent-encoding in form body"};
+  // Nothing else from an ssl_check body may be dispatched.
+  if (form->find("ssl_check") == std::string_view{"1"}) return SslCheck{};
+  if (auto payload = form->find("payload")) return parse_interactivity(*payload);
+  if (form->contains("command")) {
+    SlashCommand cmd = to_slash_command(*form);
+    if (cmd.command.empty()) return Malformed{"empty command"};
+    return cmd;
+  }
+  return Malformed{"form body has neither payload nor command"};
+}
+
+}  // namespace
+
+std::string media_type(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  std::string out(type);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool is_ssl_check(const HttpRequest& request) noexcept {
+  try {
+    if (media_type(request.header("content-type")) != "application/x-www-form-urlencoded") {
+      return false;
+    }
+    auto form = parse_form_urlencoded(request.body);
+    return form && form->find("ssl_check") == std::string_view{"1"};
+  } catch (...) {
+    return false;
+  }
+}
+
+SlackRequest parse_slack_request(const HttpRequest& request) noexcept {
+  try {
+    std::string type = media_type(request.header("content-type"));
+    if (type == "application/json") return parse_events_json(request);
+    if (type == "application/x-www-form-urlencoded") return parse_form(request);
+    if (type.empty()) return Malformed{"missing Content-Type"};
+    return Malformed{"unsupported Content-Type " + type};
+  } catch (const std::exception& e) {
+    // Only allocation failure can get here; still never escape an adapter.
+    return Malformed{std::string("internal error: ") + e.what()};
+  } catch (...) {
+    return Malformed{"internal error"};
+  }
+}
+
+bool should_ignore_event(const SlackEvent& event, std::string_view bot_user_id) noexcept {
+  if (event.type != "message" && event.type != "app_mention") return true;
+  if (!event.bot_id.empty() || event.subtype == "bot_message") return true;
+  if (event.user.empty() || event.channel.empty()) return true;
+  if (!bot_user_id.empty() && event.user == bot_user_id) return true;
+  if (event.user == "USLACKBOT") return true;
+  return !(event.subtype.empty() || event.subtype == "thread_broadcast" ||
+           event.subtype == "file_share");
+}
+
+}  // namespace rolecall

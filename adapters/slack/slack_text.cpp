@@ -1,0 +1,123 @@
+#include "adapters/slack/slack_text.hpp"
+
+namespace rolecall {
+
+namespace {
+
+void append_unescaped(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == '&') {
+      if (text.substr(i, 5) == "&amp;") {
+        out.push_back('&');
+        i += 5;
+        continue;
+      }
+      if (text.substr(i, 4) == "&lt;") {
+        out.push_back('<');
+        i += 4;
+        continue;
+      }
+      if (text.substr(i, 4) == "&gt;") {
+        out.push_back('>');
+        i += 4;
+        continue;
+      }
+    }
+    out.push_back(text[i++]);
+  }
+}
+
+// `span` is what stood between '<' and '>'.
+void append_span(std::string& out, std::string_view span) {
+  std::string_view target = span;
+  std::string_view label;
+  bool has_label = false;
+  if (auto bar = span.find('|'); bar != std::string_view::npos) {
+    target = span.substr(0, bar);
+    label = span.substr(bar + 1);
+    has_label = true;
+  }
+  if (!target.empty() && (target.front() == '@' || target.front() == '#')) {
+    out.push_back(target.front());
+    // Labels of user mentions may already carry an '@' in some payloads.
+    if (has_label && !label.empty() && label.front() == target.front()) label.remove_prefix(1);
+    append_unescaped(out, has_label && !label.empty() ? label : target.substr(1));
+    return;
+  }
+  if (!target.empty() && target.front() == '!') {
+    if (has_label && !label.empty()) return append_unescaped(out, label);
+    std::string_view name = target.substr(1);
+    name = name.substr(0, name.find('^'));
+    out.push_back('@');
+    append_unescaped(out, name);
+    return;
+  }
+  append_unescaped(out, has_label && !label.empty() ? label : target);
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+std::string slack_to_plain(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t open = text.find('<', i);
+    if (open == std::string_view::npos) {
+      append_unescaped(out, text.substr(i));
+      break;
+    }
+    std::size_t close = text.find('>', open + 1);
+    if (close == std::string_view::npos) {
+      append_unescaped(out, text.substr(i));
+      break;
+    }
+    append_unescaped(out, text.substr(i, open - i));
+    append_span(out, text.substr(open + 1, close - open - 1));
+    i = close + 1;
+  }
+  return out;
+}
+
+std::string strip_leading_mention(std::string_view text, std::string_view bot_user_id) {
+  if (bot_user_id.empty()) return std::string(text);
+  std::size_t i = 0;
+  while (i < text.size() && is_space(text[i])) ++i;
+  std::string_view rest = text.substr(i);
+  if (rest.substr(0, 2) != "<@" || rest.substr(2, bot_user_id.size()) != bot_user_id) {
+    return std::string(text);
+  }
+  std::size_t after_id = 2 + bot_user_id.size();
+  std::size_t end;
+  if (rest.substr(after_id, 1) == ">") {
+    end = after_id + 1;
+  } else if (rest.substr(after_id, 1) == "|") {
+    std::size_t close = rest.find('>', after_id);
+    if (close == std::string_view::npos) return std::string(text);
+    end = close + 1;
+  } else {
+    return std::string(text);  // a longer id that merely starts with ours
+  }
+  rest.remove_prefix(end);
+  if (!rest.empty() && (rest.front() == ':' || rest.front() == ',')) rest.remove_prefix(1);
+  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+  return std::string(rest);
+}
+
+std::string mrkdwn_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace rolecall

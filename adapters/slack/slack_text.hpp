@@ -1,0 +1,32 @@
+#pragma once
+// Slack message text <-> plain text. Slack encodes message text as mrkdwn:
+// `<…>` spans for mentions, channels, links and specials, and exactly three
+// HTML entities (&amp; &lt; &gt;) for literal characters. Pure; never throws
+// (apart from std::bad_alloc).
+
+#include <string>
+#include <string_view>
+
+namespace rolecall {
+
+// Plain text for the classifier and for people: spans are replaced first,
+// then the entities are unescaped (so an escaped "&lt;@U1&gt;" stays literal
+// text "<@U1>" and is not taken for a mention).
+//   <@U1|ana> -> @ana     <@U1> -> @U1       <#C1|general> -> #general   <#C1> -> #C1
+//   <https://a|b> -> b    <https://a> -> https://a   <mailto:x@y|x@y> -> x@y
+//   <!here> -> @here      <!channel> / <!everyone> likewise
+//   <!subteam^S1|@devs> -> @devs   <!date^123^{date}|Mon> -> Mon   <!foo> -> @foo
+// An unterminated '<' is kept as literal text.
+std::string slack_to_plain(std::string_view text);
+
+// Removes a leading mention of the bot (`<@BOT>` or `<@BOT|name>`, after
+// optional whitespace) plus the whitespace and one ':' or ',' after it.
+// Works on raw Slack text (call before slack_to_plain). Text that does not
+// start with that mention, or an empty `bot_user_id`, is returned unchanged.
+std::string strip_leading_mention(std::string_view text, std::string_view bot_user_id);
+
+// Escapes user- or database-provided text for interpolation into mrkdwn:
+// & -> &amp; (first), < -> &lt;, > -> &gt;. Nothing else is touched.
+std::string mrkdwn_escape(std::string_view text);
+
+}  // namespace rolecall
