@@ -31,8 +31,8 @@ struct ServerConfig {
   std::string host = "127.0.0.1";         // parsed from listen ("[::1]:80" gives "::1")
   std::uint16_t port = 8080;              // 0 = any free port
   unsigned threads = 0;                   // 0 = one per core (serve --threads wins)
-  std::size_t body_limit_bytes = 1024 * 1024;
-  std::size_t header_limit_bytes = 8 * 1024;
+  std::size_t body_limit_bytes = std::size_t{1024} * 1024;
+  std::size_t header_limit_bytes = std::size_t{8} * 1024;
   unsigned read_timeout_ms = 10000;
   unsigned shutdown_grace_ms = 5000;  // time in-flight requests get on SIGTERM
 };

@@ -189,13 +189,14 @@ class Loader {
     read_console(map);
     read_digest(map);
     read_outbox(map);
-    if (auto v = map.integer("dedupe_ttl_hours", 1, 24 * 30)) config_.dedupe_ttl_hours = *v;
+    if (auto v = map.integer("dedupe_ttl_hours", 1, 24LL * 30)) config_.dedupe_ttl_hours = *v;
     // Product teams before Microsoft Teams: webhooks refer to team ids.
     auto teams = read_product_teams(map);
     std::string default_team = read_default_team(map, teams);
     auto webhooks = read_teams(map);
     link_webhooks(teams, webhooks, default_team);
     std::vector<Team> built;
+    built.reserve(teams.size());
     for (auto& t : teams) built.push_back(std::move(t.team));
     config_.directory = TeamDirectory(std::move(built), default_team);
   }
@@ -304,9 +305,9 @@ class Loader {
     }
     read_uint(map, "threads", s.threads, 0, 1024);
     read_uint(map, "body_limit_bytes", s.body_limit_bytes, 1024, 1024LL * 1024 * 1024);
-    read_uint(map, "header_limit_bytes", s.header_limit_bytes, 1024, 1024 * 1024);
-    read_uint(map, "read_timeout_ms", s.read_timeout_ms, 100, 3600 * 1000);
-    read_uint(map, "shutdown_grace_ms", s.shutdown_grace_ms, 0, 3600 * 1000);
+    read_uint(map, "header_limit_bytes", s.header_limit_bytes, 1024, 1024LL * 1024);
+    read_uint(map, "read_timeout_ms", s.read_timeout_ms, 100, 3600LL * 1000);
+    read_uint(map, "shutdown_grace_ms", s.shutdown_grace_ms, 0, 3600LL * 1000);
   }
 
   void read_storage(YamlMap& root) {
@@ -318,8 +319,8 @@ class Loader {
     }
     if (auto db = env_.get("ROLECALL_DB")) s.path = *db;
     if (auto v = map.boolean("store_message_text")) s.store_message_text = *v;
-    read_uint(map, "retention_days", s.retention_days, 0, 100 * 365);
-    read_uint(map, "busy_timeout_ms", s.busy_timeout_ms, 0, 600 * 1000);
+    read_uint(map, "retention_days", s.retention_days, 0, 100LL * 365);
+    read_uint(map, "busy_timeout_ms", s.busy_timeout_ms, 0, 600LL * 1000);
   }
 
   void read_taxonomy(YamlMap& root) {
@@ -397,9 +398,9 @@ class Loader {
       }
     }
     if (s.api_url.back() != '/') s.api_url += '/';
-    read_uint(map, "post_interval_ms", s.post_interval_ms, 0, 60 * 1000);
+    read_uint(map, "post_interval_ms", s.post_interval_ms, 0, 60LL * 1000);
     read_uint(map, "max_attempts", s.max_attempts, 1, 100);
-    read_uint(map, "request_timeout_ms", s.request_timeout_ms, 100, 600 * 1000);
+    read_uint(map, "request_timeout_ms", s.request_timeout_ms, 100, 600LL * 1000);
 
     s.active = s.enabled.value_or(true) && !s.signing_secret.empty();
     if (s.enabled.value_or(false) && s.signing_secret.empty()) {
@@ -431,7 +432,7 @@ class Loader {
 
   void read_digest(YamlMap& root) {
     YamlMap map(diag_, root.value("digest"), "digest", {"catch_up_hours"});
-    read_uint(map, "catch_up_hours", config_.digest.catch_up_hours, 0, 7 * 24);
+    read_uint(map, "catch_up_hours", config_.digest.catch_up_hours, 0, 7LL * 24);
   }
 
   void read_outbox(YamlMap& root) {
@@ -439,8 +440,8 @@ class Loader {
                 {"max_attempts", "base_backoff_ms", "max_backoff_ms"});
     auto& o = config_.outbox;
     read_uint(map, "max_attempts", o.max_attempts, 1, 100);
-    read_uint(map, "base_backoff_ms", o.base_backoff_ms, 1, 3600 * 1000);
-    read_uint(map, "max_backoff_ms", o.max_backoff_ms, 1, 24 * 3600 * 1000);
+    read_uint(map, "base_backoff_ms", o.base_backoff_ms, 1, 3600LL * 1000);
+    read_uint(map, "max_backoff_ms", o.max_backoff_ms, 1, 24LL * 3600LL * 1000);
     if (o.max_backoff_ms < o.base_backoff_ms) {
       diag_.error(map.mark("max_backoff_ms"),
                   "outbox.max_backoff_ms must not be smaller than outbox.base_backoff_ms");
@@ -697,7 +698,7 @@ class Loader {
     auto& t = config_.teams;
     t.enabled = read_platform_switch(map);
     read_uint(map, "max_attempts", t.max_attempts, 1, 100);
-    read_uint(map, "request_timeout_ms", t.request_timeout_ms, 100, 600 * 1000);
+    read_uint(map, "request_timeout_ms", t.request_timeout_ms, 100, 600LL * 1000);
 
     std::vector<WebhookDraft> out;
     std::map<std::string, int> first_line;

@@ -22,8 +22,7 @@ using testing::problems_of;
 constexpr const char* kTeamsToken = "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=";
 constexpr const char* kOtherToken = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-const std::string kSmallTaxonomy =
-    std::string(ROLECALL_SOURCE_DIR) + "/tests/config/data/taxonomy_small.yaml";
+constexpr const char* kSmallTaxonomy = ROLECALL_SOURCE_DIR "/tests/config/data/taxonomy_small.yaml";
 
 // The smallest config that names people.
 constexpr const char* kOneTeam = R"(product_teams:
@@ -620,7 +619,8 @@ TEST_F(ConfigLoaderTest, TaxonomyPathIsRelativeToTheConfigFile) {
   AppConfig c = load_config(sub, {});
   EXPECT_EQ(c.taxonomy.path, (dir_.path() / "tax/t.yaml").string());
   // Absolute: as written.
-  std::string abs = write("etc/abs.yaml", "taxonomy: {path: " + kSmallTaxonomy + "}\n");
+  std::string abs =
+      write("etc/abs.yaml", "taxonomy: {path: " + std::string(kSmallTaxonomy) + "}\n");
   EXPECT_EQ(load_config(abs, {}).taxonomy.path, kSmallTaxonomy);
   // Default: taxonomy.yaml next to the config file.
   std::string def = write("etc/def.yaml", "");
@@ -646,8 +646,8 @@ TEST_F(ConfigLoaderTest, CheckConfigAlsoValidatesTheTaxonomy) {
   EXPECT_EQ(missing.back().file, (dir_.path() / "other/taxonomy.yaml").string());
 
   // All good: no problems at all.
-  std::string good =
-      write("good/rolecall.yaml", "taxonomy: {path: " + kSmallTaxonomy + "}\n" + kOneTeam);
+  std::string good = write("good/rolecall.yaml",
+                           "taxonomy: {path: " + std::string(kSmallTaxonomy) + "}\n" + kOneTeam);
   EXPECT_TRUE(check_config(good, {}).empty()) << to_string(check_config(good, {}));
 }
 

@@ -19,10 +19,10 @@ std::vector<Problem> taxonomy_problems(std::string_view yaml) {
   return problems_of([&] { load_taxonomy_from_string(yaml, "tax.yaml"); });
 }
 
-const std::string kDataDir = std::string(ROLECALL_SOURCE_DIR) + "/tests/config/data/";
+constexpr const char* kDataDir = ROLECALL_SOURCE_DIR "/tests/config/data/";
 
 TEST(TaxonomyLoader, LoadsAValidFile) {
-  Taxonomy t = load_taxonomy(kDataDir + "taxonomy_small.yaml");
+  Taxonomy t = load_taxonomy(std::string(kDataDir) + "taxonomy_small.yaml");
   ASSERT_EQ(t.topics().size(), 4u);
   const Topic* pricing = t.find("pricing");
   ASSERT_NE(pricing, nullptr);
