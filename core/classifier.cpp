@@ -11,11 +11,18 @@
 //    A role named in the message adds a small hint to that role, and only
 //    when there is topic evidence at all: "can the product manager sign off
 //    the AC?" stays with the Product Owner because the AC outweighs the name.
+//    In a message of several sentences, cues outside the sentences that carry
+//    the intent (IntentDetector::focus) count kContextSentenceFactor:
+//    "I saw the roadmap. Can we add the SSO story to the next sprint?" is a
+//    sprint request with roadmap context.
 // 4. Decision: no role reaches kMinEvidence -> role none. If the Product
 //    Manager's and the Product Owner's scores are within kBothRatio of each
 //    other the answer is `both` (the message really is about both halves) with
-//    the other side's best topic as alternative_topic; within kCloseRatio the
-//    winner stands but alternative_topic is set and confidence drops.
+//    the other side's best topic as alternative_topic. A shared topic level
+//    with one side's topic does not make it `both`: words like "stakeholders"
+//    or "feedback" turn up in passing, and the specific side wins ties.
+//    Within kCloseRatio the winner stands but alternative_topic is set and
+//    confidence drops.
 // 5. Confidence = evidence * margin: evidence grows with the winning score
 //    (1 - e^(-score/1.2)), margin shrinks as the runner-up role gets closer.
 //    For role none it is the confidence that there is no topic.
@@ -38,6 +45,7 @@ constexpr float kMinEvidence = 0.45f;
 constexpr float kRoleHint = 0.2f;
 constexpr float kBothRatio = 0.85f;
 constexpr float kCloseRatio = 0.5f;
+constexpr float kContextSentenceFactor = 0.6f;
 
 constexpr std::size_t role_slot(Role r) noexcept { return static_cast<std::size_t>(r); }
 constexpr std::size_t kRoleSlots = 4;  // every Role except none
@@ -70,6 +78,21 @@ Classification Classifier::classify(std::string_view message) const {
   std::vector<CueHit> hits;
   std::vector<RoleMention> roles;
   im.lexicon.match(text, hits, roles);
+  std::vector<SentenceIntent> sentences;
+  im.intent.sentence_intents(text, roles, sentences);
+
+  // In a message of several sentences, topic words in the sentence that asks
+  // or requests count more than the context around it.
+  std::vector<char> focus;
+  IntentDetector::focus(sentences, focus);
+  bool focus_has_cues = false;
+  for (const CueHit& h : hits)
+    focus_has_cues = focus_has_cues || focus[text.tokens[h.first_token].sentence];
+  if (focus_has_cues) {
+    for (CueHit& h : hits) {
+      if (!focus[text.tokens[h.first_token].sentence]) h.weight *= kContextSentenceFactor;
+    }
+  }
 
   // Each cue counts once, at its strongest occurrence.
   std::sort(hits.begin(), hits.end(), [](const CueHit& a, const CueHit& b) {
@@ -155,7 +178,7 @@ Classification Classifier::classify(std::string_view message) const {
     for (const CueHit* h : deciding) out.cues.emplace_back(im.lexicon.cue_text(h->cue));
   }
 
-  out.intent = im.intent.detect(text, roles, out.role != Role::none);
+  out.intent = IntentDetector::decide(sentences, out.role != Role::none);
   return out;
 }
 

@@ -25,13 +25,6 @@ void fill_pairs(FlatIndex& set,
   for (const auto& [a, b] : pairs) set.insert(combine_hash(text_hash(a), text_hash(b)), 0);
 }
 
-struct SentenceFlags {
-  bool ownership_question = false;  // who/whose/which role/PM or PO
-  bool ownership_word = false;      // owns, decides, responsible, job…
-  bool request = false;
-  bool question = false;
-};
-
 }  // namespace
 
 IntentDetector::IntentDetector() {
@@ -82,8 +75,8 @@ IntentDetector::IntentDetector() {
         "kindly",      "remind",       "research",     "interview", "analyze",    "analyse",
         "compare",     "benchmark",    "price",        "measure",   "report",     "write-up",
         "groom",       "spec",         "mock",         "design",    "outline",    "map",
-        "lock",        "freeze",       "agree",        "respond",   "reply",      "answer",
-        "draw"});
+        "need",        "lock",         "freeze",       "agree",     "respond",    "reply",
+        "answer",      "draw"});
   fill(not_after_imperative_,
        {"is",   "was",  "are",   "were",  "has",    "have", "had", "looks", "seems",
         "went", "will", "would", "could", "should", "can",  "got", "did",   "does",
@@ -125,12 +118,10 @@ IntentDetector::IntentDetector() {
   or_hash_ = text_hash("or");
 }
 
-Intent IntentDetector::detect(const AnalyzedText& text, const std::vector<RoleMention>& roles,
-                              bool has_topic) const {
-  bool any_ownership = false;
-  bool any_ownership_strong = false;
-  bool any_request = false;
-  bool any_question = false;
+void IntentDetector::sentence_intents(const AnalyzedText& text,
+                                      const std::vector<RoleMention>& roles,
+                                      std::vector<SentenceIntent>& out) const {
+  out.assign(text.sentences.size(), SentenceIntent{});
   const std::vector<TextToken>& tokens = text.tokens;
 
   for (std::uint32_t s = 0; s < text.sentences.size(); ++s) {
@@ -138,9 +129,8 @@ Intent IntentDetector::detect(const AnalyzedText& text, const std::vector<RoleMe
     if (sentence.quoted || sentence.token_count == 0) continue;
     const std::uint32_t begin = sentence.first_token;
     const std::uint32_t end = begin + sentence.token_count;
-    SentenceFlags f;
+    SentenceIntent& f = out[s];
     f.question = sentence.question_mark;
-
     for (std::uint32_t i = begin; i < end; ++i) {
       const TextToken& t = tokens[i];
       const std::uint64_t w = t.word_hash;
@@ -199,18 +189,48 @@ Intent IntentDetector::detect(const AnalyzedText& text, const std::vector<RoleMe
         }
       }
     }
+  }
+}
 
+Intent IntentDetector::decide(const std::vector<SentenceIntent>& sentences,
+                              bool has_topic) noexcept {
+  bool any_ownership = false;
+  bool any_ownership_strong = false;
+  bool any_request = false;
+  bool any_question = false;
+  for (const SentenceIntent& f : sentences) {
     any_ownership = any_ownership || f.ownership_question;
     any_ownership_strong = any_ownership_strong || (f.ownership_question && f.ownership_word);
     any_request = any_request || f.request;
     any_question = any_question || f.question;
   }
-
   if (!has_topic) return any_ownership_strong ? Intent::question : Intent::other;
   if (any_ownership) return Intent::question;
   if (any_request) return Intent::request;
   if (any_question) return Intent::question;
   return Intent::other;
+}
+
+void IntentDetector::focus(const std::vector<SentenceIntent>& sentences, std::vector<char>& out) {
+  out.assign(sentences.size(), 0);
+  for (auto pick :
+       {&SentenceIntent::ownership_question, &SentenceIntent::request, &SentenceIntent::question}) {
+    bool any = false;
+    for (std::size_t i = 0; i < sentences.size(); ++i) {
+      if (sentences[i].*pick) {
+        out[i] = 1;
+        any = true;
+      }
+    }
+    if (any) return;
+  }
+}
+
+Intent IntentDetector::detect(const AnalyzedText& text, const std::vector<RoleMention>& roles,
+                              bool has_topic) const {
+  std::vector<SentenceIntent> sentences;
+  sentence_intents(text, roles, sentences);
+  return decide(sentences, has_topic);
 }
 
 }  // namespace rolecall

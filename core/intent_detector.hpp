@@ -31,12 +31,34 @@
 
 namespace rolecall {
 
+// What one sentence does.
+struct SentenceIntent {
+  bool ownership_question = false;  // who/whose/which role/"PM or PO"/"is it the PO"
+  bool ownership_word = false;      // owns, decides, responsible, job, call…
+  bool request = false;
+  bool question = false;  // any other question
+};
+
 class IntentDetector {
  public:
   IntentDetector();
 
-  // `text` must have gone through Lexicon::match (typo-corrected) and
-  // `roles` are the role names it found.
+  // One entry per sentence of `text` ("> quoted" sentences stay all false).
+  // `text` must have gone through Lexicon::match (typo-corrected) and `roles`
+  // are the role names it found.
+  void sentence_intents(const AnalyzedText& text, const std::vector<RoleMention>& roles,
+                        std::vector<SentenceIntent>& out) const;
+
+  // The message's intent from its sentences (precedence as described above).
+  static Intent decide(const std::vector<SentenceIntent>& sentences, bool has_topic) noexcept;
+
+  // Marks the sentences that carry the message's intent: those with an
+  // ownership question if any, else those with a request, else those with a
+  // question. All false when no sentence carries one. The classifier weighs
+  // topic words in these sentences above the context around them.
+  static void focus(const std::vector<SentenceIntent>& sentences, std::vector<char>& out);
+
+  // sentence_intents + decide.
   Intent detect(const AnalyzedText& text, const std::vector<RoleMention>& roles,
                 bool has_topic) const;
 

@@ -355,34 +355,49 @@ void Lexicon::match(AnalyzedText& text, std::vector<CueHit>& hits,
     }
   }
 
-  std::size_t p = 0;
-  while (p < content.size()) {
-    const TextToken& t = tokens[content[p]];
-    if (const auto r = phrase_index_.find(t.stem_hash)) {
-      const Range range = phrase_ranges_[*r];
-      bool matched = false;
-      for (std::uint32_t k = 0; k < range.count && !matched; ++k) {
-        const Phrase& ph = phrases_[range.begin + k];
-        if (!same_sentence(p, ph.size)) continue;
-        bool ok = true;
-        for (std::uint32_t j = 1; j < ph.size && ok; ++j)
-          ok = tokens[content[p + j]].stem_hash == ph.stems[j];
-        if (!ok) continue;
+  // Phrases first. Each start position takes its longest phrase; phrases
+  // may overlap ("weekly status" + "status report"), but one lying wholly
+  // inside an earlier match adds nothing.
+  std::vector<char> covered(content.size(), 0);
+  std::size_t span_end = 0;  // one past the last token of the previous match
+  for (std::size_t p = 0; p < content.size(); ++p) {
+    const auto r = phrase_index_.find(tokens[content[p]].stem_hash);
+    if (!r) continue;
+    const Range range = phrase_ranges_[*r];
+    for (std::uint32_t k = 0; k < range.count; ++k) {
+      const Phrase& ph = phrases_[range.begin + k];
+      if (!same_sentence(p, ph.size)) continue;
+      bool ok = true;
+      for (std::uint32_t j = 1; j < ph.size && ok; ++j)
+        ok = tokens[content[p + j]].stem_hash == ph.stems[j];
+      if (!ok) continue;
+      if (p + ph.size > span_end) {
         const float w = ph.weight * context_factor(text, content, p, p + ph.size - 1);
         hits.push_back(CueHit{ph.topic, ph.cue, w, content[p], content[p + ph.size - 1]});
-        p += ph.size;
-        matched = true;
+        span_end = p + ph.size;
       }
-      if (matched) continue;
+      std::fill_n(covered.begin() + static_cast<std::ptrdiff_t>(p), ph.size, 1);
+      break;
     }
-    if (p + 1 < content.size() && join_heads_.contains(t.word_hash) && same_sentence(p, 2)) {
+  }
+
+  // Then single words (and two words that join into one) not inside a phrase.
+  std::size_t p = 0;
+  while (p < content.size()) {
+    if (covered[p]) {
+      ++p;
+      continue;
+    }
+    const TextToken& t = tokens[content[p]];
+    if (p + 1 < content.size() && !covered[p + 1] && join_heads_.contains(t.word_hash) &&
+        same_sentence(p, 2)) {
       const TextToken& n = tokens[content[p + 1]];
       const std::string_view a = text.word(t);
       const std::string_view b = text.word(n);
       std::array<char, 48> buf;
       if (!n.numeric && a.size() + b.size() <= buf.size()) {
         std::copy(a.begin(), a.end(), buf.begin());
-        std::copy(b.begin(), b.end(), buf.begin() + a.size());
+        std::copy(b.begin(), b.end(), buf.begin() + static_cast<std::ptrdiff_t>(a.size()));
         const std::size_t len = stem_in_place(buf.data(), a.size() + b.size());
         if (const auto r = unigram_index_.find(text_hash(std::string_view(buf.data(), len)))) {
           const Range range = unigram_ranges_[*r];

@@ -12,7 +12,9 @@
 //   times 0.4 when the cue is just a role name ("project manager"): role words
 //   alone are weak evidence, the topic words around them decide.
 // Per message:
-//   - phrases win over single words, longest first, left to right; articles and
+//   - phrases win over single words (a word inside a matched phrase does not
+//     count again; the longest phrase at each position counts, and phrases
+//     may overlap: "weekly status report"); articles and
 //     possessives (the, a, our, …) are ignored inside phrases, and a phrase never
 //     spans two sentences;
 //   - two adjacent words that form a one-word cue count as it ("road map");

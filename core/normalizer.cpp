@@ -157,6 +157,9 @@ class MarkupResolver {
     }
   }
   void separator() { out_.push_back(' '); }
+  // A mention, channel or link stands apart from the words around it:
+  // "<link|APP-77> can we…" must still see "can we" at the start of a clause.
+  void boundary() { out_.push_back(mode_ == Mode::analysis ? ',' : ' '); }
 
   // Consumes a markup span starting at in[i] == '<'; 0 when it is not one.
   std::size_t span(std::string_view in, std::size_t i) {
@@ -166,7 +169,7 @@ class MarkupResolver {
         if (mode_ == Mode::display && !drop_mentions_)
           put_decoded(in.substr(i + 4, close - i - 4));
         else
-          separator();
+          boundary();
         return close + 5 - i;
       }
     }
@@ -183,7 +186,7 @@ class MarkupResolver {
     switch (inner[0]) {
       case '@': {  // user mention
         if (mode_ == Mode::analysis || drop_mentions_) {
-          separator();
+          boundary();
         } else {
           std::string_view name = label.empty() ? head.substr(1) : label;
           if (!name.empty() && name[0] == '@') name.remove_prefix(1);
@@ -194,7 +197,7 @@ class MarkupResolver {
       }
       case '#': {  // channel link
         if (mode_ == Mode::analysis) {
-          separator();
+          boundary();
         } else {
           put('#');
           put_decoded(label.empty() ? head.substr(1) : label);
@@ -206,7 +209,7 @@ class MarkupResolver {
         const bool broadcast =
             name == "here" || name == "channel" || name == "everyone" || name == "subteam";
         if (mode_ == Mode::analysis || (drop_mentions_ && broadcast)) {
-          separator();
+          boundary();
         } else if (!label.empty()) {
           put_decoded(label);
         } else if (name == "subteam") {
@@ -224,9 +227,11 @@ class MarkupResolver {
     for (std::string_view scheme : {"http://", "https://", "mailto:", "tel:", "ftp://"}) {
       if (!starts_with_ci(inner, 0, scheme)) continue;
       if (!label.empty()) {
+        if (mode_ == Mode::analysis) boundary();
         put_decoded(label);
+        if (mode_ == Mode::analysis) boundary();
       } else if (mode_ == Mode::analysis) {
-        separator();
+        boundary();
       } else if (scheme == "mailto:" || scheme == "tel:") {
         put_decoded(head.substr(scheme.size()));
       } else {
