@@ -253,7 +253,7 @@ class MarkupResolver {
     const std::string_view name = inner.substr(p, e - p);
     for (std::string_view t : kBlockTags) {
       if (equals_ci(name, t)) {
-        out_.push_back('\n');
+        if (!out_.empty() && out_.back() != '\n') out_.push_back('\n');
         return true;
       }
     }

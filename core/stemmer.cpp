@@ -56,8 +56,9 @@ std::size_t stem_in_place(char* w, std::size_t n) noexcept {
   } else if (n >= 5 && (ends_with(w, n, "ches") || ends_with(w, n, "shes") ||
                         ends_with(w, n, "xes") || ends_with(w, n, "zes"))) {
     n -= 2;
-  } else if (ends_with(w, n, "ss") || ends_with(w, n, "us") || ends_with(w, n, "is")) {
-    // business, status, analysis: not plurals
+  } else if (ends_with(w, n, "ss") || ends_with(w, n, "us") || ends_with(w, n, "sis") ||
+             ends_with(w, n, "xis")) {
+    // business, status, analysis, axis: not plurals (but kpis, apis are)
   } else if (w[n - 1] == 's') {
     n -= 1;
   } else if (n >= 6 && ends_with(w, n, "ing") && has_vowel(w, n - 3)) {

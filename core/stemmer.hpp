@@ -7,7 +7,7 @@
 //
 // Rules, in order: British -is(e|ing|ed|ation) spellings become -iz…;
 // plural/3rd-person -ies/-ied -> -y, -sses/-ches/-shes/-xes/-zes drop -es,
-// other -s drops (not -ss/-us/-is); -ing and -ed drop when a vowel remains
+// other -s drops (not -ss/-us/-sis/-xis); -ing and -ed drop when a vowel remains
 // (with a doubled final consonant undoubled: planning -> plan); -ly drops;
 // a final -e drops. Words of three letters or fewer, words with digits and
 // words with non-ASCII bytes are left alone.

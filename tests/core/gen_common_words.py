@@ -48,7 +48,7 @@ def stem(w):
         w = w[:-2]
     elif len(w) >= 5 and (w.endswith("ches") or w.endswith("shes") or w.endswith("xes") or w.endswith("zes")):
         w = w[:-2]
-    elif w.endswith("ss") or w.endswith("us") or w.endswith("is"):
+    elif w.endswith("ss") or w.endswith("us") or w.endswith("sis") or w.endswith("xis"):
         pass
     elif w.endswith("s"):
         w = w[:-1]

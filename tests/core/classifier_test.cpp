@@ -1,0 +1,275 @@
+#include "core/classifier.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/core/test_taxonomy.hpp"
+
+namespace rolecall {
+namespace {
+
+class ClassifierTest : public ::testing::Test {
+ protected:
+  static const Classifier& classifier() {
+    static const Classifier c(test::shipped_taxonomy());
+    return c;
+  }
+  static Classification run(std::string_view text) { return classifier().classify(text); }
+};
+
+TEST_F(ClassifierTest, AnswersAPlainOwnershipQuestion) {
+  const Classification c = run("Who owns pricing for the pro tier?");
+  EXPECT_EQ(c.intent, Intent::question);
+  EXPECT_EQ(c.role, Role::product_manager);
+  EXPECT_EQ(c.topic, "pricing");
+  EXPECT_GT(c.confidence, 0.6);
+  EXPECT_NE(std::find(c.cues.begin(), c.cues.end(), "pro tier"), c.cues.end());
+}
+
+TEST_F(ClassifierTest, CanWeWithQuestionMarkIsARequest) {
+  const Classification c = run("can we pull the login bug into this sprint?");
+  EXPECT_EQ(c.intent, Intent::request);
+  EXPECT_EQ(c.role, Role::product_owner);
+  EXPECT_EQ(c.topic, "sprint_scope");
+}
+
+TEST_F(ClassifierTest, WeShouldIsARequest) {
+  const Classification c = run("we should reposition for enterprise buyers");
+  EXPECT_EQ(c.intent, Intent::request);
+  EXPECT_EQ(c.role, Role::product_manager);
+  EXPECT_EQ(c.topic, "positioning");
+}
+
+TEST_F(ClassifierTest, ImperativesAndPleaseAreRequests) {
+  EXPECT_EQ(run("please add the CSV export to the backlog").intent, Intent::request);
+  EXPECT_EQ(run("Update the roadmap before friday").intent, Intent::request);
+  EXPECT_EQ(run("let's define the KPIs for search").intent, Intent::request);
+  EXPECT_EQ(run("need someone to write stories for the export epic").intent, Intent::request);
+  EXPECT_EQ(run("could someone update the roadmap").intent, Intent::request);
+}
+
+TEST_F(ClassifierTest, QuestionForms) {
+  EXPECT_EQ(run("whose call is it to drop the annual discount").intent, Intent::question);
+  EXPECT_EQ(run("is it the PM or the PO who writes the acceptance criteria").intent,
+            Intent::question);
+  EXPECT_EQ(run("wondering who decides on the launch date").intent, Intent::question);
+  EXPECT_EQ(run("which role sets the sprint goal").intent, Intent::question);
+  EXPECT_EQ(run("is this story ready for dev?").intent, Intent::question);
+}
+
+TEST_F(ClassifierTest, OwnershipQuestionWinsOverRequestInOneMessage) {
+  EXPECT_EQ(run("can we add the SSO story to the sprint? who approves that?").intent,
+            Intent::question);
+}
+
+TEST_F(ClassifierTest, ChatterIsOtherAndNone) {
+  for (const char* text : {"lunch?", "thanks!", "deploy done", "lgtm", "ok :+1:", "brb",
+                           "can you send me the zoom link", "who's up for pizza?", ""}) {
+    const Classification c = run(text);
+    EXPECT_EQ(c.intent, Intent::other) << text;
+    EXPECT_EQ(c.role, Role::none) << text;
+    EXPECT_TRUE(c.topic.empty()) << text;
+    EXPECT_TRUE(c.cues.empty()) << text;
+  }
+}
+
+TEST_F(ClassifierTest, OwnershipQuestionWithoutTopicIsQuestionNone) {
+  const Classification c = run("who owns the coffee machine?");
+  EXPECT_EQ(c.intent, Intent::question);
+  EXPECT_EQ(c.role, Role::none);
+  EXPECT_TRUE(c.topic.empty());
+}
+
+TEST_F(ClassifierTest, IgnoresSlackMarkup) {
+  const Classification c =
+      run("<@U024BE7LH|ana> <!here> who decides <https://wiki.example.com/p|the pricing> in "
+          "<#C1|product>? :thinking_face:");
+  EXPECT_EQ(c.intent, Intent::question);
+  EXPECT_EQ(c.role, Role::product_manager);
+  EXPECT_EQ(c.topic, "pricing");
+}
+
+TEST_F(ClassifierTest, IgnoresTeamsMarkupAndEntities) {
+  const Classification c = run("<at>RoleCall</at>&nbsp;who writes user stories &amp; AC?");
+  EXPECT_EQ(c.intent, Intent::question);
+  EXPECT_EQ(c.role, Role::product_owner);
+}
+
+TEST_F(ClassifierTest, QuotedLinesAreDownWeighted) {
+  const Classification c =
+      run("> the CEO wants new pricing tiers and a new positioning\nok, who writes the user "
+          "stories for it?");
+  EXPECT_EQ(c.role, Role::product_owner);
+  EXPECT_EQ(c.topic, "user_stories");
+  // Quoted only: no decision from someone else's words alone.
+  EXPECT_EQ(run("> pricing?\nhaha").role, Role::none);
+}
+
+TEST_F(ClassifierTest, CodeBlocksAreIgnored) {
+  const Classification c = run("```\nroadmap pricing strategy okr\n```\nwho triages this bug?");
+  EXPECT_EQ(c.role, Role::product_owner);
+  EXPECT_EQ(c.topic, "bug_triage");
+}
+
+TEST_F(ClassifierTest, ToleratesOneTypoInLongWords) {
+  EXPECT_EQ(run("whos responsable for the acceptence critera").role, Role::product_owner);
+  EXPECT_EQ(run("who decides the prcing of the enterprize plan").role, Role::product_manager);
+  EXPECT_EQ(run("who does competitve anaylsis").role, Role::product_manager);
+  EXPECT_EQ(run("can somone refine the backlgo").intent, Intent::request);
+}
+
+TEST_F(ClassifierTest, DoesNotCorrectShortOrCommonWords) {
+  EXPECT_EQ(run("lunch at noon?").role, Role::none);           // not "launch"
+  EXPECT_EQ(run("spring picnic on friday").role, Role::none);  // not "sprint"
+}
+
+TEST_F(ClassifierTest, PluralsAndVerbForms) {
+  EXPECT_EQ(run("who is prioritising the stories").topic, "backlog_prioritization");
+  EXPECT_EQ(run("who prioritized this story").role, Role::product_owner);
+  EXPECT_EQ(run("who priced the add-ons").topic, "pricing");
+  EXPECT_EQ(run("who launches the new editor").topic, "go_to_market");
+}
+
+TEST_F(ClassifierTest, Abbreviations) {
+  EXPECT_EQ(run("who owns the OKRs").topic, "success_metrics");
+  EXPECT_EQ(run("who writes the AC").topic, "acceptance_criteria");
+  EXPECT_EQ(run("GTM owner?").topic, "go_to_market");
+  EXPECT_EQ(run("who maintains the DoD").topic, "definition_of_done");
+  EXPECT_EQ(run("who defines the ICP").topic, "target_segments");
+  EXPECT_EQ(run("who tracks ARR").topic, "revenue_targets");
+}
+
+TEST_F(ClassifierTest, SeveralSentencesFocusOnTheOneThatAsks) {
+  const Classification c =
+      run("Morning all. I read the roadmap deck last night. Can we add the SSO story to the next "
+          "sprint?");
+  EXPECT_EQ(c.intent, Intent::request);
+  EXPECT_EQ(c.role, Role::product_owner);
+}
+
+TEST_F(ClassifierTest, MixedSignalsWhereOneSideDominates) {
+  const Classification c =
+      run("the roadmap is set, but can we pull the export story into this sprint and update its "
+          "acceptance criteria?");
+  EXPECT_EQ(c.role, Role::product_owner);
+  EXPECT_EQ(c.intent, Intent::request);
+}
+
+TEST_F(ClassifierTest, TopicOutweighsAWrongRoleWord) {
+  const Classification c = run("can the product manager sign off the AC?");
+  EXPECT_EQ(c.role, Role::product_owner);
+  EXPECT_EQ(c.topic, "acceptance_criteria");
+  EXPECT_EQ(run("should our PO set the price of the pro tier?").role, Role::product_manager);
+}
+
+TEST_F(ClassifierTest, RoleWordsAloneAreWeak) {
+  EXPECT_EQ(run("is the PM around today?").role, Role::none);
+  EXPECT_EQ(run("the PO is out sick").role, Role::none);
+  EXPECT_EQ(run("3 pm works for me").role, Role::none);
+}
+
+TEST_F(ClassifierTest, ProjectManagerIsNotProductManager) {
+  const Classification gantt = run("who updates the Gantt chart for the office move?");
+  EXPECT_EQ(gantt.role, Role::project_manager);
+  EXPECT_EQ(gantt.topic, "project_timeline");
+  EXPECT_EQ(run("is the PjM responsible for the project budget tracking?").role,
+            Role::project_manager);
+  // The project manager named, the roadmap asked about: still the Product Manager.
+  EXPECT_EQ(run("should the project manager own the product roadmap?").role, Role::product_manager);
+}
+
+TEST_F(ClassifierTest, MarketingSprintIsNotAScrumSprint) {
+  const Classification c = run("who plans the marketing sprint for the launch campaign?");
+  EXPECT_EQ(c.role, Role::product_manager);
+  EXPECT_EQ(run("who runs the sales sprint?").role, Role::product_manager);
+}
+
+TEST_F(ClassifierTest, SupportTicketBacklogIsNotTheProductBacklog) {
+  const Classification c = run("the backlog of support tickets keeps growing, who looks at it?");
+  EXPECT_EQ(c.role, Role::product_manager);
+  EXPECT_EQ(c.topic, "support_collaboration");
+}
+
+TEST_F(ClassifierTest, SharedTopicsAnswerBoth) {
+  const Classification c = run("who handles stakeholder management for the payments product?");
+  EXPECT_EQ(c.role, Role::both);
+  EXPECT_EQ(c.topic, "stakeholder_management");
+}
+
+TEST_F(ClassifierTest, CloseScoresGiveBothOrLowConfidence) {
+  const Classification c = run("who owns the roadmap and the sprint goal?");
+  EXPECT_FALSE(c.alternative_topic.empty());
+  EXPECT_TRUE(c.role == Role::both || c.confidence < 0.5)
+      << to_string(c.role) << " " << c.confidence;
+  const Classification clear = run("who writes the acceptance criteria for the user stories?");
+  EXPECT_GT(clear.confidence, c.confidence);
+  EXPECT_TRUE(clear.alternative_topic.empty());
+}
+
+TEST_F(ClassifierTest, ConfidenceIsAlwaysInRange) {
+  for (const char* text :
+       {"who owns pricing?", "lunch?", "roadmap sprint pricing backlog", "", "AC AC AC AC AC",
+        "who owns the roadmap and the sprint goal and the gantt chart and the stakeholders?"}) {
+    const Classification c = run(text);
+    EXPECT_GE(c.confidence, 0.0) << text;
+    EXPECT_LE(c.confidence, 1.0) << text;
+  }
+}
+
+TEST_F(ClassifierTest, NeverThrowsOnArbitraryBytesOrHugeInput) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int i = 0; i < 2000; ++i) {
+    std::string s;
+    const int n = byte(rng) % 80;
+    for (int k = 0; k < n; ++k) s.push_back(static_cast<char>(byte(rng)));
+    EXPECT_NO_THROW((void)run(s));
+  }
+  std::string big;
+  while (big.size() < 200000) big += "who owns the roadmap? <@U1> &amp; \xC3\x28 :x: ";
+  const Classification c = run(big);
+  EXPECT_EQ(c.role, Role::product_manager);
+}
+
+TEST_F(ClassifierTest, IsSafeToShareBetweenThreads) {
+  const std::vector<std::string> texts = {"who owns pricing?",
+                                          "can we pull the bug into the sprint?",
+                                          "who updates the gantt chart?", "lunch?"};
+  std::vector<Classification> expected;
+  for (const auto& t : texts) expected.push_back(run(t));
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        const std::size_t k = static_cast<std::size_t>(i + t) % texts.size();
+        const Classification c = classifier().classify(texts[k]);
+        if (c.role != expected[k].role || c.topic != expected[k].topic) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+TEST_F(ClassifierTest, BuildsFromAnyTaxonomy) {
+  Topic t;
+  t.id = "coffee";
+  t.title = "Coffee";
+  t.role = Role::product_owner;
+  t.explanation = "The PO buys the beans.";
+  t.cues = {"coffee beans", "espresso"};
+  const Classifier small(Taxonomy({t}));
+  const Classification c = small.classify("who orders the espresso?");
+  EXPECT_EQ(c.topic, "coffee");
+  EXPECT_EQ(c.role, Role::product_owner);
+  EXPECT_EQ(Classifier(Taxonomy{}).classify("who owns pricing?").role, Role::none);
+}
+
+}  // namespace
+}  // namespace rolecall
