@@ -1,0 +1,61 @@
+#include "daemon/digest_scheduler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+#include "core/digest_schedule.hpp"
+
+namespace rolecall {
+
+DigestScheduler::DigestScheduler(boost::asio::io_context& ioc, DigestService& digests,
+                                 const AppConfig& config, Clock clock)
+    : timer_(ioc),
+      digests_(digests),
+      config_(config),
+      clock_(clock ? std::move(clock) : [] { return static_cast<std::int64_t>(std::time(nullptr)); }) {}
+
+void DigestScheduler::start() {
+  stopped_ = false;
+  timer_.expires_after(std::chrono::milliseconds(200));  // right after start: catch up
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) schedule_next();
+  });
+}
+
+void DigestScheduler::stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+int DigestScheduler::tick(std::int64_t now) {
+  int posted = 0;
+  const auto catch_up = std::chrono::hours(config_.digest.catch_up_hours);
+  for (const Team& team : digests_.teams()) {
+    if (!team.digest.enabled) continue;
+    try {
+      auto week = due_digest(team.digest, digests_.zone_of(team), now, catch_up);
+      if (!week || digests_.all_sent(team, *week)) continue;
+      auto result = digests_.post(team, *week, now, false);
+      posted += static_cast<int>(result.enqueued.size());
+      for (const auto& d : result.unavailable) {
+        spdlog::warn("digest {} for team {}: cannot post to {} (Slack bot token not set)",
+                     to_string(*week), team.id, d);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("digest for team {} failed, will retry: {}", team.id, e.what());
+    }
+  }
+  return posted;
+}
+
+void DigestScheduler::schedule_next() {
+  if (stopped_) return;
+  tick(clock_());
+  timer_.expires_after(std::chrono::seconds(30));
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) schedule_next();
+  });
+}
+
+}  // namespace rolecall

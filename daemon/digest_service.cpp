@@ -1,0 +1,169 @@
+#include "daemon/digest_service.hpp"
+
+#include <date/tz.h>
+#include <spdlog/spdlog.h>
+
+#include "adapters/slack/digest_blocks.hpp"
+#include "adapters/teams/digest_card.hpp"
+#include "daemon/metrics.hpp"
+#include "storage/sha256.hpp"
+
+namespace rolecall {
+
+namespace {
+
+DigestRouting to_digest(const RoutingRecord& r) {
+  DigestRouting d;
+  d.id = r.id;
+  d.platform = r.platform;
+  d.intent = r.intent;
+  d.role = r.role;
+  d.original_role = r.original_role;
+  d.topic = r.topic;
+  d.text = r.text;
+  d.link = r.link;
+  d.channel = r.channel;
+  d.author = r.author;
+  d.assignee = r.assignee;
+  d.created_at = r.created_at;
+  return d;
+}
+
+std::vector<DigestRouting> to_digest(const std::vector<RoutingRecord>& rows) {
+  std::vector<DigestRouting> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(to_digest(r));
+  return out;
+}
+
+}  // namespace
+
+DigestService::DigestService(Store& store, const KnowledgeHolder& knowledge,
+                             const AppConfig& config, Metrics* metrics,
+                             std::function<void()> outbox_notify)
+    : store_(store),
+      knowledge_(knowledge),
+      config_(config),
+      metrics_(metrics),
+      notify_(std::move(outbox_notify)) {}
+
+const date::time_zone* DigestService::zone_of(const Team& team) const {
+  try {
+    return date::locate_zone(team.digest.time_zone);
+  } catch (const std::exception&) {
+    return date::locate_zone("UTC");
+  }
+}
+
+IsoWeek DigestService::default_week(const Team& team, std::int64_t now) const {
+  return previous_week(iso_week_at(now, zone_of(team)));
+}
+
+Digest DigestService::build(const Team& team, const IsoWeek& week, std::int64_t now) {
+  const auto* zone = zone_of(team);
+  const UtcRange range = iso_week_range(week, zone);
+  DigestInput in;
+  in.team_id = team.id;
+  in.team_name = team.name;
+  in.week = week;
+
+  ListFilter f;
+  f.team_id = team.id;
+  f.since = range.start;
+  f.until = range.end;
+  in.routings = to_digest(store_.list_routings(f));
+
+  for (const auto& c : store_.status_changes(team.id, range.start, range.end)) {
+    if (c.to != RoutingStatus::reassigned) continue;
+    in.moves.push_back({c.routing_id, c.topic, c.from_role, c.new_role, c.by, c.at});
+  }
+
+  ListFilter open;
+  open.team_id = team.id;
+  open.status = RoutingStatus::open;
+  for (auto& r : to_digest(store_.list_routings(open)))
+    if (r.intent == Intent::request) in.unacknowledged.push_back(std::move(r));
+
+  for (const auto& d : store_.list_decisions(f)) {
+    in.decisions.push_back({d.id, d.role, d.text, d.decided_by, d.channel, d.link, d.created_at});
+  }
+
+  const UtcRange before = iso_week_range(previous_week(week), zone);
+  ListFilter pf = f;
+  pf.since = before.start;
+  pf.until = before.end;
+  in.previous_week = work_share(to_digest(store_.list_routings(pf)));
+
+  return build_digest(in, knowledge_.get()->taxonomy, now);
+}
+
+std::vector<DigestService::Destination> DigestService::destinations(const Team& team) const {
+  std::vector<Destination> out;
+  const bool slack_can_post = config_.slack.active && !config_.slack.bot_token.empty();
+  for (const auto& ch : team.slack_channels) {
+    out.push_back({"slack:" + ch, "slack:chat.postMessage", ch, slack_can_post});
+  }
+  for (const auto& url : team.teams_workflow_urls) {
+    // The URL carries its signature: store a hash of it, never the URL.
+    out.push_back({"teams:" + sha256_hex(url).substr(0, 16), "teams:workflow", url, true});
+  }
+  return out;
+}
+
+bool DigestService::all_sent(const Team& team, const IsoWeek& week) {
+  const std::string label = to_string(week);
+  for (const auto& d : destinations(team)) {
+    if (d.available && !store_.digest_sent(team.id, label, d.label)) return false;
+  }
+  return true;
+}
+
+DigestPostResult DigestService::post(const Team& team, const IsoWeek& week, std::int64_t now,
+                                     bool force) {
+  DigestPostResult result;
+  const std::string label = to_string(week);
+  std::optional<Digest> digest;
+  for (const auto& d : destinations(team)) {
+    if (!d.available) {
+      result.unavailable.push_back(d.label);
+      continue;
+    }
+    if (!force && store_.digest_sent(team.id, label, d.label)) {
+      result.already_sent.push_back(d.label);
+      continue;
+    }
+    if (!digest) digest = build(team, week, now);
+    OutboxMessage m;
+    m.destination = d.outbox_kind;
+    m.target = d.target;
+    if (d.outbox_kind == "teams:workflow") {
+      m.payload = render_digest_message(*digest).dump(-1, ' ', false,
+                                                      nlohmann::json::error_handler_t::replace);
+    } else {
+      auto body = render_digest_blocks(*digest);
+      body["channel"] = d.target;
+      m.payload = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    m.idempotency_key = "digest:" + team.id + ":" + label + ":" + d.label;
+    if (force) m.idempotency_key += ":forced:" + std::to_string(now);
+    // Enqueue first, then mark: a crash in between re-enqueues, and the
+    // idempotency key turns that into a no-op.
+    const bool enqueued = store_.enqueue(m, now);
+    store_.mark_digest_sent(team.id, label, d.label, now);
+    if (enqueued || force) {
+      result.enqueued.push_back(d.label);
+      if (metrics_) {
+        metrics_->inc("rolecall_digests_posted",
+                      {{"team", team.id},
+                       {"platform", d.outbox_kind == "teams:workflow" ? "teams" : "slack"}});
+      }
+      spdlog::info("digest {} for team {} enqueued for {}", label, team.id, d.label);
+    } else {
+      result.already_sent.push_back(d.label);
+    }
+  }
+  if (!result.enqueued.empty() && notify_) notify_();
+  return result;
+}
+
+}  // namespace rolecall

@@ -1,0 +1,135 @@
+#include "daemon/serve.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <functional>
+#include <sstream>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "config/config_error.hpp"
+#include "daemon/digest_scheduler.hpp"
+#include "daemon/http_server.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/services.hpp"
+
+namespace rolecall {
+
+namespace asio = boost::asio;
+
+int run_serve(AppConfig config, unsigned threads_override) {
+  setup_logging(to_string(config.log.level), to_string(config.log.format));
+  spdlog::info("rolecall {} starting with {}", ROLECALL_VERSION, config.source_path);
+  for (const auto& w : config.warnings) spdlog::warn("config: {}", to_string(w));
+  std::istringstream described(config.describe());
+  for (std::string line; std::getline(described, line);) spdlog::debug("config: {}", line);
+
+  unsigned threads = threads_override ? threads_override : config.server.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+
+  std::unique_ptr<Services> services;
+  try {
+    services = std::make_unique<Services>(config);
+  } catch (const ConfigError& e) {
+    spdlog::critical("configuration error:\n{}", e.what());
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start: {}", e.what());
+    std::cerr << "rolecall: cannot start: " << e.what() << "\n";
+    return 1;
+  }
+
+  asio::io_context ioc(static_cast<int>(threads));
+  HttpServerOptions options;
+  options.address = config.server.host;
+  options.port = config.server.port;
+  options.body_limit = config.server.body_limit_bytes;
+  options.header_limit = config.server.header_limit_bytes;
+  options.read_timeout = std::chrono::milliseconds(config.server.read_timeout_ms);
+  std::unique_ptr<HttpServer> server;
+  try {
+    server = std::make_unique<HttpServer>(
+        ioc, options, [&s = *services](const HttpRequest& r) { return s.router().handle(r); });
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot listen on {}: {}", config.server.listen, e.what());
+    std::cerr << "rolecall: cannot listen on " << config.server.listen << ": " << e.what() << "\n";
+    return 1;
+  }
+
+  DigestScheduler scheduler(ioc, services->digests(), services->config());
+
+  // SIGTERM/SIGINT: stop accepting, finish requests in flight, let the outbox
+  // finish the delivery in hand, exit 0. A grace timer bounds the wait.
+  asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
+  asio::signal_set hup(ioc, SIGHUP);
+  asio::steady_timer grace(ioc);
+  stop_signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::info("received signal {}, shutting down", signo);
+    server->stop();
+    scheduler.stop();
+    grace.expires_after(std::chrono::milliseconds(config.server.shutdown_grace_ms));
+    grace.async_wait([&](const boost::system::error_code& e) {
+      if (!e) {
+        spdlog::warn("shutdown grace period over; closing remaining connections");
+        ioc.stop();
+      }
+    });
+    // When the last connection is gone the io_context runs out of work, except
+    // for the grace timer: poll for that.
+    auto poll = std::make_shared<asio::steady_timer>(ioc);
+    auto check = std::make_shared<std::function<void()>>();
+    *check = [&, poll, check] {
+      if (server->open_connections() == 0) {
+        grace.cancel();  // nothing left: let io_context run out of work
+        hup.cancel();
+        return;
+      }
+      poll->expires_after(std::chrono::milliseconds(20));
+      poll->async_wait([check](const boost::system::error_code& e) {
+        if (!e) (*check)();
+      });
+    };
+    (*check)();
+  });
+
+  // SIGHUP: reload the taxonomy and the team directory.
+  std::function<void()> wait_hup = [&] {
+    hup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      services->reload();
+      wait_hup();
+    });
+  };
+  wait_hup();
+
+  services->outbox().start();
+  server->start();
+  scheduler.start();
+  spdlog::info("listening on http://{}:{}/ with {} worker threads", config.server.host,
+               server->port(), threads);
+  if (config.console.enabled) {
+    spdlog::info("console: http://{}:{}/", config.server.host == "0.0.0.0" ? "127.0.0.1"
+                                                                          : config.server.host,
+                 server->port());
+  }
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  ioc.stop();
+  for (auto& t : workers) t.join();
+
+  services->outbox().stop();
+  spdlog::info("rolecall stopped");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace rolecall

@@ -1,0 +1,131 @@
+#include "daemon/services.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+#include "config/config_error.hpp"
+#include "config/config_loader.hpp"
+#include "core/digest_text.hpp"
+#include "daemon/console_endpoint.hpp"
+#include "daemon/digest_service.hpp"
+#include "daemon/knowledge_loader.hpp"
+#include "daemon/platform_wiring.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace rolecall {
+
+namespace {
+std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+}  // namespace
+
+Services::Services(AppConfig config) : config_(std::move(config)) {
+  declare_rolecall_metrics(metrics_, ROLECALL_VERSION);
+
+  SqliteStoreOptions store_options;
+  store_options.busy_timeout_ms = static_cast<int>(config_.storage.busy_timeout_ms);
+  store_ = std::make_unique<SqliteStore>(config_.storage.path, store_options);
+  spdlog::info("store: {} (SQLite, WAL)", config_.storage.path);
+
+  knowledge_ = std::make_unique<KnowledgeHolder>(load_knowledge(config_));
+  spdlog::info("taxonomy: {} topics from {}; {} teams", knowledge_->get()->taxonomy.topics().size(),
+               config_.taxonomy.path, knowledge_->get()->teams.teams().size());
+
+  assistant_ = std::make_unique<Assistant>(*knowledge_, *store_, &metrics_,
+                                           config_.storage.store_message_text);
+
+  PlatformWiring platforms(config_);
+  deliverers_ = platforms.deliverers();
+
+  OutboxOptions outbox_options;
+  outbox_options.max_attempts = static_cast<int>(config_.outbox.max_attempts);
+  outbox_options.base_backoff = std::chrono::milliseconds(config_.outbox.base_backoff_ms);
+  outbox_options.max_backoff = std::chrono::milliseconds(config_.outbox.max_backoff_ms);
+  outbox_ = std::make_unique<OutboxWorker>(*store_, deliverers_, outbox_options, &metrics_);
+  metrics_.gauge_callback("rolecall_outbox_depth", [store = store_.get()] {
+    try {
+      return static_cast<double>(store->outbox_depth());
+    } catch (const std::exception&) {
+      return -1.0;
+    }
+  });
+
+  digests_ = std::make_unique<DigestService>(*store_, *knowledge_, config_, &metrics_,
+                                             [o = outbox_.get()] { o->notify(); });
+
+  if (config_.storage.retention_days > 0) {
+    const auto n = store_->apply_retention(now_seconds(), static_cast<int>(config_.storage.retention_days));
+    if (n > 0) spdlog::info("retention: dropped the text of {} rows older than {} days", n,
+                            config_.storage.retention_days);
+  }
+
+  router_ = std::make_unique<RequestRouter>(&metrics_);
+  register_routes();
+  PlatformContext ctx{assistant_.get(), store_.get(), knowledge_.get(), &metrics_, outbox_.get(),
+                      &config_};
+  platforms.register_routes(*router_, ctx);
+}
+
+Services::~Services() {
+  if (outbox_) outbox_->stop();
+}
+
+void Services::register_routes() {
+  router_->add("GET", "/healthz", "healthz", [](const HttpRequest&) {
+    return HttpResponse::json(200, R"({"status":"ok"})");
+  });
+  router_->add("GET", "/readyz", "readyz", [this](const HttpRequest&) {
+    bool ok = false;
+    try {
+      ok = store_->ping();
+    } catch (const std::exception& e) {
+      spdlog::warn("readyz: store: {}", e.what());
+    }
+    return ok ? HttpResponse::json(200, R"({"status":"ready","store":"ok"})")
+              : HttpResponse::json(503, R"({"status":"not ready","store":"unreachable"})");
+  });
+  router_->add("GET", "/metrics", "metrics", [this](const HttpRequest&) {
+    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render(), {}};
+  });
+
+  if (config_.console.enabled) {
+    ConsoleContext console;
+    console.assistant = assistant_.get();
+    console.store = store_.get();
+    console.knowledge = knowledge_.get();
+    console.access_token = config_.console.access_token;
+    console.digest_preview = [this](const std::string& team_id) {
+      auto k = knowledge_->get();
+      const Team* team = k->teams.find(team_id);
+      if (!team) return std::string("unknown team");
+      const auto now = now_seconds();
+      // The console previews the week in progress, which is what people are curious about.
+      const IsoWeek week = iso_week_at(now, digests_->zone_of(*team));
+      return render_digest_text(digests_->build(*team, week, now));
+    };
+    register_console_routes(*router_, std::move(console));
+    spdlog::info("console enabled{}", config_.console.access_token.empty()
+                                          ? " (loopback peers only)"
+                                          : " (loopback peers or the access token)");
+  }
+}
+
+bool Services::reload() {
+  spdlog::info("SIGHUP: reloading {}", config_.source_path);
+  try {
+    AppConfig fresh = load_config(config_.source_path, Environment::from_process());
+    auto knowledge = load_knowledge(fresh);
+    const auto topics = knowledge->taxonomy.topics().size();
+    const auto teams = knowledge->teams.teams().size();
+    knowledge_->set(std::move(knowledge));
+    spdlog::info("reloaded: {} topics, {} teams (other settings need a restart)", topics, teams);
+    return true;
+  } catch (const ConfigError& e) {
+    spdlog::error("reload failed, keeping the running configuration:\n{}", e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("reload failed, keeping the running configuration: {}", e.what());
+  }
+  return false;
+}
+
+}  // namespace rolecall

@@ -1,0 +1,61 @@
+#pragma once
+// Everything the daemon runs besides the HTTP listener, built from the
+// configuration in dependency order: metrics, store, knowledge, assistant,
+// outbound deliverers and the outbox worker, the digest scheduler's
+// dependencies, and the endpoint table (RequestRouter).
+//
+// Construction performs the start-up checks (store opens and migrates,
+// taxonomy valid, Slack auth.test when a bot token is set) and throws
+// ConfigError / StoreError / std::runtime_error on failure: the caller
+// reports and exits.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/common/deliverer.hpp"
+#include "config/app_config.hpp"
+#include "daemon/assistant.hpp"
+#include "daemon/knowledge.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/outbox_worker.hpp"
+#include "daemon/request_router.hpp"
+#include "storage/store.hpp"
+
+namespace rolecall {
+
+class DigestService;
+
+class Services {
+ public:
+  explicit Services(AppConfig config);
+  ~Services();
+
+  RequestRouter& router() { return *router_; }
+  Metrics& metrics() { return metrics_; }
+  Store& store() { return *store_; }
+  OutboxWorker& outbox() { return *outbox_; }
+  DigestService& digests() { return *digests_; }
+  const AppConfig& config() const { return config_; }
+
+  // SIGHUP: reloads the config file's taxonomy and team directory and swaps
+  // them in atomically. A bad file leaves the running knowledge in place;
+  // returns false and logs every problem.
+  bool reload();
+
+ private:
+  void register_routes();
+
+  AppConfig config_;
+  Metrics metrics_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<KnowledgeHolder> knowledge_;
+  std::unique_ptr<Assistant> assistant_;
+  std::vector<std::shared_ptr<Deliverer>> deliverers_;
+  std::unique_ptr<OutboxWorker> outbox_;
+  std::unique_ptr<DigestService> digests_;
+  std::unique_ptr<RequestRouter> router_;
+  std::string slack_bot_user_id_, slack_bot_id_;
+};
+
+}  // namespace rolecall
