@@ -59,8 +59,10 @@ YamlMap::YamlMap(Diagnostics& diag, const YAML::Node& node, std::string path,
     return;
   }
   std::vector<std::string_view> allowed(allowed_keys.begin(), allowed_keys.end());
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+  // Copy the pair: yaml-cpp's iterator hands out a proxy, and a reference
+  // into it dangles after the full expression.
+  for (const auto& pair : node) {
+    const YAML::Node key = pair.first;
     if (!key.IsScalar()) {
       diag_.error(Diagnostics::mark_of(key),
                   "keys must be plain strings" + (path_.empty() ? "" : " in " + path_));
@@ -83,7 +85,7 @@ YamlMap::YamlMap(Diagnostics& diag, const YAML::Node& node, std::string path,
                                   std::to_string(first->key.Mark().line + 1) + ")");
       continue;
     }
-    entries_.push_back(Entry{name, key, it->second});
+    entries_.push_back(Entry{name, key, pair.second});
   }
 }
 
