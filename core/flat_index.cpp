@@ -1,29 +1,36 @@
 #include "core/flat_index.hpp"
 
+#include <cassert>
+#include <utility>
+
 namespace rolecall {
 
 void FlatIndex::reserve(std::size_t count) {
   std::size_t want = 16;
-  while (want < count * 2) want <<= 1;  // load factor <= 0.5 keeps probes short
-  if (want > slots_.size()) grow(want);
+  while (want * 7 < count * 10) want <<= 1;  // load factor <= 0.7: short probes, small memory
+  if (want > keys_.size()) grow(want);
 }
 
 void FlatIndex::grow(std::size_t capacity) {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(capacity, Slot{});
+  std::vector<std::uint64_t> old_keys = std::move(keys_);
+  std::vector<std::uint32_t> old_values = std::move(values_);
+  keys_.assign(capacity, 0);
+  values_.assign(capacity, kEmpty);
   mask_ = capacity - 1;
   size_ = 0;
-  for (const Slot& s : old) {
-    if (s.used) insert(s.key, s.value);
+  for (std::size_t i = 0; i < old_keys.size(); ++i) {
+    if (old_values[i] != kEmpty) insert(old_keys[i], old_values[i]);
   }
 }
 
 void FlatIndex::insert(std::uint64_t key, std::uint32_t value) {
-  if ((size_ + 1) * 2 > slots_.size()) grow(slots_.empty() ? 16 : slots_.size() * 2);
+  assert(value != kEmpty);
+  if ((size_ + 1) * 10 > keys_.size() * 7) grow(keys_.empty() ? 16 : keys_.size() * 2);
   std::size_t i = mix(key) & mask_;
-  while (slots_[i].used && slots_[i].key != key) i = (i + 1) & mask_;
-  if (!slots_[i].used) ++size_;
-  slots_[i] = Slot{key, value, true};
+  while (values_[i] != kEmpty && keys_[i] != key) i = (i + 1) & mask_;
+  if (values_[i] == kEmpty) ++size_;
+  keys_[i] = key;
+  values_[i] = value;
 }
 
 }  // namespace rolecall

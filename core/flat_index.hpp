@@ -2,6 +2,7 @@
 // A read-mostly open-addressing map from a 64-bit hash to a 32-bit value.
 // Built once, then only looked up: no per-lookup allocation, one or two cache
 // lines per probe, which is what keeps classify() in the microsecond range.
+// Values must be below kEmpty.
 
 #include <cstdint>
 #include <optional>
@@ -11,6 +12,8 @@ namespace rolecall {
 
 class FlatIndex {
  public:
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+
   FlatIndex() = default;
 
   // Inserts or overwrites. Call reserve() first when the size is known.
@@ -18,12 +21,11 @@ class FlatIndex {
   void reserve(std::size_t count);
 
   std::optional<std::uint32_t> find(std::uint64_t key) const noexcept {
-    if (slots_.empty()) return std::nullopt;
+    if (keys_.empty()) return std::nullopt;
     std::size_t i = mix(key) & mask_;
     while (true) {
-      const Slot& s = slots_[i];
-      if (!s.used) return std::nullopt;
-      if (s.key == key) return s.value;
+      if (values_[i] == kEmpty) return std::nullopt;
+      if (keys_[i] == key) return values_[i];
       i = (i + 1) & mask_;
     }
   }
@@ -31,20 +33,20 @@ class FlatIndex {
   std::size_t size() const noexcept { return size_; }
 
  private:
-  struct Slot {
-    std::uint64_t key = 0;
-    std::uint32_t value = 0;
-    bool used = false;
-  };
+  // splitmix64's finalizer: every key bit reaches the low bits the mask keeps,
+  // so runs of similar keys (sorted hashes) do not cluster.
   static std::size_t mix(std::uint64_t k) noexcept {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
+    k ^= k >> 30;
+    k *= 0xbf58476d1ce4e5b9ULL;
+    k ^= k >> 27;
+    k *= 0x94d049bb133111ebULL;
+    k ^= k >> 31;
     return static_cast<std::size_t>(k);
   }
   void grow(std::size_t capacity);
 
-  std::vector<Slot> slots_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> values_;  // kEmpty marks a free slot
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };

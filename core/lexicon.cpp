@@ -186,19 +186,19 @@ Lexicon::Lexicon(const Taxonomy& taxonomy) {
     phrases_.insert(phrases_.end(), list.begin(), list.end());
   }
 
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> fuzzy;
+  // Every deletion hash heads a chain of the words that produce it. Built by
+  // chaining instead of sorting: fewer and smaller allocations, which is most
+  // of the cost of building at start-up.
+  std::size_t deletion_count = 0;
+  for (const FuzzyWord& w : fuzzy_words_) deletion_count += w.word.size() + 1;
+  fuzzy_index_.reserve(deletion_count);
+  fuzzy_links_.reserve(deletion_count);
   for (std::uint32_t i = 0; i < fuzzy_words_.size(); ++i) {
     for_each_deletion_hash(fuzzy_words_[i].word, [&](std::uint64_t h) {
-      auto& v = fuzzy[h];
-      if (v.empty() || v.back() != i) v.push_back(i);
+      const auto head = fuzzy_index_.find(h);
+      fuzzy_links_.push_back(FuzzyLink{i, head ? *head : kEndOfChain});
+      fuzzy_index_.insert(h, static_cast<std::uint32_t>(fuzzy_links_.size() - 1));
     });
-  }
-  fuzzy_index_.reserve(fuzzy.size());
-  for (auto& [hash, refs] : fuzzy) {
-    fuzzy_index_.insert(hash, static_cast<std::uint32_t>(fuzzy_ranges_.size()));
-    fuzzy_ranges_.push_back(Range{static_cast<std::uint32_t>(fuzzy_refs_.size()),
-                                  static_cast<std::uint32_t>(refs.size())});
-    fuzzy_refs_.insert(fuzzy_refs_.end(), refs.begin(), refs.end());
   }
 }
 
@@ -264,11 +264,10 @@ const Lexicon::FuzzyWord* Lexicon::fuzzy_lookup(std::string_view word) const {
   const FuzzyWord* best = nullptr;
   bool ambiguous = false;
   for_each_deletion_hash(word, [&](std::uint64_t h) {
-    const auto r = fuzzy_index_.find(h);
-    if (!r) return;
-    const Range range = fuzzy_ranges_[*r];
-    for (std::uint32_t k = 0; k < range.count; ++k) {
-      const FuzzyWord& cand = fuzzy_words_[fuzzy_refs_[range.begin + k]];
+    const auto head = fuzzy_index_.find(h);
+    if (!head) return;
+    for (std::uint32_t link = *head; link != kEndOfChain; link = fuzzy_links_[link].next) {
+      const FuzzyWord& cand = fuzzy_words_[fuzzy_links_[link].word];
       if (cand.word == word || !within_one_edit(word, cand.word)) continue;
       if (best == nullptr) {
         best = &cand;

@@ -92,6 +92,11 @@ class Lexicon {
     std::uint32_t begin;
     std::uint32_t count;
   };
+  struct FuzzyLink {
+    std::uint32_t word;  // index into fuzzy_words_
+    std::uint32_t next;  // next link of the chain, or kEndOfChain
+  };
+  static constexpr std::uint32_t kEndOfChain = UINT32_MAX;
   struct FuzzyWord {
     std::string word;
     std::uint64_t word_hash;
@@ -124,9 +129,9 @@ class Lexicon {
   std::vector<Phrase> phrases_;
   // every stem that occurs in some cue, and the words typos are corrected to
   FlatIndex vocabulary_;
-  FlatIndex fuzzy_index_;  // hash of the word or of one deletion -> range in fuzzy_refs_
-  std::vector<Range> fuzzy_ranges_;
-  std::vector<std::uint32_t> fuzzy_refs_;  // indexes into fuzzy_words_
+  // hash of a word or of one deletion -> head of its chain in fuzzy_links_
+  FlatIndex fuzzy_index_;
+  std::vector<FuzzyLink> fuzzy_links_;
   std::vector<FuzzyWord> fuzzy_words_;
   // articles and possessives, skipped inside phrases
   FlatIndex skip_words_;
