@@ -111,14 +111,6 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
-std::size_t utf8_length(std::string_view text) noexcept {
-  std::size_t n = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 std::string excerpt(std::string_view text, std::size_t max_chars) {
   std::string out;
   out.reserve(std::min(text.size(), max_chars * 4 + ellipsis.size()));
@@ -162,6 +154,23 @@ std::string excerpt(std::string_view text, std::size_t max_chars) {
     ++chars;
   }
   return out;
+}
+
+std::vector<std::size_t> decision_quotas(const Digest& d, std::size_t max_items) {
+  std::vector<std::size_t> quota(d.decisions.size(), 0);
+  std::size_t left = max_items;
+  bool progress = true;
+  while (left > 0 && progress) {
+    progress = false;
+    for (std::size_t g = 0; g < quota.size() && left > 0; ++g) {
+      if (quota[g] < d.decisions[g].decisions.size()) {
+        ++quota[g];
+        --left;
+        progress = true;
+      }
+    }
+  }
+  return quota;
 }
 
 std::string and_more(std::size_t n) { return "and " + std::to_string(n) + " more"; }
@@ -310,17 +319,16 @@ std::string render_digest_text(const Digest& d, const DigestTextOptions& o) {
     out.add("Decisions: none");
   } else {
     out.add("Decisions: " + std::to_string(d.decision_count));
-    std::size_t shown = 0;
-    for (const DecisionGroup& g : d.decisions) {
-      if (shown >= o.max_items) break;
-      out.add("  " + role_heading(g.role) + ":");
-      for (const DigestDecision& dec : g.decisions) {
-        if (shown >= o.max_items) break;
+    const std::vector<std::size_t> quota = decision_quotas(d, o.max_items);
+    for (std::size_t g = 0; g < d.decisions.size(); ++g) {
+      if (quota[g] == 0) continue;
+      out.add("  " + role_heading(d.decisions[g].role) + ":");
+      for (std::size_t i = 0; i < quota[g]; ++i) {
+        const DigestDecision& dec = d.decisions[g].decisions[i];
         std::string line = "    - " + excerpt(dec.text, o.excerpt_chars * 2);
         if (!dec.decided_by.empty()) line += " (" + excerpt(dec.decided_by, 60) + ")";
         add_link(line, dec.link);
         out.add(std::move(line));
-        ++shown;
       }
     }
     more(static_cast<std::size_t>(d.decision_count));

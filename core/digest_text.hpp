@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/digest.hpp"
 
@@ -47,8 +48,10 @@ std::string age_text(std::int64_t seconds);
 std::string excerpt(std::string_view text, std::size_t max_chars);
 // `text` with every invalid UTF-8 sequence replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
-// Number of code points of valid UTF-8 `text`.
-std::size_t utf8_length(std::string_view text) noexcept;
+// How many decisions of each group (Digest::decisions) to show when at most
+// `max_items` fit: shared out one at a time in group order, so every role
+// gets a line before any gets a second.
+std::vector<std::size_t> decision_quotas(const Digest& digest, std::size_t max_items);
 // "and 12 more"
 std::string and_more(std::size_t n);
 // A request's label: its excerpt, or "request #42 (Pricing)" without text.

@@ -154,11 +154,11 @@ json build_blocks(const Digest& d, const SlackDigestLimits& lim, std::size_t ite
     blocks.push_back(section("*Decisions:* none"));
   } else {
     std::vector<std::string> lines;
-    for (const DecisionGroup& g : d.decisions) {
-      bool first = true;
-      for (const DigestDecision& dec : g.decisions) {
-        if (lines.size() >= items) break;
-        std::string line = first ? "*" + role_heading(g.role) + "*\n" : std::string();
+    const std::vector<std::size_t> quota = decision_quotas(d, items);
+    for (std::size_t g = 0; g < d.decisions.size(); ++g) {
+      for (std::size_t i = 0; i < quota[g]; ++i) {
+        const DigestDecision& dec = d.decisions[g].decisions[i];
+        std::string line = i == 0 ? "*" + role_heading(d.decisions[g].role) + "*\n" : std::string();
         line +=
             std::string(bullet) + digest_mrkdwn_escape(excerpt(dec.text, lim.excerpt_chars * 2));
         if (!dec.decided_by.empty()) {
@@ -166,7 +166,6 @@ json build_blocks(const Digest& d, const SlackDigestLimits& lim, std::size_t ite
         }
         if (!dec.link.empty()) line += " " + digest_mrkdwn_link(dec.link, "link");
         lines.push_back(std::move(line));
-        first = false;
       }
     }
     blocks.push_back(section(list_text("*Decisions:* " + std::to_string(d.decision_count), lines,

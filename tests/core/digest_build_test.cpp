@@ -367,7 +367,8 @@ TEST(DigestText, ExcerptCollapsesWhitespaceAndCutsAtCodePoints) {
   // Umlauts and emoji are single characters, never split.
   EXPECT_EQ(excerpt("\xC3\xBC\xC3\xBC\xC3\xBC\xF0\x9F\x9A\x80x", 4),
             "\xC3\xBC\xC3\xBC\xC3\xBC\xE2\x80\xA6");
-  EXPECT_EQ(utf8_length(excerpt(std::string(500, 'x'), 100)), 100u);
+  const std::string cut = excerpt(std::string(500, 'x'), 100);
+  EXPECT_EQ(cut, std::string(99, 'x') + "\xE2\x80\xA6");
   EXPECT_EQ(excerpt("", 10), "");
 }
 
@@ -383,6 +384,22 @@ TEST(DigestText, InvalidUtf8IsReplaced) {
   EXPECT_EQ(excerpt("x\xFFy", 10),
             "x\xEF\xBF\xBD"
             "y");
+}
+
+TEST(DigestText, DecisionQuotasGiveEveryRoleALine) {
+  Digest d;
+  const auto group = [](Role role, std::size_t n) {
+    DecisionGroup g{role, {}};
+    g.decisions.resize(n);
+    return g;
+  };
+  d.decisions = {group(Role::product_manager, 40), group(Role::product_owner, 40),
+                 group(Role::both, 40)};
+  EXPECT_EQ(decision_quotas(d, 10), (std::vector<std::size_t>{4, 3, 3}));
+  EXPECT_EQ(decision_quotas(d, 0), (std::vector<std::size_t>{0, 0, 0}));
+  d.decisions = {group(Role::product_manager, 1), group(Role::product_owner, 50)};
+  EXPECT_EQ(decision_quotas(d, 10), (std::vector<std::size_t>{1, 9}));
+  EXPECT_EQ(decision_quotas(d, 100), (std::vector<std::size_t>{1, 50}));
 }
 
 TEST(DigestText, WeekDatesAndAges) {

@@ -1,0 +1,240 @@
+#include "adapters/teams/digest_card.hpp"
+
+#include <vector>
+
+#include "core/digest_text.hpp"
+
+namespace rolecall {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view em_dash = " \xE2\x80\x94 ";
+
+std::string esc(std::string_view text) { return teams_markdown_escape(valid_utf8(text)); }
+
+json text_block(std::string text) {
+  return json{{"type", "TextBlock"}, {"text", std::move(text)}, {"wrap", true}};
+}
+
+json heading(std::string text) {
+  json b = text_block(std::move(text));
+  b["weight"] = "Bolder";
+  b["size"] = "Medium";
+  return b;
+}
+
+json subtle(std::string text) {
+  json b = text_block(std::move(text));
+  b["isSubtle"] = true;
+  return b;
+}
+
+// A markdown list in one TextBlock ("- a\r- b": Teams' list syntax), then
+// "and N more" when `total` exceeds the lines shown.
+void add_list(json& items, const std::vector<std::string>& lines, std::size_t total) {
+  if (!lines.empty()) {
+    std::string list;
+    for (const std::string& line : lines) {
+      if (!list.empty()) list += '\r';
+      list += "- " + line;
+    }
+    items.push_back(text_block(std::move(list)));
+  }
+  if (total > lines.size()) items.push_back(subtle(and_more(total - lines.size())));
+}
+
+json section(json items) {
+  return json{{"type", "Container"},
+              {"separator", true},
+              {"spacing", "Medium"},
+              {"items", std::move(items)}};
+}
+
+std::string topics(const std::vector<TopicCount>& list) {
+  std::string out;
+  for (const TopicCount& t : list) {
+    if (!out.empty()) out += ", ";
+    out += esc(t.title) + " (" + std::to_string(t.count) + ")";
+  }
+  return out;
+}
+
+std::string role_heading(Role role) {
+  switch (role) {
+    case Role::product_manager: return "Product Manager";
+    case Role::product_owner: return "Product Owner";
+    case Role::both: return "Shared (PM and PO)";
+    case Role::project_manager: return "Project Manager";
+    case Role::none: return "No role";
+  }
+  return "No role";
+}
+
+json fact(std::string title, std::string value) {
+  return json{{"title", std::move(title)}, {"value", std::move(value)}};
+}
+
+}  // namespace
+
+std::string teams_markdown_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '*' || c == '_' || c == '[' || c == ']') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string teams_markdown_link(std::string_view url, std::string_view label) {
+  const std::string escaped = esc(label);
+  const bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+  if (!web) return escaped;
+  std::string target;
+  for (char c : valid_utf8(url)) {
+    switch (c) {
+      case ' ': target += "%20"; break;
+      case '(': target += "%28"; break;
+      case ')': target += "%29"; break;
+      case '\n':
+      case '\r':
+      case '\t': break;
+      default: target += c;
+    }
+  }
+  return "[" + escaped + "](" + target + ")";
+}
+
+nlohmann::json workflow_message(nlohmann::json card) {
+  return json{
+      {"type", "message"},
+      {"attachments", json::array({{{"contentType", "application/vnd.microsoft.card.adaptive"},
+                                    {"contentUrl", nullptr},
+                                    {"content", std::move(card)}}})}};
+}
+
+nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim) {
+  const std::size_t items = lim.max_list_items;
+  json body = json::array();
+  json title = text_block(esc(digest_title(d)));
+  title["size"] = "Large";
+  title["weight"] = "Bolder";
+  body.push_back(std::move(title));
+
+  if (d.empty) {
+    body.push_back(text_block(esc(empty_week_line(d))));
+  } else {
+    json facts = json::array();
+    facts.push_back(fact("Requests", std::to_string(d.requests)));
+    std::string pm = std::to_string(d.to_pm.count);
+    if (!d.to_pm.top_topics.empty()) pm += std::string(em_dash) + topics(d.to_pm.top_topics);
+    facts.push_back(fact("To the PM", std::move(pm)));
+    std::string po = std::to_string(d.to_po.count);
+    if (!d.to_po.top_topics.empty()) po += std::string(em_dash) + topics(d.to_po.top_topics);
+    facts.push_back(fact("To the PO", std::move(po)));
+    facts.push_back(fact("Shared / not routed",
+                         std::to_string(d.to_both) + " / " + std::to_string(d.not_routed)));
+    facts.push_back(fact("Reassigned", std::to_string(d.moves)));
+    facts.push_back(fact("Unacknowledged after " + age_text(d.unacknowledged_after),
+                         std::to_string(d.unacknowledged.size())));
+    facts.push_back(fact("Decisions", std::to_string(d.decision_count)));
+    facts.push_back(fact("Questions", std::to_string(d.questions.size())));
+    body.push_back(json{{"type", "FactSet"}, {"facts", std::move(facts)}});
+    body.push_back(subtle(esc(share_line(d))));
+
+    if (d.moves > 0) {
+      json sec = json::array({heading("Reassignments (" + std::to_string(d.moves) + ")")});
+      std::vector<std::string> lines;
+      for (std::size_t i = 0; i < d.hotspots.size() && i < items; ++i) {
+        lines.push_back(esc(hotspot_line(d.hotspots[i])));
+      }
+      add_list(sec, lines, d.hotspots.size());
+      std::vector<std::string> advice;
+      for (std::size_t i = 0; i < d.suggestions.size() && i < items; ++i) {
+        advice.push_back("**Suggestion:** " + esc(d.suggestions[i].text));
+      }
+      add_list(sec, advice, d.suggestions.size());
+      body.push_back(section(std::move(sec)));
+    }
+
+    if (!d.unacknowledged.empty()) {
+      json sec =
+          json::array({heading("Still unacknowledged after " + age_text(d.unacknowledged_after) +
+                               " (" + std::to_string(d.unacknowledged.size()) + ")")});
+      std::vector<std::string> lines;
+      for (std::size_t i = 0; i < d.unacknowledged.size() && i < items; ++i) {
+        const PendingRequest& r = d.unacknowledged[i];
+        std::string line = "(" + age_text(r.age_seconds) + ") " +
+                           teams_markdown_link(r.link, request_label(r, lim.excerpt_chars)) +
+                           std::string(em_dash) + std::string(short_name(r.role)) + ", " +
+                           esc(r.title);
+        if (!r.assignee.empty()) line += ", waiting on " + esc(excerpt(r.assignee, 60));
+        lines.push_back(std::move(line));
+      }
+      add_list(sec, lines, d.unacknowledged.size());
+      body.push_back(section(std::move(sec)));
+    }
+
+    if (d.decision_count > 0) {
+      json sec = json::array({heading("Decisions (" + std::to_string(d.decision_count) + ")")});
+      const std::vector<std::size_t> quota = decision_quotas(d, items);
+      std::size_t shown = 0;
+      for (std::size_t g = 0; g < d.decisions.size(); ++g) {
+        if (quota[g] == 0) continue;
+        std::vector<std::string> lines;
+        for (std::size_t i = 0; i < quota[g]; ++i) {
+          const DigestDecision& dec = d.decisions[g].decisions[i];
+          std::string line = esc(excerpt(dec.text, lim.excerpt_chars * 2));
+          if (!dec.decided_by.empty()) line += " (" + esc(excerpt(dec.decided_by, 60)) + ")";
+          if (!dec.link.empty()) line += " " + teams_markdown_link(dec.link, "link");
+          lines.push_back(std::move(line));
+          ++shown;
+        }
+        json role_title = text_block("**" + role_heading(d.decisions[g].role) + "**");
+        role_title["spacing"] = "Small";
+        sec.push_back(std::move(role_title));
+        add_list(sec, lines, lines.size());
+      }
+      if (static_cast<std::size_t>(d.decision_count) > shown) {
+        sec.push_back(subtle(and_more(static_cast<std::size_t>(d.decision_count) - shown)));
+      }
+      body.push_back(section(std::move(sec)));
+    }
+
+    if (!d.questions.empty()) {
+      std::string head = "Questions (" + std::to_string(d.questions.size()) + ")";
+      json sec = json::array({heading(std::move(head))});
+      if (!d.question_topics.empty()) {
+        sec.push_back(text_block("Most asked about: " + topics(d.question_topics)));
+      }
+      std::vector<std::string> lines;
+      for (std::size_t i = 0; i < d.questions.size() && i < items; ++i) {
+        const QuestionItem& q = d.questions[i];
+        lines.push_back(teams_markdown_link(q.link, question_label(q, lim.excerpt_chars)));
+      }
+      add_list(sec, lines, d.questions.size());
+      body.push_back(section(std::move(sec)));
+    }
+  }
+
+  return json{{"type", "AdaptiveCard"},
+              {"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
+              {"version", "1.4"},
+              {"msteams", {{"width", "Full"}}},
+              {"body", std::move(body)}};
+}
+
+nlohmann::json render_digest_message(const Digest& digest, const TeamsDigestLimits& limits) {
+  TeamsDigestLimits lim = limits;
+  json message = workflow_message(render_digest_card(digest, lim));
+  // Strings are valid UTF-8 by construction, so dump() cannot throw.
+  while (lim.max_list_items > 0 && message.dump().size() > lim.max_bytes) {
+    lim.max_list_items /= 2;
+    message = workflow_message(render_digest_card(digest, lim));
+  }
+  return message;
+}
+
+}  // namespace rolecall
