@@ -107,12 +107,13 @@ IntentDetector::IntentDetector() {
                                {"does", "anyone"}});
   fill(let_, {"let", "lets"});
   fill_stems(ownership_stems_,
-             {"own",     "owns",     "owner",       "ownership",      "decide",
-              "decides", "decision", "responsible", "responsibility", "accountable",
-              "charge",  "call",     "job",         "handle",         "approve",
-              "manage",  "lead",     "maintain",    "sign",           "drive",
-              "run",     "area",     "remit",       "domain",         "task",
-              "duty",    "say",      "authority",   "veto",           "priority"});
+             {"own",      "owns",     "owner",       "ownership",      "decide",
+              "decides",  "decision", "responsible", "responsibility", "accountable",
+              "charge",   "call",     "job",         "handle",         "approve",
+              "manage",   "lead",     "maintain",    "sign",           "drive",
+              "run",      "area",     "remit",       "domain",         "task",
+              "duty",     "say",      "authority",   "veto",           "should",
+              "supposed", "priority"});
   fill(is_words_, {"is", "isn", "was", "wasn", "s"});
   fill(pointer_words_, {"it", "that", "this", "that's"});
   or_hash_ = text_hash("or");
@@ -136,7 +137,10 @@ void IntentDetector::sentence_intents(const AnalyzedText& text,
       const std::uint64_t w = t.word_hash;
       const bool has_next = i + 1 < end;
       const std::uint64_t next = has_next ? tokens[i + 1].word_hash : 0;
-      if (who_.contains(w) && (i == begin || !antecedents_.contains(tokens[i - 1].word_hash))) {
+      // "someone who can…" is a relative clause; after a comma it is a question
+      // again ("lots of churn from customers, who should look into it?").
+      if (who_.contains(w) &&
+          (i == begin || t.clause_start || !antecedents_.contains(tokens[i - 1].word_hash))) {
         f.ownership_question = true;
       }
       if ((w == text_hash("which") || w == text_hash("what")) && has_next &&

@@ -15,6 +15,7 @@ constexpr float kQuotedFactor = 0.35f;
 constexpr float kCorrectedFactor = 0.85f;
 constexpr float kOtherFunctionFactor = 0.2f;
 constexpr float kRoleNameFactor = 0.4f;
+constexpr float kTimeReferenceFactor = 0.3f;
 constexpr std::size_t kMinTypoLength = 6;
 
 // Ignored inside phrases: "top of the backlog" == "top of backlog".
@@ -121,6 +122,14 @@ Lexicon::Lexicon(const Taxonomy& taxonomy) {
   for (std::string_view w : kSkipWords) skip_words_.insert(text_hash(w), 0);
   for (std::string_view w : kAmbiguousWords) ambiguous_stems_.insert(text_hash(stem(w)), 0);
   for (std::string_view w : kQualifierWords) qualifier_stems_.insert(text_hash(stem(w)), 0);
+  for (std::string_view w : {"team", "teams", "department", "dept", "org", "group", "squad"})
+    group_words_.insert(text_hash(stem(w)), 0);
+  for (std::string_view w : {"of", "for", "from"}) linking_words_.insert(text_hash(w), 0);
+  for (std::string_view w : {"after", "before", "until", "till", "til", "since", "post", "pre"})
+    time_words_.insert(text_hash(w), 0);
+  for (std::string_view w : {"standup", "stand", "planning", "review", "retro", "retrospective",
+                             "demo", "refinement", "grooming", "scrum", "daily", "sync", "kickoff"})
+    event_stems_.insert(text_hash(stem(w)), 0);
   for (const RoleName& r : kRoleNames) {
     const std::vector<std::uint64_t> h = stem_hashes(r.text, skip_words_);
     RolePhrase p{};
@@ -311,15 +320,35 @@ float Lexicon::context_factor(const AnalyzedText& text, const std::vector<std::u
     if (ambiguous_stems_.contains(t.stem_hash)) ambiguous = true;
     if (qualifier_stems_.contains(t.stem_hash)) return factor;  // "marketing sprint" is its own cue
   }
+  // "after standup", "before sprint planning": the meeting is a time, not the topic.
+  if (first >= 1) {
+    const TextToken& before = text.tokens[content[first - 1]];
+    if (before.sentence == text.tokens[content[first]].sentence &&
+        time_words_.contains(before.word_hash)) {
+      for (std::size_t p = first; p <= last; ++p) {
+        if (event_stems_.contains(text.tokens[content[p]].stem_hash))
+          return factor * kTimeReferenceFactor;
+      }
+    }
+  }
   if (!ambiguous) return factor;
+  // The qualifier must modify the Scrum word: right before it ("marketing
+  // sprint", "support team backlog") or after it through of/for/from
+  // ("backlog of support tickets"). "someone from sales joins the sprint
+  // review" is still the Scrum event.
   const std::uint32_t sentence = text.tokens[content[first]].sentence;
-  const std::size_t from = first >= 2 ? first - 2 : 0;
-  const std::size_t to = std::min(content.size() - 1, last + 2);
-  for (std::size_t p = from; p <= to; ++p) {
-    if (p >= first && p <= last) continue;
+  auto qualifier_at = [&](std::size_t p) {
     const TextToken& t = text.tokens[content[p]];
-    if (t.sentence == sentence && qualifier_stems_.contains(t.stem_hash)) {
-      return factor * kOtherFunctionFactor;
+    return t.sentence == sentence && qualifier_stems_.contains(t.stem_hash);
+  };
+  if (first >= 1 && qualifier_at(first - 1)) return factor * kOtherFunctionFactor;
+  if (first >= 2 && group_words_.contains(text.tokens[content[first - 1]].stem_hash) &&
+      qualifier_at(first - 2))
+    return factor * kOtherFunctionFactor;
+  if (last + 1 < content.size() &&
+      linking_words_.contains(text.tokens[content[last + 1]].word_hash)) {
+    for (std::size_t p = last + 2; p < content.size() && p <= last + 3; ++p) {
+      if (qualifier_at(p)) return factor * kOtherFunctionFactor;
     }
   }
   return factor;

@@ -22,9 +22,12 @@
 //     common English word (see common_words.hpp) is corrected to a cue word one
 //     edit away (insertion, deletion, substitution or swap of neighbours), at
 //     0.85 of the weight;
-//   - Scrum words used for another function ("marketing sprint", "sales
-//     pipeline review", "backlog of support tickets", "customer story") count
-//     0.2: a qualifier from another department within two words neutralises them;
+//   - Scrum words used for another function ("marketing sprint", "support team
+//     backlog", "backlog of support tickets", "customer story") count 0.2: a
+//     word of another department right before them, or after them through
+//     of/for/from, neutralises them;
+//   - a meeting right after after/before/until ("walk after standup", "before
+//     sprint planning") is a time, not the topic: 0.3;
 //   - cues on "> quoted" lines count 0.35.
 //
 // Immutable after construction; match() is const and thread-safe.
@@ -138,6 +141,10 @@ class Lexicon {
   FlatIndex join_heads_;  // prefixes of one-word cues ("road" of "roadmap")
   FlatIndex ambiguous_stems_;
   FlatIndex qualifier_stems_;
+  FlatIndex group_words_;    // "support team backlog": team sits between
+  FlatIndex linking_words_;  // "backlog of support tickets"
+  FlatIndex time_words_;     // "after standup": a meeting used as a time
+  FlatIndex event_stems_;
   std::vector<RolePhrase> role_phrases_;
 };
 
