@@ -9,11 +9,14 @@
 #include <fstream>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "storage/sha256.hpp"
+#include "storage/sqlite/checkpointer.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/write_queue.hpp"
 
 namespace rolecall {
 
@@ -180,31 +183,24 @@ auto SqliteStore::guarded(const char* op, F&& f) {
   }
 }
 
-// One autocommit statement on the writer: SQLite takes the write lock (with
-// the busy handler) when the statement starts, so no explicit BEGIN is needed.
+// Every write goes through the group-commit queue; `f` runs inside the
+// shared transaction on whichever thread leads it.
 template <class F>
 auto SqliteStore::write(const char* op, F&& f) {
-  std::lock_guard lock(writer_mu_);
-  return guarded(op, [&] { return f(*writer_); });
-}
-
-template <class F>
-auto SqliteStore::write_tx(const char* op, F&& f) {
-  std::lock_guard lock(writer_mu_);
-  return guarded(op, [&] {
-    Connection& c = *writer_;
-    c.run("BEGIN IMMEDIATE");
+  using R = std::invoke_result_t<F&, Connection&>;
+  std::optional<R> result;
+  WriteQueue::Job job;
+  job.op = op;
+  job.run = [&](Connection& c) {
     try {
-      auto result = f(c);
-      c.run("COMMIT");
-      return result;
-    } catch (...) {
-      // A failed COMMIT may leave the transaction open; never leave the
-      // writer inside one.
-      if (!sqlite3_get_autocommit(c.db().getHandle())) c.db().tryExec("ROLLBACK");
-      throw;
+      result.emplace(f(c));
+    } catch (const SQLite::Exception& e) {
+      throw StoreError(describe(path_, op, e, options_.busy_timeout_ms));
     }
-  });
+  };
+  queue_->submit(job);
+  if (job.error) std::rethrow_exception(job.error);
+  return std::move(*result);
 }
 
 template <class F>
@@ -269,11 +265,30 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
           std::make_unique<Connection>(path_, Connection::Mode::reader, options_.busy_timeout_ms));
       free_readers_.push_back(readers_.back().get());
     }
+    if (options_.checkpoint_pages > 0) {
+      checkpointer_ = std::make_unique<Checkpointer>(path_, options_.busy_timeout_ms,
+                                                     options_.checkpoint_pages);
+      checkpointer_->attach(writer_->db().getHandle());
+    }
     return 0;
   });
+  queue_ = std::make_unique<WriteQueue>(
+      *writer_,
+      [this](const char* op, const char* phase, const SQLite::Exception& e) {
+        const std::string what = std::string(op) + " (" + phase + ")";
+        return StoreError(describe(path_, what.c_str(), e, options_.busy_timeout_ms));
+      },
+      options_.max_batch);
 }
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  // The writer's WAL hook points at the checkpointer: unhook before either goes.
+  if (writer_ && checkpointer_) Checkpointer::detach(writer_->db().getHandle());
+}
+
+SqliteWriteStats SqliteStore::write_stats() const noexcept {
+  return {queue_->transactions(), queue_->jobs()};
+}
 
 bool SqliteStore::ping() {
   try {
@@ -338,7 +353,7 @@ void SqliteStore::set_reply_ref(std::int64_t id, const std::string& reply_ref) {
 }
 
 bool SqliteStore::change_routing_status(const StatusChange& change) {
-  return write_tx("change_routing_status", [&](Connection& c) {
+  return write("change_routing_status", [&](Connection& c) {
     std::string from_status, team_id, topic;
     Role from_role = Role::none;
     {
@@ -631,7 +646,7 @@ std::int64_t SqliteStore::apply_retention(std::int64_t now, int days) {
   std::int64_t touched = 0;
   auto drain = [&](const char* op, const std::string& sql, std::int64_t bound) {
     for (;;) {
-      const int n = write_tx(op, [&](Connection& c) {
+      const int n = write(op, [&](Connection& c) {
         auto s = c.prepare(sql);
         s->bind(1, static_cast<std::int64_t>(bound));
         s->bind(2, kRetentionChunk);

@@ -8,18 +8,24 @@
 // checkpoint), and never corrupts the file. Missing parent directories are
 // created. The schema is migrated forward at open (storage/sqlite/migrations.hpp).
 //
-// Threads: one writer connection behind a mutex, plus a pool of reader
-// connections (WAL lets readers run beside the writer and see every commit
-// that returned before the read started). Every method may be called from
-// any thread concurrently; writes are serialized, reads run in parallel up
-// to the pool size and wait for a free connection beyond it. Each
-// connection caches its prepared statements.
+// Threads: one writer connection fed by a group-commit queue, a pool of
+// reader connections, and a checkpoint thread. Every method may be called
+// from any thread concurrently. Writes from concurrent callers are run by
+// one of them (the leader) in a single transaction, each in its own
+// savepoint, with one COMMIT; every caller returns only after the commit
+// that holds its write, so a returned write is as durable as if it had been
+// committed alone (see storage/sqlite/write_queue.hpp). Reads run in
+// parallel on the pool (WAL lets them run beside the writer and see every
+// commit that returned before the read started) and wait for a free
+// connection beyond its size. WAL checkpoints (the only fsyncs) run on the
+// background thread, not inside a caller's commit. Each connection caches
+// its prepared statements.
 //
 // Processes: the CLI may open the same file while the daemon runs. Writers
 // of different processes take SQLite's write lock in turn; a caller waits up
 // to busy_timeout_ms for it and only then gets a StoreError (never a raw
-// SQLITE_BUSY). Every multi-statement write is one BEGIN IMMEDIATE
-// transaction, so no read-then-upgrade deadlock can happen.
+// SQLITE_BUSY). Every write transaction starts with BEGIN IMMEDIATE, so no
+// read-then-upgrade deadlock can happen.
 //
 // Errors: opening throws StoreError with the path and the reason (directory
 // not creatable, path is a directory, not a database, schema newer than this
@@ -36,11 +42,24 @@
 
 namespace rolecall {
 
+class Checkpointer;
 class Connection;
+class WriteQueue;
 
 struct SqliteStoreOptions {
   int busy_timeout_ms = 5000;  // wait this long for another writer's lock
   int readers = 4;             // reader connections in the pool (>= 1)
+  // Most writes one commit may carry; 1 = every write its own transaction.
+  std::size_t max_batch = 256;
+  // WAL size (pages) that wakes the checkpoint thread; 0 = no thread, SQLite
+  // checkpoints inside the commit that crosses 1000 pages (its default).
+  int checkpoint_pages = 1000;
+};
+
+// Group-commit counters since open: writes / transactions = mean batch size.
+struct SqliteWriteStats {
+  std::uint64_t transactions = 0;
+  std::uint64_t writes = 0;
 };
 
 class SqliteStore final : public Store {
@@ -53,6 +72,7 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   const std::string& path() const noexcept { return path_; }
+  SqliteWriteStats write_stats() const noexcept;
 
   bool ping() override;
 
@@ -115,14 +135,13 @@ class SqliteStore final : public Store {
   template <class F>
   auto write(const char* op, F&& f);
   template <class F>
-  auto write_tx(const char* op, F&& f);
-  template <class F>
   auto read(const char* op, F&& f);
 
   std::string path_;
   SqliteStoreOptions options_;
-  std::mutex writer_mu_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Connection> writer_;
+  std::unique_ptr<WriteQueue> queue_;
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<Connection>> readers_;

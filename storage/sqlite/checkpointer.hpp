@@ -1,0 +1,47 @@
+#pragma once
+// Moves WAL checkpoints off the write path. SQLite's default runs a
+// checkpoint inside the COMMIT that grows the WAL past 1000 pages, and in
+// synchronous=NORMAL that checkpoint fsyncs the WAL and the database while
+// the writer (and so every queued write) waits. Here the writer's commits
+// only count WAL pages; past the threshold a background thread, on its own
+// connection, runs a PASSIVE checkpoint, which never blocks writers or readers.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+struct sqlite3;
+
+namespace rolecall {
+
+class Connection;
+
+class Checkpointer {
+ public:
+  // Opens its own connection to `path`. Throws SQLite::Exception.
+  Checkpointer(const std::string& path, int busy_timeout_ms, int threshold_pages);
+  ~Checkpointer();  // stops the thread; call detach() on the writer first
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // Takes over the writer connection's WAL hook (this also turns its
+  // autocheckpoint off); detach() gives it back to nobody.
+  void attach(sqlite3* writer);
+  static void detach(sqlite3* writer);
+
+ private:
+  static int on_commit(void* self, sqlite3* db, const char* name, int wal_pages);
+  void loop();
+
+  std::unique_ptr<Connection> conn_;
+  int threshold_pages_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool wanted_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace rolecall

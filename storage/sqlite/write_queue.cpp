@@ -1,0 +1,129 @@
+#include "storage/sqlite/write_queue.hpp"
+
+#include <sqlite3.h>
+
+#include "storage/sqlite/connection.hpp"
+
+namespace rolecall {
+
+WriteQueue::WriteQueue(Connection& writer, Describe describe, std::size_t max_batch)
+    : writer_(writer), describe_(std::move(describe)), max_batch_(max_batch ? max_batch : 1) {}
+
+void WriteQueue::submit(Job& job) {
+  std::unique_lock lock(mu_);
+  queue_.push_back(&job);
+  cv_.wait(lock, [&] { return job.done || !leader_active_; });
+  if (job.done) return;
+
+  // Lead until our own job is through; jobs are taken in arrival order, so
+  // that is at most a few batches.
+  leader_active_ = true;
+  while (!job.done) {
+    std::vector<Job*> batch;
+    while (!queue_.empty() && batch.size() < max_batch_) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    for (Job* j : batch) j->done = true;
+    cv_.notify_all();
+  }
+  leader_active_ = false;
+  cv_.notify_all();  // a waiting job's owner takes over
+}
+
+std::size_t WriteQueue::waiting() {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void WriteQueue::run_batch(const std::vector<Job*>& batch) {
+  sqlite3* handle = writer_.db().getHandle();
+  auto rollback = [&] {
+    if (!sqlite3_get_autocommit(handle)) writer_.db().tryExec("ROLLBACK");
+  };
+  // Inside a catch block: `job`'s error for the current exception.
+  auto error_for = [&](const Job& job, const char* phase) -> std::exception_ptr {
+    try {
+      throw;
+    } catch (const SQLite::Exception& e) {
+      return std::make_exception_ptr(describe_(job.op, phase, e));
+    } catch (...) {
+      return std::current_exception();
+    }
+  };
+  // Inside a catch block: roll back and fail every job not failed yet (the
+  // ones that had succeeded are undone too).
+  auto abandon = [&](const char* phase) {
+    for (Job* j : batch) {
+      if (!j->error) j->error = error_for(*j, phase);
+    }
+    rollback();
+  };
+
+  try {
+    writer_.run("BEGIN IMMEDIATE");
+  } catch (...) {
+    abandon("begin");
+    return;
+  }
+
+  if (batch.size() == 1) {
+    try {
+      batch[0]->run(writer_);
+    } catch (...) {
+      abandon("write");
+      return;
+    }
+  } else {
+    bool any_ok = false;
+    for (Job* j : batch) {
+      // Each job in its own savepoint, so a failing one leaves the others.
+      // Should a savepoint itself fail (SQLite rolls the whole transaction
+      // back on some errors, e.g. disk full), the batch is given up whole.
+      try {
+        writer_.run("SAVEPOINT job");
+      } catch (...) {
+        abandon("savepoint");
+        return;
+      }
+      try {
+        j->run(writer_);
+      } catch (...) {
+        j->error = error_for(*j, "write");
+        try {
+          writer_.run("ROLLBACK TO job");
+          writer_.run("RELEASE job");
+        } catch (...) {
+          abandon("rollback to savepoint");
+          return;
+        }
+        continue;
+      }
+      try {
+        writer_.run("RELEASE job");
+      } catch (...) {
+        abandon("release savepoint");
+        return;
+      }
+      any_ok = true;
+    }
+    if (!any_ok) {
+      rollback();
+      return;
+    }
+  }
+
+  try {
+    writer_.run("COMMIT");
+  } catch (...) {
+    abandon("commit");
+    return;
+  }
+  transactions_.fetch_add(1);
+  jobs_.fetch_add(batch.size());
+}
+
+}  // namespace rolecall
