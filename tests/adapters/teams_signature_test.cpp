@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tests/adapters/teams_test_support.hpp"
+#include "tests/support/test_helpers.hpp"
 
 namespace rolecall {
 namespace {
@@ -160,6 +161,14 @@ TEST_F(TeamsSignatureHeaders, OversizedBodyIsRefusedBeforeHashing) {
   EXPECT_EQ(verify_teams_hmac(key, teams_hmac_header(key, big), big), TeamsAuthCheck::too_large);
   const std::string at_cap(kTeamsMaxBodyBytes, 'x');
   EXPECT_EQ(verify_teams_hmac(key, teams_hmac_header(key, at_cap), at_cap), TeamsAuthCheck::ok);
+}
+
+TEST(TeamsSignature, AgreesWithTheIndependentTestSigner) {
+  // tests/support signs with its own OpenSSL calls, not with this verifier.
+  const std::string token = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+  const std::string body = read_fixture("outgoing-webhook-request.docs-2017.json");
+  EXPECT_EQ(verify_teams_hmac(*decode_teams_key(token), testing::teams_sign(token, body), body),
+            TeamsAuthCheck::ok);
 }
 
 TEST(TeamsSignature, OutcomeNamesAreStable) {
