@@ -1,0 +1,485 @@
+#include "adapters/slack/slack_messages.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "adapters/slack/block_kit_limits.hpp"
+#include "adapters/slack/slack_text.hpp"
+
+namespace rolecall {
+
+namespace {
+
+using nlohmann::json;
+
+// Slack ids: upper-case letters and digits (U…, W…, C…, G…, D…). Anything
+// else from config or a payload is shown as text, never as markup.
+bool is_slack_id(std::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (char c : id) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+std::string channel_link(std::string_view channel_id) {
+  if (is_slack_id(channel_id)) return "<#" + std::string(channel_id) + ">";
+  return mrkdwn_escape(channel_id);
+}
+
+std::string join_list(const std::vector<std::string>& items, std::string_view last_sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += (i + 1 == items.size()) ? std::string(last_sep) : std::string(", ");
+    out += items[i];
+  }
+  return out;
+}
+
+// Inputs are clipped before they are escaped and joined, so a 1 MB field
+// costs no more than a short one; enforce_block_kit_limits has the last word.
+constexpr std::size_t kMaxNameChars = 80;
+constexpr std::size_t kMaxPeople = 8;
+constexpr std::size_t kMaxLineChars = 1000;
+constexpr std::size_t kMaxListItems = 10;
+
+std::string clip(std::string_view text, std::size_t max_chars = kMaxLineChars) {
+  return truncate_text(text, max_chars);
+}
+
+std::string people(const std::vector<Person>& persons) {
+  std::vector<std::string> names;
+  std::size_t shown = std::min(persons.size(), kMaxPeople);
+  names.reserve(shown + 1);
+  for (std::size_t i = 0; i < shown; ++i) names.push_back(slack_mention(persons[i]));
+  if (persons.size() > shown) {
+    std::size_t rest = persons.size() - shown;
+    names.push_back(std::to_string(rest) + (rest == 1 ? " other" : " others"));
+  }
+  return join_list(names, " and ");
+}
+
+std::string bold_role(Role role) { return "*" + std::string(display_name(role)) + "*"; }
+
+json text_object(std::string mrkdwn) { return {{"type", "mrkdwn"}, {"text", std::move(mrkdwn)}}; }
+
+json section(std::string mrkdwn) {
+  return {{"type", "section"}, {"text", text_object(std::move(mrkdwn))}};
+}
+
+json context(std::string mrkdwn) {
+  return {{"type", "context"}, {"elements", json::array({text_object(std::move(mrkdwn))})}};
+}
+
+json button(std::string text, std::string_view action_id, std::int64_t routing_id,
+            std::string_view style = {}) {
+  json b = {{"type", "button"},
+            {"text", {{"type", "plain_text"}, {"text", std::move(text)}, {"emoji", false}}},
+            {"action_id", action_id},
+            {"value", std::to_string(routing_id)}};
+  if (!style.empty()) b["style"] = style;
+  return b;
+}
+
+json actions(std::int64_t routing_id, json elements) {
+  return {{"type", "actions"},
+          {"block_id", "rolecall_routing_" + std::to_string(routing_id)},
+          {"elements", std::move(elements)}};
+}
+
+json message(std::string fallback, json blocks) {
+  json m = {{"text", std::move(fallback)}, {"blocks", std::move(blocks)}};
+  enforce_block_kit_limits(m);
+  return m;
+}
+
+// Plain fallback text of mrkdwn: markup characters we add are harmless in a
+// notification, but user text in it must still be escaped.
+std::string esc(std::string_view text) { return mrkdwn_escape(clip(text)); }
+
+std::string iso_date(std::int64_t epoch_seconds) {
+  using namespace std::chrono;
+  year_month_day ymd{floor<days>(sys_seconds{seconds{epoch_seconds}})};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+// Slack renders <!date^…> in the reader's time zone; the fallback is UTC.
+std::string slack_date(std::int64_t epoch_seconds) {
+  if (epoch_seconds <= 0) return {};
+  return "<!date^" + std::to_string(epoch_seconds) + "^{date_short}|" + iso_date(epoch_seconds) +
+         ">";
+}
+
+// Lines of `text`, each prefixed with "> " so mrkdwn shows a quote.
+std::string quote_lines(std::string_view text) {
+  std::string out = "> ";
+  for (char c : mrkdwn_escape(clip(text, 2500))) {
+    out.push_back(c);
+    if (c == '\n') out += "> ";
+  }
+  return out;
+}
+
+// ---- answers
+
+std::string answer_headline(const Answer& a) {
+  const std::string probably = a.low_confidence ? "Probably " : "";
+  switch (a.role) {
+    case Role::product_manager:
+    case Role::product_owner: {
+      if (a.combined && !a.owners.empty()) {
+        Role hat = a.hat == Role::none ? a.role : a.hat;
+        return probably + people(a.owners) + " owns this — wearing the " + bold_role(hat) + " hat";
+      }
+      if (a.owners.empty()) {
+        return a.low_confidence ? "Probably the " + bold_role(a.role) + "."
+                                : bold_role(a.role) + " owns this.";
+      }
+      return a.low_confidence ? "Probably the " + bold_role(a.role) + " — " + people(a.owners)
+                              : bold_role(a.role) + " owns this — " + people(a.owners);
+    }
+    case Role::both: {
+      if (a.combined && !a.owners.empty()) {
+        return probably + people(a.owners) + " owns this — wearing both hats, " +
+               bold_role(Role::product_manager) + " and " + bold_role(Role::product_owner);
+      }
+      std::string line = probably + bold_role(Role::product_manager) + " and " +
+                         bold_role(Role::product_owner) + " share this";
+      if (!a.owners.empty()) line += " — " + people(a.owners);
+      return line;
+    }
+    case Role::project_manager:
+      return probably + "That's for the " + bold_role(Role::project_manager) +
+             ", not the Product Manager: project timelines and day-to-day operations, not "
+             "the product vision.";
+    case Role::none: break;
+  }
+  return "I don't know who owns that.";
+}
+
+std::string owner_phrase(Role role) {
+  switch (role) {
+    case Role::product_manager:
+    case Role::product_owner:
+    case Role::project_manager: return "the " + bold_role(role) + "'s";
+    case Role::both:
+      return "shared by the " + bold_role(Role::product_manager) + " and the " +
+             bold_role(Role::product_owner);
+    case Role::none: break;
+  }
+  return {};
+}
+
+std::string half_line(Role role, const std::vector<Person>& owners, const std::string& part) {
+  std::string line = bold_role(role);
+  if (!owners.empty()) line += " (" + people(owners) + ")";
+  return line + ": " + esc(part);
+}
+
+// ---- routing
+
+std::string short_role(Role role) { return std::string(short_name(role)); }
+
+json routing_buttons(Role role, std::int64_t routing_id) {
+  json elements = json::array();
+  elements.push_back(button("Acknowledge", kActionAck, routing_id, "primary"));
+  if (role == Role::product_manager || role == Role::product_owner) {
+    elements.push_back(
+        button("Reassign to the " + short_role(other_role(role)), kActionReassign, routing_id));
+  }
+  elements.push_back(button("Not a request", kActionDismiss, routing_id));
+  return elements;
+}
+
+std::string routed_headline(Role role, const std::vector<Person>& owners,
+                            const std::string& topic_title) {
+  std::string topic = topic_title.empty() ? "" : " (_" + esc(topic_title) + "_)";
+  if (role == Role::both) {
+    std::string line = "This is shared by the " + bold_role(Role::product_manager) + " and the " +
+                       bold_role(Role::product_owner) + topic;
+    return owners.empty() ? line + "." : line + " — " + people(owners);
+  }
+  std::string line = "This goes to the " + bold_role(role) + topic;
+  return owners.empty() ? line + "." : line + " — " + people(owners);
+}
+
+std::string routed_fallback(Role role, const std::vector<Person>& owners,
+                            const std::string& topic_title) {
+  std::string line = owners.empty()
+                         ? "For the " + std::string(display_name(role))
+                         : "For " + people(owners) + " (" + std::string(display_name(role)) + ")";
+  if (!topic_title.empty()) line += ": " + esc(topic_title);
+  return line;
+}
+
+}  // namespace
+
+std::string slack_user_mention(std::string_view user_id) {
+  if (is_slack_id(user_id)) return "<@" + std::string(user_id) + ">";
+  return user_id.empty() ? std::string("someone") : mrkdwn_escape(clip(user_id, kMaxNameChars));
+}
+
+std::string slack_mention(const Person& person) {
+  if (is_slack_id(person.slack_user_id)) return "<@" + person.slack_user_id + ">";
+  if (!person.display_name.empty()) return mrkdwn_escape(clip(person.display_name, kMaxNameChars));
+  return "someone";
+}
+
+json render_answer(const Answer& input) {
+  // Everything below, including core's plain-text rendering (the fallback),
+  // runs on a clipped copy; the lists are copied only as far as shown.
+  Answer a;
+  a.role = input.role;
+  a.topic_id = clip(input.topic_id, 100);
+  a.topic_title = clip(input.topic_title);
+  a.explanation = clip(input.explanation);
+  a.pm_part = clip(input.pm_part);
+  a.po_part = clip(input.po_part);
+  a.combined = input.combined;
+  a.hat = input.hat;
+  a.confidence = input.confidence;
+  a.low_confidence = input.low_confidence;
+  a.alternative_topic_id = clip(input.alternative_topic_id, 100);
+  a.alternative_title = clip(input.alternative_title);
+  a.alternative_role = input.alternative_role;
+  a.team_name = clip(input.team_name, 200);
+  auto copy_people = [](const std::vector<Person>& from, std::vector<Person>& to) {
+    to.reserve(std::min(from.size(), kMaxPeople));
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      Person p = i < kMaxPeople ? from[i] : Person{};
+      p.display_name = i < kMaxPeople ? clip(p.display_name, kMaxNameChars) : "someone";
+      to.push_back(std::move(p));  // keep the count so "N others" stays right
+    }
+  };
+  copy_people(input.owners, a.owners);
+  copy_people(input.pm_owners, a.pm_owners);
+  copy_people(input.po_owners, a.po_owners);
+  for (std::size_t i = 0; i < input.example_topics.size() && i < kMaxListItems; ++i) {
+    a.example_topics.push_back(clip(input.example_topics[i], 100));
+  }
+
+  json blocks = json::array();
+  blocks.push_back(section(answer_headline(a)));
+
+  if (a.role == Role::none) {
+    if (!a.example_topics.empty()) {
+      std::string list = "I can answer questions like:";
+      std::size_t n = std::min(a.example_topics.size(), kMaxListItems);
+      for (std::size_t i = 0; i < n; ++i) list += "\n• " + esc(clip(a.example_topics[i], 100));
+      blocks.push_back(section(list));
+    }
+    blocks.push_back(context("Try `/whoowns pricing` or `/whoowns acceptance criteria`."));
+  } else {
+    if (!a.explanation.empty()) blocks.push_back(section("*Why:* " + esc(a.explanation)));
+    if (a.role == Role::both && (!a.pm_part.empty() || !a.po_part.empty())) {
+      std::string halves;
+      if (!a.pm_part.empty()) halves += half_line(Role::product_manager, a.pm_owners, a.pm_part);
+      if (!a.po_part.empty()) {
+        if (!halves.empty()) halves += "\n";
+        halves += half_line(Role::product_owner, a.po_owners, a.po_part);
+      }
+      blocks.push_back(section(halves));
+    }
+    if (a.low_confidence && !a.alternative_title.empty() && a.alternative_role != Role::none) {
+      blocks.push_back(section("…or is it about _" + esc(a.alternative_title) + "_? That one is " +
+                               owner_phrase(a.alternative_role) + "."));
+    }
+    std::vector<std::string> notes;
+    if (!a.topic_title.empty()) notes.push_back("Topic: " + esc(a.topic_title));
+    if (!a.team_name.empty()) notes.push_back("Team: " + esc(a.team_name));
+    if (a.combined) notes.push_back("one person holds both roles on this team");
+    if ((a.role == Role::product_manager || a.role == Role::product_owner) && a.owners.empty() &&
+        !a.team_name.empty()) {
+      notes.push_back("no " + std::string(display_name(a.role)) + " is configured for this team");
+    }
+    if (!notes.empty()) {
+      std::string line;
+      for (const auto& n : notes) line += (line.empty() ? "" : " · ") + n;
+      blocks.push_back(context(line));
+    }
+  }
+  return message(esc(render_answer_text(a)), std::move(blocks));
+}
+
+json render_routing_notice(const RoutingDecision& d, std::int64_t routing_id) {
+  json blocks = json::array();
+  switch (d.kind) {
+    case RoutingKind::assigned: {
+      blocks.push_back(section(routed_headline(d.role, d.assignees, d.topic_title)));
+      if (!d.reason.empty()) blocks.push_back(section("*Why:* " + esc(d.reason)));
+      if (d.role == Role::both && (!d.pm_part.empty() || !d.po_part.empty())) {
+        std::string halves;
+        if (!d.pm_part.empty()) halves += half_line(Role::product_manager, {}, d.pm_part);
+        if (!d.po_part.empty()) {
+          if (!halves.empty()) halves += "\n";
+          halves += half_line(Role::product_owner, {}, d.po_part);
+        }
+        blocks.push_back(section(halves));
+      }
+      if (d.learned_moves > 0 && d.taxonomy_role != d.role) {
+        blocks.push_back(context(
+            "Learned from this team: requests like this were moved to the " + short_role(d.role) +
+            " " + std::to_string(d.learned_moves) + (d.learned_moves == 1 ? " time" : " times") +
+            ", so it goes there now (the taxonomy says " + short_role(d.taxonomy_role) + ")."));
+      }
+      blocks.push_back(actions(routing_id, routing_buttons(d.role, routing_id)));
+      return message(routed_fallback(d.role, d.assignees, d.topic_title), std::move(blocks));
+    }
+    case RoutingKind::needs_clarification: {
+      std::string pm_title = "strategy", po_title = "execution";
+      for (const auto& o : d.options) {
+        if (o.role == Role::product_manager && !o.topic_title.empty()) pm_title = o.topic_title;
+        if (o.role == Role::product_owner && !o.topic_title.empty()) po_title = o.topic_title;
+      }
+      std::string question = "Is this about _" + esc(pm_title) + "_ (" +
+                             bold_role(Role::product_manager) + ") or _" + esc(po_title) + "_ (" +
+                             bold_role(Role::product_owner) + ")?";
+      blocks.push_back(section(question));
+      blocks.push_back(context("Pick one and I'll hand it to the right person."));
+      json elements = json::array();
+      elements.push_back(
+          button(truncate_text(pm_title, BlockKitLimits::max_button_text - 5) + " (PM)",
+                 kActionChoosePm, routing_id));
+      elements.push_back(
+          button(truncate_text(po_title, BlockKitLimits::max_button_text - 5) + " (PO)",
+                 kActionChoosePo, routing_id));
+      blocks.push_back(actions(routing_id, std::move(elements)));
+      return message("Is this about " + esc(pm_title) + " (Product Manager) or " + esc(po_title) +
+                         " (Product Owner)?",
+                     std::move(blocks));
+    }
+    case RoutingKind::not_routed: break;
+  }
+  std::string note = d.role == Role::project_manager
+                         ? "This looks like a " + bold_role(Role::project_manager) +
+                               " matter (timelines, day-to-day operations), so I'm not routing it."
+                         : std::string("I couldn't tell who owns this, so I'm not routing it.");
+  blocks.push_back(section(note));
+  return message(note, std::move(blocks));
+}
+
+json render_routing_update(const RoutingUpdate& u) {
+  json blocks = json::array();
+  std::string actor = slack_user_mention(u.actor_user_id);
+  std::string status;
+  switch (u.action) {
+    case RoutingAction::acknowledged: status = "Acknowledged by " + actor; break;
+    case RoutingAction::reassigned:
+      status = "Reassigned to the " + short_role(u.role) + " by " + actor;
+      break;
+    case RoutingAction::dismissed: status = "Dismissed by " + actor + " — not a request"; break;
+    case RoutingAction::clarified: status = actor + " chose the " + short_role(u.role); break;
+  }
+  if (u.action == RoutingAction::dismissed) {
+    std::string line = "Not a request";
+    if (!u.topic_title.empty()) line += " (_" + esc(u.topic_title) + "_)";
+    blocks.push_back(section(line + "."));
+  } else {
+    blocks.push_back(section(routed_headline(u.role, u.owners, u.topic_title)));
+  }
+  blocks.push_back(context(status));
+  if (u.action == RoutingAction::reassigned || u.action == RoutingAction::clarified) {
+    blocks.push_back(actions(u.routing_id, routing_buttons(u.role, u.routing_id)));
+  }
+  json m = message(status, std::move(blocks));
+  m["replace_original"] = true;
+  return m;
+}
+
+json render_decision_confirmation(const DecisionRecord& d) {
+  std::string title = "*Decision #" + std::to_string(d.id) + " logged*";
+  if (d.role != Role::none) title += " (" + std::string(display_name(d.role)) + ")";
+  json blocks = json::array();
+  blocks.push_back(section(title + "\n" + quote_lines(d.text)));
+  std::vector<std::string> notes;
+  if (!d.decided_by.empty()) notes.push_back("by " + slack_user_mention(d.decided_by));
+  if (!d.channel.empty()) notes.push_back("in " + channel_link(d.channel));
+  if (d.created_at > 0) notes.push_back(slack_date(d.created_at));
+  if (!notes.empty()) {
+    std::string line;
+    for (const auto& n : notes) line += (line.empty() ? "" : " · ") + n;
+    blocks.push_back(context(line));
+  }
+  return as_in_channel(
+      message("Decision #" + std::to_string(d.id) + " logged: " + esc(truncate_text(d.text, 500)),
+              std::move(blocks)));
+}
+
+json render_decision_list(const std::vector<DecisionRecord>& decisions, std::string_view query,
+                          std::size_t max_items) {
+  json blocks = json::array();
+  std::string q = query.empty() ? "" : " matching “" + esc(truncate_text(query, 100)) + "”";
+  if (decisions.empty()) {
+    std::string text = query.empty() ? "No decisions recorded yet. Log one with `/decision TEXT`."
+                                     : "No decisions" + q + ".";
+    blocks.push_back(section(text));
+    return as_ephemeral(message(text, std::move(blocks)));
+  }
+  // Leave room for the title and the "more" line within the 50-block limit.
+  max_items = std::min<std::size_t>(max_items, BlockKitLimits::max_blocks - 3);
+  std::size_t shown = std::min(decisions.size(), max_items);
+  blocks.push_back(section("*Decisions*" + q + " — newest first"));
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& d = decisions[i];
+    std::string meta = "*#" + std::to_string(d.id) + "*";
+    if (d.role != Role::none) meta += " · " + short_role(d.role);
+    if (d.created_at > 0) meta += " · " + slack_date(d.created_at);
+    if (!d.decided_by.empty()) meta += " · by " + slack_user_mention(d.decided_by);
+    // Each item is clipped so a long list stays under Slack's total size.
+    blocks.push_back(section(meta + "\n" + esc(truncate_text(d.text, 500))));
+  }
+  if (decisions.size() > shown) {
+    blocks.push_back(context("…and " + std::to_string(decisions.size() - shown) +
+                             " more. Narrow it down with `/decisions TEXT`."));
+  }
+  return as_ephemeral(message(
+      std::to_string(decisions.size()) + (decisions.size() == 1 ? " decision" : " decisions") + q,
+      std::move(blocks)));
+}
+
+json render_help(std::string_view unknown_command) {
+  json blocks = json::array();
+  std::string intro;
+  if (!unknown_command.empty()) {
+    intro = "I don't know `" + esc(truncate_text(unknown_command, 50)) + "`. ";
+  }
+  intro +=
+      "I settle who owns what — the *Product Manager* (strategy) or the *Product Owner* "
+      "(execution).";
+  blocks.push_back(section(intro));
+  blocks.push_back(section(
+      "`/whoowns TEXT` — who owns a topic, e.g. `/whoowns pricing` or `/whoowns sprint goal`\n"
+      "`/decision TEXT` — log a product decision for your team\n"
+      "`/decisions [TEXT]` — recent decisions, optionally only those mentioning TEXT"));
+  blocks.push_back(context(
+      "You can also mention me or send me a direct message. In intake channels I route requests "
+      "to their owner automatically."));
+  return as_ephemeral(
+      message("rolecall: /whoowns TEXT, /decision TEXT, /decisions [TEXT]", std::move(blocks)));
+}
+
+json render_notice(std::string_view text) {
+  json blocks = json::array({section(esc(text))});
+  return as_ephemeral(message(esc(text), std::move(blocks)));
+}
+
+json as_ephemeral(json m) {
+  m["response_type"] = "ephemeral";
+  return m;
+}
+
+json as_in_channel(json m) {
+  m["response_type"] = "in_channel";
+  return m;
+}
+
+json for_channel(json m, std::string_view channel, std::string_view thread_ts) {
+  m["channel"] = channel;
+  if (!thread_ts.empty()) m["thread_ts"] = thread_ts;
+  return m;
+}
+
+}  // namespace rolecall
