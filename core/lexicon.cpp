@@ -137,6 +137,7 @@ Lexicon::Lexicon(const Taxonomy& taxonomy) {
     std::copy_n(h.begin(), p.size, p.stems);
     p.role = r.role;
     role_phrases_.push_back(p);
+    if (p.size > 0) role_heads_.insert(p.stems[0], 0);
   }
   std::sort(role_phrases_.begin(), role_phrases_.end(),
             [](const RolePhrase& a, const RolePhrase& b) { return a.size > b.size; });
@@ -369,6 +370,7 @@ void Lexicon::match(AnalyzedText& text, std::vector<CueHit>& hits,
   };
 
   for (std::size_t p = 0; p < content.size(); ++p) {
+    if (!role_heads_.contains(tokens[content[p]].stem_hash)) continue;
     for (const RolePhrase& r : role_phrases_) {
       if (!same_sentence(p, r.size)) continue;
       bool ok = true;

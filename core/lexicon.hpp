@@ -146,6 +146,7 @@ class Lexicon {
   FlatIndex time_words_;     // "after standup": a meeting used as a time
   FlatIndex event_stems_;
   std::vector<RolePhrase> role_phrases_;
+  FlatIndex role_heads_;  // first stems of role_phrases_
 };
 
 }  // namespace rolecall
