@@ -11,10 +11,9 @@
 //   DigestRouting  <- RoutingRecord (id, platform, intent, role,
 //                     original_role, topic, text, link, channel, author,
 //                     assignee, created_at)
-//   DigestMove     <- a StatusChange with to == reassigned, plus the
-//                     routing's topic; `from` is the role it had before the
-//                     change (for PM/PO: other_role(new_role)), `to` its
-//                     new_role
+//   DigestMove     <- a StatusChange with to == reassigned, as
+//                     Store::status_changes returns it (routing_id, topic,
+//                     from_role -> from, new_role -> to, by, at)
 //   DigestDecision <- DecisionRecord
 //
 // Which week: see core/digest_schedule.hpp (the digest due in week W
@@ -93,7 +92,8 @@ struct DigestInput {
   std::vector<DigestRouting> routings;
   // Reassignments made in the week.
   std::vector<DigestMove> moves;
-  // Routings still open (never acknowledged), from any week. build_digest
+  // Routings still open (never acknowledged), from any week: e.g.
+  // list_routings with status open and until = now - 48 h. build_digest
   // keeps those created at least options.unacknowledged_after before `now`
   // and drops duplicate ids.
   std::vector<DigestRouting> unacknowledged;
