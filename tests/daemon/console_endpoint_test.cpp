@@ -389,6 +389,12 @@ TEST_F(ConsoleTest, RequestIsRoutedAndReassignedInPlace) {
   ASSERT_EQ(routings.size(), 1u);
   EXPECT_EQ(routings[0]["id"], id);
   EXPECT_EQ(routings[0]["status"], "dismissed");
+  EXPECT_EQ(routings[0]["role"], "product_manager");
+  // Who holds the role now, not who it first went to.
+  EXPECT_EQ(routings[0]["assignees"], json::array({"Priya Nair"}));
+  EXPECT_EQ(routings[0]["assignee"], "Tom Becker");
+  EXPECT_FALSE(routings[0]["topic_title"].get<std::string>().empty());
+  EXPECT_TRUE(routings[0]["actions"].empty());
 }
 
 TEST_F(ConsoleTest, LowConfidenceAsksPmOrPoAndTheChoiceRoutes) {
