@@ -338,9 +338,9 @@ class Console {
 
   HttpResponse routings(const HttpRequest& request) {
     const std::string team_id = console_query_parameter(request, "team");
+    auto k = ctx_.knowledge->get();
     ListFilter filter;
     if (!team_id.empty()) {
-      auto k = ctx_.knowledge->get();
       if (!k->teams.find(team_id)) return error_response(404, "unknown team '" + team_id + "'");
       filter.team_id = team_id;
     }
@@ -348,6 +348,13 @@ class Console {
     json list = json::array();
     for (const auto& r : ctx_.store->list_routings(filter)) {
       json item = console_routing_record_json(r);
+      const Topic* topic = k->taxonomy.find(r.topic);
+      item["topic_title"] = topic ? topic->title : r.topic;
+      // The stored assignee is who it went to first; after a reassign the
+      // people holding the current role are the ones to show.
+      const Team* team = k->teams.find(r.team_id);
+      item["assignees"] =
+          team && r.role != Role::none ? console_people_json(team->holders(r.role)) : json::array();
       // Questions are logged as answered on the spot: there is nothing to press.
       item["actions"] = r.intent == Intent::request
                             ? console_actions_json(console_actions(r.role, r.status))

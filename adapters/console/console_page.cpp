@@ -81,6 +81,7 @@ main {
 .card-head { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
 .card .text { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 6px; }
 .card .meta { color: var(--muted); font-size: 12px; margin-top: 6px; }
+.card .text.superseded { color: var(--muted); }
 .card.routing { border-left: 4px solid var(--accent); }
 .card.routing.status-dismissed { opacity: .75; border-left-color: var(--other); }
 .card.routing.status-acknowledged { border-left-color: var(--ok); }
@@ -293,8 +294,12 @@ ul.list .when { color: var(--muted); font-size: 12px; }
 
   // Redraws a routing card from the server's view of it (after a button too).
   function updateRouting(card, r) {
+    if (card.dataset.firstRole === undefined) card.dataset.firstRole = r.role;
     card.dataset.status = r.status;
     card.dataset.role = r.role;
+    // The first routing line is history once someone moved or dismissed it.
+    card.querySelector('[data-testid=routing-text]').classList.toggle('superseded',
+      r.role !== card.dataset.firstRole || r.status === 'dismissed');
     card.className = 'card routing status-' + r.status;
     const unresolved = r.role === 'none';
     card.querySelector('[data-testid=routing-kind]').textContent =
@@ -331,6 +336,7 @@ ul.list .when { color: var(--muted); font-size: 12px; }
       note.classList.remove('error');
       note.textContent = result.text;
       loadRoutings();
+      loadDigest();
     } catch (e) {
       buttons.forEach((b) => { b.disabled = false; });
       note.classList.add('error');
@@ -355,7 +361,8 @@ ul.list .when { color: var(--muted); font-size: 12px; }
     try {
       const reply = await api('POST', '/console/api/message', { team: state.team, text });
       addRow(false, replyNode(reply));
-      if (reply.routing) loadRoutings();
+      loadRoutings();
+      loadDigest();
     } catch (e) {
       addRow(false, errorCard('Error: ' + e.message));
     } finally {
@@ -368,7 +375,6 @@ ul.list .when { color: var(--muted); font-size: 12px; }
   async function loadDigest() {
     const pre = $('digest-text');
     if (!state.team) return;
-    pre.textContent = 'Loading…';
     try {
       const d = await api('GET', '/console/api/digest?team=' + encodeURIComponent(state.team));
       pre.classList.toggle('unavailable', !d.available);
@@ -405,11 +411,12 @@ ul.list .when { color: var(--muted); font-size: 12px; }
       if (!d.routings.length) list.append(el('li', { class: 'empty', text: 'Nothing routed yet.' }));
       for (const r of d.routings) {
         const what = r.intent === 'question' ? 'answered' : r.status;
-        list.append(el('li', { 'data-testid': 'routing-item' },
-          badge(r.role), ' ', el('span', { text: (r.topic || 'no topic') + ' · ' + what }),
+        const who = r.assignees && r.assignees.length ? ' · ' + r.assignees.join(', ') : '';
+        list.append(el('li', { 'data-testid': 'routing-item', 'data-routing-id': String(r.id) },
+          badge(r.role), ' ', el('span', { text: (r.topic_title || 'no topic') + ' · ' + what }),
           r.text ? el('div', { text: r.text }) : null,
-          el('div', { class: 'when', text: '#' + r.id + ' · ' + when(r.created_at) + ' · ' + r.platform +
-                      (r.assignee ? ' · ' + r.assignee : '') })));
+          el('div', { class: 'when', text: '#' + r.id + ' · ' + when(r.created_at) + ' · ' +
+                      r.platform + who })));
       }
     } catch (e) {
       list.replaceChildren(el('li', { class: 'error', text: 'Could not load routings: ' + e.message }));
@@ -425,6 +432,7 @@ ul.list .when { color: var(--muted); font-size: 12px; }
       await api('POST', '/console/api/decision', { team: state.team, text });
       $('decision-input').value = '';
       await loadDecisions();
+      loadDigest();
     } catch (e) {
       $('decisions-list').prepend(el('li', { class: 'error', 'data-testid': 'error-message',
                                              text: 'Could not log the decision: ' + e.message }));
@@ -435,6 +443,7 @@ ul.list .when { color: var(--muted); font-size: 12px; }
 
   function showTeam() {
     const t = state.teams.find((x) => x.id === state.team);
+    $('digest-text').textContent = 'Loading…';
     const people = $('team-people');
     if (!t) { people.textContent = ''; return; }
     people.textContent = t.combined_person
