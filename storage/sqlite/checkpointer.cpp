@@ -24,8 +24,18 @@ void Checkpointer::attach(sqlite3* writer) { sqlite3_wal_hook(writer, &on_commit
 
 void Checkpointer::detach(sqlite3* writer) { sqlite3_wal_hook(writer, nullptr, nullptr); }
 
-int Checkpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages) {
+int Checkpointer::on_commit(void* self, sqlite3* db, const char*, int wal_pages) {
   auto* me = static_cast<Checkpointer*>(self);
+  if (wal_pages >= 8 * me->threshold_pages_) {
+    // Waits for a background checkpoint in progress (SQLite allows one
+    // checkpointer at a time and would answer BUSY). No write of this
+    // process can interleave now, so this one finishes and the next
+    // transaction starts the WAL over.
+    std::lock_guard running(me->checkpoint_mu_);
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    me->inline_.fetch_add(1);
+    return SQLITE_OK;
+  }
   if (wal_pages >= me->threshold_pages_) {
     {
       std::lock_guard lock(me->mu_);
@@ -46,8 +56,12 @@ void Checkpointer::loop() {
     // PASSIVE: copies what it can without waiting for anyone. A busy or
     // failing checkpoint is harmless: the WAL just stays longer until the
     // next one (or the last connection's close) succeeds.
-    sqlite3_wal_checkpoint_v2(conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                              nullptr);
+    {
+      std::lock_guard running(checkpoint_mu_);
+      sqlite3_wal_checkpoint_v2(conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                nullptr, nullptr);
+    }
+    background_.fetch_add(1);
     lock.lock();
   }
 }

@@ -287,7 +287,12 @@ SqliteStore::~SqliteStore() {
 }
 
 SqliteWriteStats SqliteStore::write_stats() const noexcept {
-  return {queue_->transactions(), queue_->jobs()};
+  SqliteWriteStats stats{queue_->transactions(), queue_->jobs(), 0, 0};
+  if (checkpointer_) {
+    stats.background_checkpoints = checkpointer_->background_checkpoints();
+    stats.inline_checkpoints = checkpointer_->inline_checkpoints();
+  }
+  return stats;
 }
 
 bool SqliteStore::ping() {

@@ -60,6 +60,8 @@ struct SqliteStoreOptions {
 struct SqliteWriteStats {
   std::uint64_t transactions = 0;
   std::uint64_t writes = 0;
+  std::uint64_t background_checkpoints = 0;  // PASSIVE, on the checkpoint thread
+  std::uint64_t inline_checkpoints = 0;      // by the writer, when the WAL outgrew 8 x threshold
 };
 
 class SqliteStore final : public Store {
