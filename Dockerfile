@@ -8,7 +8,9 @@
 # The image runs `rolecall serve` with /etc/rolecall/rolecall.yaml (a copy of
 # config/rolecall.example.yaml: mount your own file over it, or a directory
 # over /etc/rolecall). The environment wins over the file: the database lives
-# on the volume /var/lib/rolecall and the listener is on 0.0.0.0:8080.
+# on the volume /var/lib/rolecall and the listener is on 0.0.0.0:8080. The
+# process runs as uid/gid 10001: a named volume inherits that ownership, a
+# bind-mounted host directory must be writable by 10001.
 #
 # The console at GET / acts only for loopback peers unless the config sets
 # console.access_token(_file); a request through Docker's port mapping is not

@@ -15,8 +15,10 @@
 //     redirects to / so the token leaves the address bar). Compared in
 //     constant time. An empty token means loopback only.
 // Everyone else gets 403 and nothing is done. POSTs must be
-// `application/json` and, when the browser sends Origin, same-origin: a
-// page elsewhere cannot drive the console through a visitor's browser.
+// `application/json` and, when the browser sends Origin, same-origin (its
+// host:port equals Host or X-Forwarded-Host, so a proxy that rewrites Host
+// must pass X-Forwarded-Host): a page elsewhere cannot drive the console
+// through a visitor's browser.
 //
 // API (JSON; errors are {"error": "..."}):
 //   GET  /                          the page (text/html)
