@@ -1,0 +1,344 @@
+// SlackDeliverer: outcome classification (slack.md §5), destinations, and
+// per-channel pacing, over the real cpprest client and a loopback server.
+#include "adapters/slack/slack_deliverer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "adapters/slack/cpprest_slack_web_api.hpp"
+#include "tests/support/fake_http_server.hpp"
+#include "tests/support/test_helpers.hpp"
+
+namespace rolecall {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using Outcome = DeliveryResult::Outcome;
+using testing::FakeHttpServer;
+using testing::FakeReply;
+using testing::read_fixture;
+
+struct Fixture {
+  FakeHttpServer server;
+  std::shared_ptr<SlackWebApi> api;
+  std::unique_ptr<SlackDeliverer> deliverer;
+
+  explicit Fixture(std::chrono::milliseconds interval = 0ms) {
+    api = std::make_shared<CpprestSlackWebApi>(
+        CpprestSlackWebApiOptions{server.base_url() + "api/", "xoxb-1", 3000ms});
+    SlackDelivererOptions options;
+    options.channel_interval = interval;
+    options.api_base_url = server.base_url() + "api/";
+    deliverer = std::make_unique<SlackDeliverer>(api, options);
+  }
+
+  DeliveryResult post(const std::string& channel, const std::string& text = "hi") {
+    return deliverer->deliver(
+        {"slack:chat.postMessage", channel, json{{"text", text}}.dump(), "k"});
+  }
+};
+
+TEST(SlackDeliverer, HandlesOnlySlackDestinations) {
+  Fixture f;
+  for (const char* d : {"slack:chat.postMessage", "slack:chat.update", "slack:response_url",
+                        "slack:conversations.open+post", "slack:chat.postEphemeral"}) {
+    EXPECT_TRUE(f.deliverer->handles(d)) << d;
+  }
+  EXPECT_FALSE(f.deliverer->handles("teams:workflow"));
+  EXPECT_FALSE(f.deliverer->handles("slack:users.delete"));
+}
+
+TEST(SlackDeliverer, PostMessageSuccessReturnsSlacksReply) {
+  Fixture f;
+  f.server.push_reply({200, {}, read_fixture("slack/web_chat_postMessage_ok.json")});
+  auto r = f.post("C123", "hello");
+  EXPECT_EQ(r.outcome, Outcome::delivered);
+  EXPECT_EQ(json::parse(r.response_body)["ts"], "1503435956.000247");
+  auto req = f.server.requests().at(0);
+  EXPECT_EQ(req.target, "/api/chat.postMessage");
+  EXPECT_EQ(req.headers["authorization"], "Bearer xoxb-1");
+  EXPECT_EQ(req.headers["content-type"], "application/json; charset=utf-8");
+  auto body = json::parse(req.body);
+  EXPECT_EQ(body["channel"], "C123");  // from the target
+  EXPECT_EQ(body["text"], "hello");
+}
+
+TEST(SlackDeliverer, RateLimitIsRetriedAfterRetryAfter) {
+  Fixture f;
+  f.server.push_reply(
+      {429, {{"Retry-After", "30"}}, read_fixture("slack/web_429_ratelimited_body.json")});
+  auto r = f.post("C1");
+  EXPECT_EQ(r.outcome, Outcome::retry);
+  EXPECT_EQ(r.retry_after_seconds, 30);
+  EXPECT_EQ(r.error, "ratelimited");
+}
+
+TEST(SlackDeliverer, ServerErrorsAreRetried) {
+  Fixture f;
+  f.server.push_reply({500, {}, "oops"});
+  f.server.push_reply({503, {{"Retry-After", "2"}}, ""});
+  auto r500 = f.post("C1");
+  EXPECT_EQ(r500.outcome, Outcome::retry);
+  EXPECT_EQ(r500.error, "http_500");
+  EXPECT_EQ(r500.retry_after_seconds, -1);
+  auto r503 = f.post("C1");
+  EXPECT_EQ(r503.outcome, Outcome::retry);
+  EXPECT_EQ(r503.retry_after_seconds, 2);
+}
+
+TEST(SlackDeliverer, ChannelNotFoundIsPermanent) {
+  Fixture f;
+  f.server.push_reply({200, {}, read_fixture("slack/web_error_channel_not_found.json")});
+  auto r = f.post("CNOPE");
+  EXPECT_EQ(r.outcome, Outcome::permanent_failure);
+  EXPECT_EQ(r.error, "channel_not_found");
+}
+
+TEST(SlackDeliverer, RatelimitedBodyCodeIsRetried) {
+  Fixture f;
+  f.server.push_reply({200, {}, R"({"ok":false,"error":"ratelimited"})"});
+  f.server.push_reply({200, {}, R"({"ok":false,"error":"rate_limited"})"});
+  EXPECT_EQ(f.post("C1").outcome, Outcome::retry);
+  EXPECT_EQ(f.post("C1").outcome, Outcome::retry);
+}
+
+TEST(SlackDeliverer, NetworkErrorIsRetried) {
+  auto api = std::make_shared<CpprestSlackWebApi>(CpprestSlackWebApiOptions{
+      "http://127.0.0.1:" + std::to_string(testing::unused_port()) + "/api/", "t", 2000ms});
+  SlackDeliverer deliverer(api, {});
+  auto r = deliverer.deliver({"slack:chat.postMessage", "C1", R"({"text":"x"})", "k"});
+  EXPECT_EQ(r.outcome, Outcome::retry);
+  EXPECT_EQ(r.error.rfind("network: ", 0), 0u);
+}
+
+TEST(SlackDeliverer, ResponseUrlPost) {
+  Fixture f;
+  f.server.push_reply({200, {{"Content-Type", "text/html"}}, "ok"});
+  std::string url = f.server.base_url() + "actions/T111/111/random-value";
+  json payload = json::parse(read_fixture("slack/response_url_replace_original.json"));
+  auto r = f.deliverer->deliver({"slack:response_url", url, payload.dump(), "k"});
+  EXPECT_EQ(r.outcome, Outcome::delivered);
+  auto req = f.server.requests().at(0);
+  EXPECT_EQ(req.target, "/actions/T111/111/random-value");
+  EXPECT_EQ(req.headers.count("authorization"), 0u);  // the URL is the credential
+  EXPECT_EQ(json::parse(req.body), payload);
+}
+
+TEST(SlackDeliverer, ResponseUrlOutcomes) {
+  Fixture f;
+  std::string url = f.server.base_url() + "commands/x";
+  f.server.push_reply({404, {}, "expired_url"});
+  f.server.push_reply({410, {}, ""});
+  f.server.push_reply({429, {}, read_fixture("slack/webhook_429_rate_limited_body.json")});
+  f.server.push_reply({502, {}, ""});
+  f.server.push_reply({200, {}, R"({"ok":false,"error":"invalid_blocks"})"});
+  f.server.push_reply({200, {}, R"({"ok":true})"});
+  auto send = [&] { return f.deliverer->deliver({"slack:response_url", url, "{}", "k"}); };
+  auto expired = send();
+  EXPECT_EQ(expired.outcome, Outcome::permanent_failure);
+  EXPECT_EQ(expired.error, "expired_url");
+  EXPECT_EQ(send().outcome, Outcome::permanent_failure);
+  auto limited = send();
+  EXPECT_EQ(limited.outcome, Outcome::retry);
+  EXPECT_EQ(limited.retry_after_seconds, 1);
+  EXPECT_EQ(send().outcome, Outcome::retry);
+  auto refused = send();
+  EXPECT_EQ(refused.outcome, Outcome::permanent_failure);
+  EXPECT_EQ(refused.error, "invalid_blocks");
+  EXPECT_EQ(send().outcome, Outcome::delivered);
+}
+
+TEST(SlackDeliverer, ResponseUrlOutsideAllowedHostsIsRefusedWithoutARequest) {
+  Fixture f;
+  auto r = f.deliverer->deliver({"slack:response_url", "https://evil.example/x", "{}", "k"});
+  EXPECT_EQ(r.outcome, Outcome::permanent_failure);
+  EXPECT_EQ(r.error, "response_url_not_allowed");
+  EXPECT_EQ(f.server.request_count(), 0u);
+}
+
+TEST(SlackDeliverer, DirectMessageOpensThenPosts) {
+  Fixture f;
+  f.server.push_reply({200, {}, read_fixture("slack/web_conversations_open_ok.json")});
+  f.server.push_reply({200, {}, read_fixture("slack/web_chat_postMessage_ok.json")});
+  auto r = f.deliverer->deliver(
+      {"slack:conversations.open+post", "U42", R"({"text":"your digest"})", "k"});
+  EXPECT_EQ(r.outcome, Outcome::delivered);
+  auto reqs = f.server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].target, "/api/conversations.open");
+  EXPECT_EQ(json::parse(reqs[0].body)["users"], "U42");
+  EXPECT_EQ(reqs[1].target, "/api/chat.postMessage");
+  auto post = json::parse(reqs[1].body);
+  EXPECT_EQ(post["channel"], "D069C7QFK");
+  EXPECT_EQ(post["text"], "your digest");
+}
+
+TEST(SlackDeliverer, DirectMessageOpenFailureStopsBeforePosting) {
+  Fixture f;
+  f.server.push_reply({200, {}, read_fixture("slack/web_error_missing_scope.json")});
+  auto r = f.deliverer->deliver({"slack:conversations.open+post", "U42", R"({"text":"x"})", "k"});
+  EXPECT_EQ(r.outcome, Outcome::permanent_failure);
+  EXPECT_EQ(r.error, "missing_scope");
+  EXPECT_EQ(f.server.request_count(), 1u);
+}
+
+TEST(SlackDeliverer, ChatUpdateUsesTargetChannel) {
+  Fixture f;
+  f.server.push_reply({200, {}, read_fixture("slack/web_chat_update_ok.json")});
+  auto r = f.deliverer->deliver({"slack:chat.update", "C9", R"({"ts":"1.2","text":"x"})", "k"});
+  EXPECT_EQ(r.outcome, Outcome::delivered);
+  auto req = f.server.requests().at(0);
+  EXPECT_EQ(req.target, "/api/chat.update");
+  EXPECT_EQ(json::parse(req.body)["channel"], "C9");
+  EXPECT_EQ(json::parse(req.body)["ts"], "1.2");
+}
+
+TEST(SlackDeliverer, BadPayloadsAndUnknownDestinationsArePermanent) {
+  Fixture f;
+  EXPECT_EQ(f.deliverer->deliver({"slack:chat.postMessage", "C1", "not json", "k"}).error,
+            "bad_payload");
+  EXPECT_EQ(f.deliverer->deliver({"slack:chat.postMessage", "C1", "[1]", "k"}).error,
+            "bad_payload");
+  EXPECT_EQ(f.deliverer->deliver({"slack:chat.postMessage", "", R"({"text":"x"})", "k"}).error,
+            "channel_not_found");
+  EXPECT_EQ(f.deliverer->deliver({"slack:chat.postMessage", "", R"({"channel":5})", "k"}).outcome,
+            Outcome::permanent_failure);
+  EXPECT_EQ(f.deliverer->deliver({"teams:workflow", "x", "{}", "k"}).error, "unknown_destination");
+  EXPECT_EQ(f.server.request_count(), 0u);
+}
+
+TEST(SlackDeliverer, PostsToOneChannelArePaced) {
+  Fixture f(250ms);
+  ASSERT_EQ(f.post("CPACE").outcome, Outcome::delivered);
+  ASSERT_EQ(f.post("CPACE").outcome, Outcome::delivered);
+  ASSERT_EQ(f.post("COTHER").outcome, Outcome::delivered);  // another channel: not held back
+  auto reqs = f.server.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_GE(reqs[1].received_at - reqs[0].received_at, 240ms);
+  EXPECT_LT(reqs[2].received_at - reqs[1].received_at, 240ms);
+}
+
+TEST(SlackDeliverer, PacingUsesTheInjectedClockAndSleep) {
+  FakeHttpServer server;
+  auto api = std::make_shared<CpprestSlackWebApi>(
+      CpprestSlackWebApiOptions{server.base_url(), "t", 3000ms});
+  ChannelPacer::Clock::time_point now{};
+  std::vector<std::chrono::milliseconds> slept;
+  SlackDelivererOptions options;
+  options.channel_interval = 1000ms;
+  options.api_base_url = server.base_url();
+  options.now = [&] { return now; };
+  options.sleep = [&](std::chrono::milliseconds d) {
+    slept.push_back(d);
+    now += d;
+  };
+  SlackDeliverer d(api, options);
+  OutboxMessage m{"slack:chat.postMessage", "C1", R"({"text":"x"})", "k"};
+  d.deliver(m);
+  now += 300ms;
+  d.deliver(m);
+  d.deliver(m);
+  OutboxMessage dm{"slack:chat.update", "C1", R"({"ts":"1","text":"x"})", "k"};
+  d.deliver(dm);  // updates are not paced
+  ASSERT_EQ(slept.size(), 2u);
+  EXPECT_EQ(slept[0], 700ms);
+  EXPECT_EQ(slept[1], 1000ms);
+}
+
+// ---- classification, exhaustively per code
+
+SlackApiResult reply(int status, std::string body, std::int64_t retry_after = -1) {
+  SlackApiResult r;
+  r.http_status = status;
+  r.raw_body = body;
+  r.body = json::parse(body, nullptr, false);
+  if (r.body.is_discarded()) r.body = nullptr;
+  r.retry_after = retry_after;
+  return r;
+}
+
+TEST(SlackDeliveryClassification, PermanentCodes) {
+  for (const char* code : {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                           "token_expired", "missing_scope", "channel_not_found", "not_in_channel",
+                           "is_archived", "msg_too_long", "msg_blocks_too_long", "invalid_blocks",
+                           "no_text", "too_many_attachments", "unknown", "some_new_code"}) {
+    auto r =
+        classify_web_api_result(reply(200, std::string(R"({"ok":false,"error":")") + code + "\"}"));
+    EXPECT_EQ(r.outcome, Outcome::permanent_failure) << code;
+    EXPECT_EQ(r.error, code);
+  }
+}
+
+TEST(SlackDeliveryClassification, TransientCodes) {
+  for (const char* code : {"ratelimited", "rate_limited", "fatal_error", "internal_error",
+                           "request_timeout", "service_unavailable"}) {
+    auto r =
+        classify_web_api_result(reply(200, std::string(R"({"ok":false,"error":")") + code + "\"}"));
+    EXPECT_EQ(r.outcome, Outcome::retry) << code;
+    EXPECT_EQ(r.error, code);
+  }
+}
+
+TEST(SlackDeliveryClassification, HttpLevel) {
+  EXPECT_EQ(classify_web_api_result(reply(429, "", 12)).retry_after_seconds, 12);
+  EXPECT_EQ(classify_web_api_result(reply(429, "")).outcome, Outcome::retry);
+  EXPECT_EQ(classify_web_api_result(reply(500, "")).outcome, Outcome::retry);
+  EXPECT_EQ(classify_web_api_result(reply(504, "")).outcome, Outcome::retry);
+  EXPECT_EQ(classify_web_api_result(reply(408, "")).outcome, Outcome::retry);
+  EXPECT_EQ(classify_web_api_result(reply(404, "")).outcome, Outcome::permanent_failure);
+  EXPECT_EQ(classify_web_api_result(reply(302, "")).outcome, Outcome::permanent_failure);
+  EXPECT_EQ(classify_web_api_result(reply(200, "<html>")).outcome, Outcome::retry);
+  EXPECT_EQ(classify_web_api_result(reply(200, R"({"ok":false})")).error, "unknown");
+  EXPECT_EQ(classify_web_api_result(reply(200, R"({"ok":true})")).outcome, Outcome::delivered);
+  EXPECT_EQ(classify_web_api_result(
+                reply(200, read_fixture("slack/web_api_ok_with_missing_charset_warning.json")))
+                .outcome,
+            Outcome::delivered);
+  SlackApiResult network;
+  network.network_error = "refused";
+  EXPECT_EQ(classify_web_api_result(network).outcome, Outcome::retry);
+  EXPECT_EQ(classify_response_url_result(network).outcome, Outcome::retry);
+  EXPECT_EQ(classify_response_url_result(reply(200, "ok")).outcome, Outcome::delivered);
+  EXPECT_EQ(classify_response_url_result(reply(204, "")).outcome, Outcome::delivered);
+  EXPECT_EQ(classify_response_url_result(reply(400, "invalid_payload")).outcome,
+            Outcome::permanent_failure);
+}
+
+// ---- the pacer alone, with an injected clock
+
+TEST(ChannelPacer, WaitNeededAndSent) {
+  ChannelPacer pacer(1000ms);
+  ChannelPacer::Clock::time_point t0{};
+  EXPECT_EQ(pacer.wait_needed("C1", t0), 0ms);
+  pacer.sent("C1", t0);
+  EXPECT_EQ(pacer.wait_needed("C1", t0), 1000ms);
+  EXPECT_EQ(pacer.wait_needed("C1", t0 + 400ms), 600ms);
+  EXPECT_EQ(pacer.wait_needed("C1", t0 + 1000ms), 0ms);
+  EXPECT_EQ(pacer.wait_needed("C2", t0 + 1ms), 0ms);
+  // An older timestamp never moves the last post back.
+  pacer.sent("C1", t0 - 5000ms);
+  EXPECT_EQ(pacer.wait_needed("C1", t0), 1000ms);
+  EXPECT_EQ(pacer.wait_needed("C1", t0 + 999999us), 1ms);  // rounds up, never early
+}
+
+TEST(ChannelPacer, ReserveBooksConsecutiveSlots) {
+  ChannelPacer pacer(1000ms);
+  ChannelPacer::Clock::time_point t0{};
+  EXPECT_EQ(pacer.reserve("C1", t0), 0ms);
+  EXPECT_EQ(pacer.reserve("C1", t0), 1000ms);
+  EXPECT_EQ(pacer.reserve("C1", t0 + 100ms), 1900ms);
+  EXPECT_EQ(pacer.reserve("C2", t0 + 100ms), 0ms);
+  EXPECT_EQ(pacer.reserve("C1", t0 + 10s), 0ms);
+}
+
+TEST(ChannelPacer, ManyChannelsArePrunedButRecentOnesKept) {
+  ChannelPacer pacer(1000ms);
+  ChannelPacer::Clock::time_point t0{};
+  for (int i = 0; i < 1000; ++i) pacer.sent("C" + std::to_string(i), t0);
+  pacer.sent("CNEW", t0 + 5s);  // prunes the idle ones
+  EXPECT_EQ(pacer.wait_needed("C1", t0 + 5s), 0ms);
+  EXPECT_EQ(pacer.wait_needed("CNEW", t0 + 5s), 1000ms);
+}
+
+}  // namespace
+}  // namespace rolecall
