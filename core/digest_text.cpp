@@ -90,7 +90,9 @@ class Lines {
 };
 
 void add_link(std::string& line, const std::string& link) {
-  if (!link.empty()) line += " " + valid_utf8(link);
+  if (link.empty()) return;
+  line += ' ';
+  line += valid_utf8(link);
 }
 
 }  // namespace
@@ -236,9 +238,20 @@ std::string share_line(const Digest& d) {
 }
 
 std::string hotspot_line(const MoveHotspot& h) {
-  return "'" + valid_utf8(h.title) + "': " + std::string(short_name(h.from)) + " " +
-         std::string(arrow) + " " + std::string(short_name(h.to)) + " " + std::string(times_sign) +
-         std::to_string(h.count);
+  // Appends, not operator+ chains: GCC 12 warns falsely (-Wrestrict) on
+  // "literal" + temporary string at -O2.
+  std::string out = "'";
+  out += valid_utf8(h.title);
+  out += "': ";
+  out += short_name(h.from);
+  out += ' ';
+  out += arrow;
+  out += ' ';
+  out += short_name(h.to);
+  out += ' ';
+  out += times_sign;
+  out += std::to_string(h.count);
+  return out;
 }
 
 std::string age_text(std::int64_t seconds) {

@@ -166,10 +166,14 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim)
       std::vector<std::string> lines;
       for (std::size_t i = 0; i < d.unacknowledged.size() && i < items; ++i) {
         const PendingRequest& r = d.unacknowledged[i];
-        std::string line = "(" + age_text(r.age_seconds) + ") " +
-                           teams_markdown_link(r.link, request_label(r, lim.excerpt_chars)) +
-                           std::string(em_dash) + std::string(short_name(r.role)) + ", " +
-                           esc(r.title);
+        std::string line = "(";
+        line += age_text(r.age_seconds);
+        line += ") ";
+        line += teams_markdown_link(r.link, request_label(r, lim.excerpt_chars));
+        line += em_dash;
+        line += short_name(r.role);
+        line += ", ";
+        line += esc(r.title);
         if (!r.assignee.empty()) line += ", waiting on " + esc(excerpt(r.assignee, 60));
         lines.push_back(std::move(line));
       }
@@ -188,7 +192,10 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim)
           const DigestDecision& dec = d.decisions[g].decisions[i];
           std::string line = esc(excerpt(dec.text, lim.excerpt_chars * 2));
           if (!dec.decided_by.empty()) line += " (" + esc(excerpt(dec.decided_by, 60)) + ")";
-          if (!dec.link.empty()) line += " " + teams_markdown_link(dec.link, "link");
+          if (!dec.link.empty()) {
+            line += ' ';
+            line += teams_markdown_link(dec.link, "link");
+          }
           lines.push_back(std::move(line));
           ++shown;
         }
