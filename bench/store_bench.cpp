@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -183,9 +184,8 @@ void build_big_database() {
                              "INSERT INTO decisions (platform, team_id, role, text, decided_by, "
                              "channel, link, created_at) VALUES ('slack',?,?,?,?,?,?,?)");
   std::mt19937 rng(42);
-  const std::int64_t step = (kNow - kStart) / kRows;
   for (int i = 0; i < kRows; ++i) {
-    const std::int64_t at = kStart + i * step;
+    const std::int64_t at = kStart + static_cast<std::int64_t>(i) * (kNow - kStart) / kRows;
     const std::string team = team_for(rng);
     const std::string text = message_text(rng);
     const bool pm = rng() % 2;
@@ -258,7 +258,12 @@ void build_big_database() {
 
 SqliteStore& big_store() {
   if (!g_big) {
-    build_big_database();
+    const auto kept = g_dir / "million.db";
+    if (std::getenv("ROLECALL_BENCH_DIR") && std::filesystem::exists(kept)) {
+      g_big_path = kept.string();
+    } else {
+      build_big_database();
+    }
     g_big = std::make_unique<SqliteStore>(g_big_path);
   }
   return *g_big;
@@ -297,6 +302,44 @@ void BM_WeeklySummary(benchmark::State& state, const char* team) {
 BENCHMARK_CAPTURE(BM_WeeklySummary, big_team_T0, "T0")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_WeeklySummary, small_team_T5, "T5")->Unit(benchmark::kMillisecond);
 
+// The five queries of weekly_summary one by one, for the big team.
+void BM_SummaryPart(benchmark::State& state) {
+  auto& s = big_store();
+  const std::int64_t since = kNow - kWeek, until = kNow;
+  ListFilter week;
+  week.team_id = "T0";
+  week.since = since;
+  week.until = until;
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    switch (state.range(0)) {
+      case 0: rows = s.list_routings(week).size(); break;
+      case 1: rows = s.status_changes("T0", since, until).size(); break;
+      case 2: {
+        ListFilter open;
+        open.team_id = "T0";
+        open.until = until - 2 * 86400;
+        open.status = RoutingStatus::open;
+        rows = s.list_routings(open).size();
+        break;
+      }
+      case 3: rows = s.list_decisions(week).size(); break;
+      case 4: {
+        ListFilter previous = week;
+        previous.since -= kWeek;
+        previous.until -= kWeek;
+        rows = s.routing_counts(previous).size();
+        break;
+      }
+    }
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+}
+BENCHMARK(BM_SummaryPart)
+    ->ArgName("query")  // 0 week's routings, 1 status changes, 2 open, 3 decisions, 4 counts
+    ->DenseRange(0, 4)
+    ->Unit(benchmark::kMillisecond);
+
 void BM_ListWeekOfRoutings(benchmark::State& state) {
   auto& s = big_store();
   ListFilter f;
@@ -329,13 +372,20 @@ BENCHMARK(BM_RetentionOverMillion)->Iterations(1)->Unit(benchmark::kMillisecond)
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "rolecall-bench-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) return 1;
-  g_dir = tmpl;
+  // ROLECALL_BENCH_DIR keeps the files (and reuses the 1M-row database) between runs.
+  const char* keep = std::getenv("ROLECALL_BENCH_DIR");
+  if (keep) {
+    g_dir = keep;
+    std::filesystem::create_directories(g_dir);
+  } else {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "rolecall-bench-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) return 1;
+    g_dir = tmpl;
+  }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   g_big.reset();
-  std::filesystem::remove_all(g_dir);
+  if (!keep) std::filesystem::remove_all(g_dir);
   return 0;
 }

@@ -110,10 +110,36 @@ CREATE INDEX status_changes_corrections ON status_changes(team_id, topic, from_r
   WHERE to_status = 'reassigned';
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// v4: correction counts kept as running totals by a trigger, so
+// correction_counts (read on every inbound request) costs one short index
+// range instead of a scan over all of a team's reassignments.
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE correction_totals (
+  team_id   TEXT    NOT NULL,
+  topic     TEXT    NOT NULL,
+  from_role TEXT    NOT NULL,
+  to_role   TEXT    NOT NULL,
+  count     INTEGER NOT NULL,
+  PRIMARY KEY (team_id, topic, from_role, to_role)
+) WITHOUT ROWID;
+INSERT INTO correction_totals (team_id, topic, from_role, to_role, count)
+  SELECT team_id, topic, from_role, new_role, count(*) FROM status_changes
+  WHERE to_status = 'reassigned' GROUP BY team_id, topic, from_role, new_role;
+CREATE TRIGGER status_changes_count_corrections AFTER INSERT ON status_changes
+  WHEN NEW.to_status = 'reassigned'
+BEGIN
+  INSERT INTO correction_totals (team_id, topic, from_role, to_role, count)
+    VALUES (NEW.team_id, NEW.topic, NEW.from_role, NEW.new_role, 1)
+    ON CONFLICT (team_id, topic, from_role, to_role) DO UPDATE SET count = count + 1;
+END;
+DROP INDEX status_changes_corrections;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "core tables: routings, status_changes, decisions, processed_events, outbox", kV1},
     {2, "digests_sent; indexes for digest, retention, dedupe expiry, outbox", kV2},
     {3, "status_changes.team_id/topic (backfilled) + indexes", kV3},
+    {4, "correction_totals kept by a trigger (backfilled)", kV4},
 }};
 
 std::string too_new_message(int found) {

@@ -428,8 +428,7 @@ std::vector<RoutingRecord> SqliteStore::list_routings(const ListFilter& f) {
 std::vector<CorrectionCount> SqliteStore::correction_counts(const std::string& team_id) {
   return read("correction_counts", [&](Connection& c) {
     auto s = c.prepare(
-        "SELECT topic, from_role, new_role, count(*) FROM status_changes "
-        "WHERE team_id = ? AND to_status = 'reassigned' GROUP BY topic, from_role, new_role");
+        "SELECT topic, from_role, to_role, count FROM correction_totals WHERE team_id = ?");
     s->bind(1, team_id);
     std::vector<CorrectionCount> out;
     while (s->executeStep()) {

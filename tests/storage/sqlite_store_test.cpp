@@ -549,3 +549,51 @@ TEST_F(SqliteStoreTest, BackupOverwritesAnOlderBackup) {
 
 }  // namespace
 }  // namespace rolecall
+
+namespace rolecall {
+namespace {
+
+// correction_counts reads running totals (kept by a trigger); they must
+// always equal a recount of the logged reassignments.
+TEST(CorrectionTotals, MatchARecountOfTheLog) {
+  storage_test::ScratchDir dir;
+  const std::string path = dir.file("db.sqlite");
+  SqliteStore store(path);
+  const Role roles[] = {Role::product_manager, Role::product_owner, Role::both};
+  for (int i = 0; i < 300; ++i) {
+    const auto id = store.record_routing(storage_test::make_routing(
+        "T" + std::to_string(i % 3), 1000 + i, roles[i % 3], "topic" + std::to_string(i % 7)));
+    for (int k = 0; k < i % 4; ++k) {
+      store.change_routing_status({id, RoutingStatus::open,
+                                   k % 2 ? RoutingStatus::acknowledged : RoutingStatus::reassigned,
+                                   Role::none, "U", 2000 + i});
+    }
+  }
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  for (const std::string team : {"T0", "T1", "T2"}) {
+    auto totals = store.correction_counts(team);
+    ASSERT_FALSE(totals.empty());
+    std::int64_t sum = 0;
+    for (const auto& c : totals) {
+      SQLite::Statement q(db,
+                          "SELECT count(*) FROM status_changes WHERE team_id = ? AND topic = ? "
+                          "AND from_role = ? AND new_role = ? AND to_status = 'reassigned'");
+      q.bind(1, team);
+      q.bind(2, c.topic_id);
+      q.bind(3, std::string(to_string(c.from)));
+      q.bind(4, std::string(to_string(c.to)));
+      q.executeStep();
+      EXPECT_EQ(q.getColumn(0).getInt(), c.count) << team << " " << c.topic_id;
+      sum += c.count;
+    }
+    SQLite::Statement all(db,
+                          "SELECT count(*) FROM status_changes WHERE team_id = ? AND "
+                          "to_status = 'reassigned'");
+    all.bind(1, team);
+    all.executeStep();
+    EXPECT_EQ(all.getColumn(0).getInt64(), sum);
+  }
+}
+
+}  // namespace
+}  // namespace rolecall
