@@ -1,0 +1,121 @@
+// Integration: the daemon posts a team's weekly digest at its scheduled time
+// to a fake Slack and a fake Teams Workflows endpoint, once, across restarts.
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "adapters/teams/card_rules.hpp"
+#include "tests/daemon/daemon_process.hpp"
+#include "tests/support/fake_http_server.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/test_helpers.hpp"
+
+namespace rolecall::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kSecret = "digest-test-signing-secret";
+
+// A schedule two minutes in the past (UTC), so the digest is due at start
+// and within the catch-up window.
+std::string due_schedule_yaml() {
+  const std::time_t t = std::time(nullptr) - 120;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  static const char* days[] = {"sunday", "monday", "tuesday", "wednesday",
+                               "thursday", "friday", "saturday"};
+  char hhmm[8];
+  std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", tm.tm_hour, tm.tm_min);
+  return std::string("{day: ") + days[tm.tm_wday] + ", time: \"" + hhmm + "\", time_zone: UTC}";
+}
+
+std::string digest_config(const std::string& workflow_url) {
+  std::ostringstream y;
+  y << "taxonomy:\n  path: " << ROLECALL_SOURCE_DIR << "/config/taxonomy.yaml\n"
+    << "log:\n  level: debug\n  format: json\n"
+    << "slack:\n  post_interval_ms: 10\n"
+    << "product_teams:\n  - id: checkout\n    name: Checkout\n"
+    << "    slack_channels: [C0CHECK01]\n    intake_channels: [C0INTAKE1]\n"
+    << "    teams_workflow_urls: [\"" << workflow_url << "\"]\n"
+    << "    product_managers: [{name: Priya, slack: U0PM00001}]\n"
+    << "    product_owners: [{name: Tom, slack: U0PO00001}]\n"
+    << "    digest: " << due_schedule_yaml() << "\n"
+    << "default_team: checkout\n";
+  return y.str();
+}
+
+TEST(DigestDaemonTest, PostsOnceToSlackAndTeamsAndNotAgainAfterRestart) {
+  TempDir dir;
+  FakeHttpServer slack, teams;
+  slack.set_handler([](const RecordedRequest& r) {
+    if (r.target.find("auth.test") != std::string::npos)
+      return FakeReply{200, {}, R"({"ok":true,"user_id":"U0BOT0001","bot_id":"B0BOT0001"})", 0ms};
+    return FakeReply{200, {}, R"({"ok":true,"ts":"1.2"})", 0ms};
+  });
+  // Workflows answers 202 with an empty body; the first call gets a 500 to
+  // show it is retried and still delivered exactly once.
+  teams.set_handler([](const RecordedRequest&) { return FakeReply{202, {}, "", 0ms}; });
+  teams.push_reply({500, {}, "flow failed", 0ms});
+  const std::string workflow_url = teams.base_url() + "workflows/abc/triggers/manual/paths/invoke?sig=SECRETSIG";
+  const std::map<std::string, std::string> env{{"SLACK_SIGNING_SECRET", kSecret},
+                                               {"SLACK_BOT_TOKEN", "xoxb-digest"},
+                                               {"SLACK_API_URL", slack.base_url()},
+                                               {"ROLECALL_DB", dir.file("d.db")}};
+  auto posts = [&] {
+    std::size_t n = 0;
+    for (auto& r : slack.requests())
+      if (r.target.find("chat.postMessage") != std::string::npos) ++n;
+    return n;
+  };
+  {
+    DaemonProcess d(dir.path(), digest_config(workflow_url), env);
+    ASSERT_TRUE(teams.wait_for_requests(2, 15s)) << d.log();  // 500, then 202
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (posts() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    ASSERT_EQ(posts(), 1u) << d.log();
+    std::this_thread::sleep_for(2s);
+    EXPECT_EQ(teams.request_count(), 2u);
+    EXPECT_EQ(posts(), 1u);
+    EXPECT_EQ(d.log().find("SECRETSIG"), std::string::npos);
+    EXPECT_EQ(d.stop(SIGTERM), 0);
+  }
+  // The Slack post is a Block Kit digest to the team's channel.
+  for (auto& r : slack.requests()) {
+    if (r.target.find("chat.postMessage") == std::string::npos) continue;
+    auto body = json::parse(r.body);
+    EXPECT_EQ(body["channel"], "C0CHECK01");
+    ASSERT_TRUE(body["blocks"].is_array());
+    EXPECT_LE(body["blocks"].size(), 50u);
+    EXPECT_FALSE(body["text"].get<std::string>().empty());
+  }
+  // The Teams post is the Workflows envelope with a valid 1.4 card.
+  auto envelope = json::parse(teams.requests().back().body);
+  EXPECT_EQ(envelope["type"], "message");
+  auto problems = check_adaptive_card_1_4(envelope["attachments"][0]["content"]);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_LT(teams.requests().back().body.size(), 28u * 1024u);
+
+  // A restart on the same day posts nothing more.
+  {
+    DaemonProcess d(dir.path(), digest_config(workflow_url), env);
+    EXPECT_TRUE(d.wait_for_log("listening on"));
+    std::this_thread::sleep_for(2s);
+    EXPECT_EQ(posts(), 1u);
+    EXPECT_EQ(teams.request_count(), 2u);
+  }
+  // And `rolecall digest --post` says it was already sent.
+  auto again = run_rolecall({"digest", "--team", "checkout", "--post", "--config",
+                             (dir.path() / "rolecall.yaml").string()},
+                            env);
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.out.find("already sent"), std::string::npos) << again.out;
+}
+
+}  // namespace
+}  // namespace rolecall::testing
