@@ -13,12 +13,12 @@
 namespace rolecall {
 
 struct Topic {
-  std::string id;           // stable identifier, e.g. "pricing"
-  std::string title;        // human label, e.g. "Pricing and packaging"
-  Role role = Role::none;   // product_manager | product_owner | both | project_manager
-  std::string explanation;  // one sentence a person accepts as the answer
-  std::string pm_part;      // shared topics: the Product Manager's half
-  std::string po_part;      // shared topics: the Product Owner's half
+  std::string id;                  // stable identifier, e.g. "pricing"
+  std::string title;               // human label, e.g. "Pricing and packaging"
+  Role role = Role::none;          // product_manager | product_owner | both | project_manager
+  std::string explanation;         // one sentence a person accepts as the answer
+  std::string pm_part;             // shared topics: the Product Manager's half
+  std::string po_part;             // shared topics: the Product Owner's half
   std::vector<std::string> cues;   // words, phrases, abbreviations people type
   std::vector<std::string> seeds;  // seed files that support this topic
 };

@@ -11,8 +11,8 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 }  // namespace
 
 std::vector<Person> Team::holders(Role role) const {
-  if (combined && (role == Role::product_manager || role == Role::product_owner ||
-                   role == Role::both)) {
+  if (combined &&
+      (role == Role::product_manager || role == Role::product_owner || role == Role::both)) {
     return {*combined};
   }
   switch (role) {

@@ -29,10 +29,10 @@ struct DigestSchedule {
 struct Team {
   std::string id;
   std::string name;
-  std::vector<std::string> slack_channels;          // channel ids the team talks in
-  std::vector<std::string> intake_channels;         // subset (or others) routed automatically
-  std::vector<std::string> teams_webhooks;          // names of Teams outgoing webhooks of this team
-  std::vector<std::string> teams_workflow_urls;     // Workflows URLs for posting (secrets!)
+  std::vector<std::string> slack_channels;       // channel ids the team talks in
+  std::vector<std::string> intake_channels;      // subset (or others) routed automatically
+  std::vector<std::string> teams_webhooks;       // names of Teams outgoing webhooks of this team
+  std::vector<std::string> teams_workflow_urls;  // Workflows URLs for posting (secrets!)
   std::vector<Person> product_managers;
   std::vector<Person> product_owners;
   std::optional<Person> combined;  // set when one person holds both roles

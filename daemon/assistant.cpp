@@ -8,7 +8,8 @@
 namespace rolecall {
 
 std::optional<CorrectionAction> parse_correction_action(std::string_view id) {
-  if (id == "rolecall_ack" || id == "ack" || id == "acknowledge") return CorrectionAction::acknowledge;
+  if (id == "rolecall_ack" || id == "ack" || id == "acknowledge")
+    return CorrectionAction::acknowledge;
   if (id == "rolecall_reassign" || id == "reassign") return CorrectionAction::reassign;
   if (id == "rolecall_dismiss" || id == "dismiss") return CorrectionAction::dismiss;
   if (id == "rolecall_choose_pm" || id == "choose_pm") return CorrectionAction::choose_pm;
@@ -80,13 +81,14 @@ AssistantReply Assistant::handle(const InboundMessage& m, std::int64_t now) {
       rec.assignee = join_names(d.assignees);
       reply.routing_id = store_.record_routing(rec);
       reply.routing = std::move(d);
-      reply.kind = reply.routing.kind == RoutingKind::assigned ? AssistantReply::Kind::routed
-                                                               : AssistantReply::Kind::clarification;
+      reply.kind = reply.routing.kind == RoutingKind::assigned
+                       ? AssistantReply::Kind::routed
+                       : AssistantReply::Kind::clarification;
       if (metrics_) {
-        metrics_->inc("rolecall_routings",
-                      {{"role", std::string(to_string(reply.routing.role))},
-                       {"kind", reply.kind == AssistantReply::Kind::routed ? "assigned"
-                                                                            : "clarification"}});
+        metrics_->inc(
+            "rolecall_routings",
+            {{"role", std::string(to_string(reply.routing.role))},
+             {"kind", reply.kind == AssistantReply::Kind::routed ? "assigned" : "clarification"}});
       }
       spdlog::info("routed {} message {} in {} to {} ({}; routing {})", m.platform, m.message_id,
                    m.channel, to_string(reply.routing.role), reply.routing.topic_id,

@@ -22,23 +22,23 @@ namespace rolecall {
 class Metrics;
 
 struct InboundMessage {
-  std::string platform;    // "slack" | "teams" | "console"
+  std::string platform;  // "slack" | "teams" | "console"
   const Team* team = nullptr;
   std::string channel;
   std::string author;      // platform user id
   std::string text;        // markup already stripped
   std::string message_id;  // Slack ts / Teams activity id
   std::string link;
-  bool route_requests = false;  // intake channel, Teams mention, console
-  bool answer_questions = true; // direct mention / DM / slash command
+  bool route_requests = false;   // intake channel, Teams mention, console
+  bool answer_questions = true;  // direct mention / DM / slash command
 };
 
 struct AssistantReply {
   enum class Kind { nothing, answer, routed, clarification };
   Kind kind = Kind::nothing;
   Classification classification;
-  Answer answer;             // kind answer (and always filled when a topic matched)
-  RoutingDecision routing;   // kind routed / clarification
+  Answer answer;            // kind answer (and always filled when a topic matched)
+  RoutingDecision routing;  // kind routed / clarification
   std::int64_t routing_id = 0;
 };
 
@@ -64,8 +64,8 @@ class Assistant {
   // Answer only (slash command /whoowns, `rolecall ask`): never routes.
   AssistantReply answer(const std::string& text, const Team* team) const;
 
-  CorrectionResult correct(std::int64_t routing_id, CorrectionAction action,
-                           const std::string& by, std::int64_t now);
+  CorrectionResult correct(std::int64_t routing_id, CorrectionAction action, const std::string& by,
+                           std::int64_t now);
 
   DecisionRecord record_decision(const std::string& platform, const Team* team,
                                  const std::string& text, const std::string& by,

@@ -129,8 +129,7 @@ int cmd_check_config(const std::vector<std::string>& rest) {
     std::cerr << "rolecall: " << path << " has errors\n";
     return 1;
   }
-  std::cout << path << ": configuration OK" << (problems.empty() ? "" : " (with warnings)")
-            << "\n";
+  std::cout << path << ": configuration OK" << (problems.empty() ? "" : " (with warnings)") << "\n";
   return 0;
 }
 
@@ -239,22 +238,24 @@ int cmd_decision_add(const std::vector<std::string>& rest) {
   d.decided_by = args.get("by").value_or(user ? user : "cli");
   d.created_at = now_seconds();
   d.id = store->record_decision(d);
-  std::cout << "decision " << d.id << " logged for team " << (team ? team->id : "(none)")
-            << " as " << to_string(d.role) << (role ? "" : " (inferred)") << "\n";
+  std::cout << "decision " << d.id << " logged for team " << (team ? team->id : "(none)") << " as "
+            << to_string(d.role) << (role ? "" : " (inferred)") << "\n";
   return 0;
 }
 
 int cmd_decisions(const std::vector<std::string>& rest) {
   if (!rest.empty() && rest.front() == "add")
     return cmd_decision_add({rest.begin() + 1, rest.end()});
-  if (!rest.empty() && rest.front() == "list") return cmd_list("decisions", {rest.begin() + 1, rest.end()});
+  if (!rest.empty() && rest.front() == "list")
+    return cmd_list("decisions", {rest.begin() + 1, rest.end()});
   return cmd_list("decisions", rest);
 }
 
 int cmd_db(const std::vector<std::string>& rest) {
   auto args = parse_args(rest, {"config"}, {});
   if (!args.error.empty()) return usage_error(args.error);
-  if (args.positionals.empty()) return usage_error("db needs a subcommand: backup FILE | retention");
+  if (args.positionals.empty())
+    return usage_error("db needs a subcommand: backup FILE | retention");
   auto config = load_or_report(args);
   if (!config) return 2;
   const std::string& sub = args.positionals.front();
@@ -270,7 +271,8 @@ int cmd_db(const std::vector<std::string>& rest) {
       std::cout << "retention is off (storage.retention_days: 0); nothing dropped\n";
       return 0;
     }
-    auto n = store->apply_retention(now_seconds(), static_cast<int>(config->storage.retention_days));
+    auto n =
+        store->apply_retention(now_seconds(), static_cast<int>(config->storage.retention_days));
     std::cout << "retention: " << n << " rows cleaned\n";
     return 0;
   }

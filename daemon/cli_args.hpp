@@ -15,7 +15,7 @@ struct ParsedArgs {
   std::map<std::string, std::string> values;  // --name VALUE
   std::set<std::string> switches;             // --name (boolean)
   std::vector<std::string> positionals;
-  std::string error;                           // non-empty: what was wrong
+  std::string error;  // non-empty: what was wrong
 
   std::optional<std::string> get(const std::string& name) const {
     auto it = values.find(name);

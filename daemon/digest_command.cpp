@@ -22,7 +22,8 @@ int run_digest_command(const std::vector<std::string>& raw) {
     return 2;
   };
   if (!args.error.empty()) return usage(args.error);
-  if (args.has("preview") == args.has("post")) return usage("give exactly one of --preview, --post");
+  if (args.has("preview") == args.has("post"))
+    return usage("give exactly one of --preview, --post");
   if (args.has("force") && !args.has("post")) return usage("--force goes with --post");
   if (!args.positionals.empty()) return usage("unexpected argument " + args.positionals.front());
 
@@ -67,13 +68,16 @@ int run_digest_command(const std::vector<std::string>& raw) {
     return 0;
   }
   auto result = digests.post(*team, week, now, args.has("force"));
-  for (const auto& d : result.enqueued) std::cout << "enqueued " << to_string(week) << " for " << d << "\n";
+  for (const auto& d : result.enqueued)
+    std::cout << "enqueued " << to_string(week) << " for " << d << "\n";
   for (const auto& d : result.already_sent)
-    std::cout << "already sent " << to_string(week) << " to " << d << " (use --force to send again)\n";
+    std::cout << "already sent " << to_string(week) << " to " << d
+              << " (use --force to send again)\n";
   for (const auto& d : result.unavailable)
     std::cout << "cannot post to " << d << ": Slack bot token not configured\n";
   if (result.enqueued.empty() && result.already_sent.empty() && result.unavailable.empty())
-    std::cout << "team " << team->id << " has no digest destinations (slack_channels, teams_workflow_urls)\n";
+    std::cout << "team " << team->id
+              << " has no digest destinations (slack_channels, teams_workflow_urls)\n";
   if (!result.enqueued.empty())
     std::cout << "the running daemon's outbox delivers it within seconds (rolecall serve)\n";
   return result.unavailable.empty() ? 0 : 1;

@@ -10,10 +10,9 @@ namespace rolecall {
 
 DigestScheduler::DigestScheduler(boost::asio::io_context& ioc, DigestService& digests,
                                  const AppConfig& config, Clock clock)
-    : timer_(ioc),
-      digests_(digests),
-      config_(config),
-      clock_(clock ? std::move(clock) : [] { return static_cast<std::int64_t>(std::time(nullptr)); }) {}
+    : timer_(ioc), digests_(digests), config_(config), clock_(clock ? std::move(clock) : [] {
+        return static_cast<std::int64_t>(std::time(nullptr));
+      }) {}
 
 void DigestScheduler::start() {
   stopped_ = false;

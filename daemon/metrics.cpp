@@ -11,10 +11,14 @@ std::string escape_label(const std::string& v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -126,8 +130,8 @@ std::string Metrics::render() const {
                std::to_string(s.buckets[i]) + "\n";
       }
       out += base + "_bucket{" + sep + "le=\"+Inf\"} " + std::to_string(s.count) + "\n";
-      out += base + "_sum" + (key.empty() ? "" : "{" + key + "}") + " " + format_number(s.sum) +
-             "\n";
+      out +=
+          base + "_sum" + (key.empty() ? "" : "{" + key + "}") + " " + format_number(s.sum) + "\n";
       out += base + "_count" + (key.empty() ? "" : "{" + key + "}") + " " +
              std::to_string(s.count) + "\n";
     }
@@ -142,8 +146,9 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_histogram("rolecall_http_request_duration_seconds",
                       "Time from a parsed request to its response, by endpoint.",
                       {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
-  m.declare_counter("rolecall_signature_failures", "Inbound requests rejected as unsigned or "
-                                                   "badly signed, by platform and reason.");
+  m.declare_counter("rolecall_signature_failures",
+                    "Inbound requests rejected as unsigned or "
+                    "badly signed, by platform and reason.");
   m.declare_counter("rolecall_classifications", "Messages classified, by role and intent.");
   m.declare_counter("rolecall_routings", "Requests routed, by role and kind.");
   m.declare_counter("rolecall_corrections", "Routing corrections, by action.");

@@ -16,7 +16,8 @@ OutboxWorker::OutboxWorker(Store& store, std::vector<std::shared_ptr<Deliverer>>
       deliverers_(std::move(deliverers)),
       options_(options),
       metrics_(metrics),
-      clock_(clock ? std::move(clock) : [] { return static_cast<std::int64_t>(std::time(nullptr)); }),
+      clock_(clock ? std::move(clock)
+                   : [] { return static_cast<std::int64_t>(std::time(nullptr)); }),
       rng_(std::random_device{}()) {}
 
 OutboxWorker::~OutboxWorker() { stop(); }
@@ -75,7 +76,8 @@ int OutboxWorker::run_once(std::int64_t now) {
       case DeliveryResult::Outcome::delivered:
         store_.mark_delivered(row.id, clock_());
         if (metrics_)
-          metrics_->inc("rolecall_outbox_deliveries", {{"destination", dest}, {"outcome", "delivered"}});
+          metrics_->inc("rolecall_outbox_deliveries",
+                        {{"destination", dest}, {"outcome", "delivered"}});
         spdlog::debug("outbox: delivered row {} to {}", row.id, dest);
         break;
       case DeliveryResult::Outcome::retry: {
@@ -90,8 +92,8 @@ int OutboxWorker::run_once(std::int64_t now) {
         const std::int64_t wait = result.retry_after_seconds >= 0
                                       ? std::max<std::int64_t>(1, result.retry_after_seconds)
                                       : backoff_seconds(row.attempts);
-        spdlog::warn("outbox: row {} to {} will be retried in {} s (attempt {}): {}", row.id,
-                     dest, wait, attempts, result.error);
+        spdlog::warn("outbox: row {} to {} will be retried in {} s (attempt {}): {}", row.id, dest,
+                     wait, attempts, result.error);
         store_.mark_retry(row.id, clock_() + wait, result.error);
         if (metrics_) metrics_->inc("rolecall_outbox_retries", {{"destination", dest}});
         break;

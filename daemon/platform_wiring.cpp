@@ -37,9 +37,10 @@ PlatformWiring::PlatformWiring(const AppConfig& config) : config_(config) {
       spdlog::info("slack: auth.test ok: bot user {} (bot {}) in workspace {}", slack_bot_user_id_,
                    slack_bot_id_, auth.identity->team_id);
     } else if (auth.transient) {
-      spdlog::warn("slack: auth.test failed ({}); starting without our bot ids, every bot "
-                   "message is ignored anyway",
-                   auth.error);
+      spdlog::warn(
+          "slack: auth.test failed ({}); starting without our bot ids, every bot "
+          "message is ignored anyway",
+          auth.error);
     } else {
       throw std::runtime_error("slack: auth.test rejected the bot token: " + auth.error +
                                " (check SLACK_BOT_TOKEN / slack.bot_token)");
@@ -50,8 +51,9 @@ PlatformWiring::PlatformWiring(const AppConfig& config) : config_(config) {
     options.channel_interval = std::chrono::milliseconds(config_.slack.post_interval_ms);
     deliverers_.push_back(std::make_shared<SlackDeliverer>(api, options));
   } else if (config_.slack.active) {
-    spdlog::warn("slack: no bot token: slash commands are answered, but thread replies, DMs "
-                 "and digests cannot be posted");
+    spdlog::warn(
+        "slack: no bot token: slash commands are answered, but thread replies, DMs "
+        "and digests cannot be posted");
   }
   // Workflows URLs may be used by any team's digest, whether or not an
   // outgoing webhook is configured.

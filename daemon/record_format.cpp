@@ -91,7 +91,8 @@ std::string render(const Row& header, const std::vector<Row>& rows, OutputFormat
   std::vector<Row> shown;
   for (const auto& r : rows) {
     Row s;
-    for (std::size_t i = 0; i < r.size(); ++i) s.push_back(one_line(r[i], i + 1 == r.size() ? 80 : 32));
+    for (std::size_t i = 0; i < r.size(); ++i)
+      s.push_back(one_line(r[i], i + 1 == r.size() ? 80 : 32));
     shown.push_back(std::move(s));
   }
   for (std::size_t i = 0; i < header.size(); ++i) width[i] = display_width(header[i]);
@@ -116,10 +117,15 @@ std::string format_decisions(const std::vector<DecisionRecord>& rows, OutputForm
   if (f == OutputFormat::json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& d : rows) {
-      arr.push_back({{"id", d.id}, {"time", format_utc(d.created_at)}, {"team", d.team_id},
-                     {"role", std::string(to_string(d.role))}, {"text", d.text},
-                     {"decided_by", d.decided_by}, {"platform", d.platform},
-                     {"channel", d.channel}, {"link", d.link}});
+      arr.push_back({{"id", d.id},
+                     {"time", format_utc(d.created_at)},
+                     {"team", d.team_id},
+                     {"role", std::string(to_string(d.role))},
+                     {"text", d.text},
+                     {"decided_by", d.decided_by},
+                     {"platform", d.platform},
+                     {"channel", d.channel},
+                     {"link", d.link}});
     }
     return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
@@ -137,14 +143,22 @@ std::string format_routings(const std::vector<RoutingRecord>& rows, OutputFormat
   if (f == OutputFormat::json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : rows) {
-      arr.push_back({{"id", r.id}, {"time", format_utc(r.created_at)}, {"team", r.team_id},
-                     {"platform", r.platform}, {"channel", r.channel},
-                     {"message_id", r.message_id}, {"link", r.link}, {"author", r.author},
+      arr.push_back({{"id", r.id},
+                     {"time", format_utc(r.created_at)},
+                     {"team", r.team_id},
+                     {"platform", r.platform},
+                     {"channel", r.channel},
+                     {"message_id", r.message_id},
+                     {"link", r.link},
+                     {"author", r.author},
                      {"intent", std::string(to_string(r.intent))},
                      {"role", std::string(to_string(r.role))},
                      {"original_role", std::string(to_string(r.original_role))},
-                     {"topic", r.topic}, {"confidence", r.confidence}, {"assignee", r.assignee},
-                     {"status", std::string(to_string(r.status))}, {"text", r.text},
+                     {"topic", r.topic},
+                     {"confidence", r.confidence},
+                     {"assignee", r.assignee},
+                     {"status", std::string(to_string(r.status))},
+                     {"text", r.text},
                      {"text_sha256", r.text_hash}});
     }
     return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -11,8 +11,8 @@ namespace rolecall {
 
 void RequestRouter::add(std::string method, std::string path, std::string name, Handler handler,
                         bool prefix) {
-  routes_.push_back({std::move(method), std::move(path), std::move(name), std::move(handler),
-                     prefix});
+  routes_.push_back(
+      {std::move(method), std::move(path), std::move(name), std::move(handler), prefix});
 }
 
 HttpResponse RequestRouter::handle(const HttpRequest& request) const {

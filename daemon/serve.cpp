@@ -7,8 +7,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <functional>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -115,8 +115,8 @@ int run_serve(AppConfig config, unsigned threads_override) {
   spdlog::info("listening on http://{}:{}/ with {} worker threads", config.server.host,
                server->port(), threads);
   if (config.console.enabled) {
-    spdlog::info("console: http://{}:{}/", config.server.host == "0.0.0.0" ? "127.0.0.1"
-                                                                          : config.server.host,
+    spdlog::info("console: http://{}:{}/",
+                 config.server.host == "0.0.0.0" ? "127.0.0.1" : config.server.host,
                  server->port());
   }
 

@@ -54,15 +54,17 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
                                              [o = outbox_.get()] { o->notify(); });
 
   if (config_.storage.retention_days > 0) {
-    const auto n = store_->apply_retention(now_seconds(), static_cast<int>(config_.storage.retention_days));
-    if (n > 0) spdlog::info("retention: dropped the text of {} rows older than {} days", n,
-                            config_.storage.retention_days);
+    const auto n =
+        store_->apply_retention(now_seconds(), static_cast<int>(config_.storage.retention_days));
+    if (n > 0)
+      spdlog::info("retention: dropped the text of {} rows older than {} days", n,
+                   config_.storage.retention_days);
   }
 
   router_ = std::make_unique<RequestRouter>(&metrics_);
   register_routes();
-  PlatformContext ctx{assistant_.get(), store_.get(), knowledge_.get(), &metrics_, outbox_.get(),
-                      &config_};
+  PlatformContext ctx{assistant_.get(), store_.get(),  knowledge_.get(),
+                      &metrics_,        outbox_.get(), &config_};
   platforms.register_routes(*router_, ctx);
 }
 
@@ -71,9 +73,8 @@ Services::~Services() {
 }
 
 void Services::register_routes() {
-  router_->add("GET", "/healthz", "healthz", [](const HttpRequest&) {
-    return HttpResponse::json(200, R"({"status":"ok"})");
-  });
+  router_->add("GET", "/healthz", "healthz",
+               [](const HttpRequest&) { return HttpResponse::json(200, R"({"status":"ok"})"); });
   router_->add("GET", "/readyz", "readyz", [this](const HttpRequest&) {
     bool ok = false;
     try {

@@ -19,9 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 HttpResponse ok_empty() { return HttpResponse{200, "text/plain; charset=utf-8", "", {}}; }
 
@@ -39,8 +37,9 @@ class SlackEndpoint {
     }
     const auto check = verify_slack_request(req, ctx_.signing_secret, ctx_.clock());
     if (check != SignatureCheck::ok) {
-      ctx_.platform.metrics->inc("rolecall_signature_failures",
-                                 {{"platform", "slack"}, {"reason", std::string(to_string(check))}});
+      ctx_.platform.metrics->inc(
+          "rolecall_signature_failures",
+          {{"platform", "slack"}, {"reason", std::string(to_string(check))}});
       spdlog::warn("slack: rejected request from {}: signature {}", req.peer_address,
                    to_string(check));
       return HttpResponse::json(401, R"({"error":"invalid request"})");
@@ -91,15 +90,15 @@ class SlackEndpoint {
   }
   HttpResponse on(const Malformed& m, const HttpRequest& req, const Knowledge&) {
     spdlog::warn("slack: malformed request from {}: {}", req.peer_address, m.reason);
-    return HttpResponse::json(400, dump(json{{"error", "malformed request"}, {"reason", m.reason}}));
+    return HttpResponse::json(400,
+                              dump(json{{"error", "malformed request"}, {"reason", m.reason}}));
   }
 
   HttpResponse on(const EventCallback& cb, const HttpRequest&, const Knowledge& k) {
     const SlackEvent& ev = cb.event;
     const auto t = now();
-    if (!cb.event_id.empty() &&
-        !ctx_.platform.store->remember_event("slack:event:" + cb.event_id, t,
-                                             t + ctx_.dedupe_ttl_seconds)) {
+    if (!cb.event_id.empty() && !ctx_.platform.store->remember_event(
+                                    "slack:event:" + cb.event_id, t, t + ctx_.dedupe_ttl_seconds)) {
       ctx_.platform.metrics->inc("rolecall_duplicate_events", {{"platform", "slack"}});
       spdlog::info("slack: duplicate event {} (retry {}) dropped", cb.event_id, cb.retry_num);
       return ok_empty();
@@ -142,8 +141,7 @@ class SlackEndpoint {
 
     json message;
     switch (reply.kind) {
-      case AssistantReply::Kind::nothing:
-        return ok_empty();
+      case AssistantReply::Kind::nothing: return ok_empty();
       case AssistantReply::Kind::answer:
         if (intake && !mention && reply.classification.role == Role::none) {
           return ok_empty();  // chatter in an intake channel gets nothing
@@ -156,7 +154,8 @@ class SlackEndpoint {
         break;
     }
     const std::string thread = dm ? std::string() : (ev.thread_ts.empty() ? ev.ts : ev.thread_ts);
-    enqueue("slack:chat.postMessage", ev.channel, for_channel(std::move(message), ev.channel, thread),
+    enqueue("slack:chat.postMessage", ev.channel,
+            for_channel(std::move(message), ev.channel, thread),
             "slack:reply:" + ev.channel + ":" + ev.ts);
     return ok_empty();
   }
@@ -166,7 +165,8 @@ class SlackEndpoint {
     LogContext::set_team(team ? team->id : "");
     std::string text = slack_to_plain(cmd.text);
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+      text.erase(0, 1);
     const bool asks_help = text.empty() || text == "help";
 
     if (cmd.command == "/whoowns") {
@@ -176,8 +176,8 @@ class SlackEndpoint {
     }
     if (cmd.command == "/decision") {
       if (asks_help) return reply_json(render_help());
-      auto d = ctx_.platform.assistant->record_decision(
-          "slack", team, text, cmd.user_id, cmd.channel_id, "", std::nullopt, now());
+      auto d = ctx_.platform.assistant->record_decision("slack", team, text, cmd.user_id,
+                                                        cmd.channel_id, "", std::nullopt, now());
       return reply_json(render_decision_confirmation(d));
     }
     if (cmd.command == "/decisions") {
@@ -190,7 +190,8 @@ class SlackEndpoint {
         if (text == "pm") role = Role::product_manager;
         if (text == "po") role = Role::product_owner;
         for (auto& d : all) {
-          if (role ? d.role == *role : contains_case_insensitive(d.text, text)) shown.push_back(std::move(d));
+          if (role ? d.role == *role : contains_case_insensitive(d.text, text))
+            shown.push_back(std::move(d));
         }
       }
       return reply_json(render_decision_list(shown, text));
@@ -207,7 +208,8 @@ class SlackEndpoint {
         continue;
       }
       std::int64_t id = 0;
-      auto [p, ec] = std::from_chars(action.value.data(), action.value.data() + action.value.size(), id);
+      auto [p, ec] =
+          std::from_chars(action.value.data(), action.value.data() + action.value.size(), id);
       if (ec != std::errc{} || p != action.value.data() + action.value.size() || id <= 0) {
         spdlog::warn("slack: action {} with bad routing id \"{}\"", action.action_id, action.value);
         return HttpResponse::json(400, R"({"error":"bad action value"})");
@@ -215,8 +217,9 @@ class SlackEndpoint {
       auto result = ctx_.platform.assistant->correct(id, *what, ba.user_id, now());
       if (!result.found) {
         spdlog::warn("slack: action {} on unknown routing {}", action.action_id, id);
-        enqueue_response(ba, as_ephemeral(render_notice("That request is no longer in rolecall's log.")),
-                         "missing:" + std::to_string(id));
+        enqueue_response(
+            ba, as_ephemeral(render_notice("That request is no longer in rolecall's log.")),
+            "missing:" + std::to_string(id));
         return ok_empty();
       }
       RoutingUpdate update;
@@ -232,8 +235,9 @@ class SlackEndpoint {
       update.actor_user_id = ba.user_id;
       json message = render_routing_update(update);
       message["replace_original"] = true;
-      enqueue_response(ba, message, std::to_string(id) + ":" + action.action_id + ":" +
-                                        (result.changed ? std::to_string(now()) : "same"));
+      enqueue_response(ba, message,
+                       std::to_string(id) + ":" + action.action_id + ":" +
+                           (result.changed ? std::to_string(now()) : "same"));
       return ok_empty();
     }
     return ok_empty();

@@ -43,15 +43,17 @@ class TeamsEndpoint {
     }
     const auto check = verify_teams_hmac(hook->key_bytes, req.header("authorization"), req.body);
     if (check != TeamsAuthCheck::ok) {
-      ctx_.platform.metrics->inc("rolecall_signature_failures",
-                                 {{"platform", "teams"}, {"reason", std::string(to_string(check))}});
-      spdlog::warn("teams: rejected request for webhook \"{}\" from {}: {}", name,
-                   req.peer_address, to_string(check));
+      ctx_.platform.metrics->inc(
+          "rolecall_signature_failures",
+          {{"platform", "teams"}, {"reason", std::string(to_string(check))}});
+      spdlog::warn("teams: rejected request for webhook \"{}\" from {}: {}", name, req.peer_address,
+                   to_string(check));
       return HttpResponse::json(401, R"({"error":"unauthorized"})");
     }
     auto parsed = parse_teams_activity(req.body, name);
     if (!parsed.ok()) {
-      spdlog::warn("teams: malformed activity for webhook \"{}\": {}", name, to_string(parsed.error));
+      spdlog::warn("teams: malformed activity for webhook \"{}\": {}", name,
+                   to_string(parsed.error));
       return HttpResponse::json(400, std::string(R"({"error":"malformed activity","reason":")") +
                                          std::string(to_string(parsed.error)) + "\"}");
     }
@@ -88,34 +90,34 @@ class TeamsEndpoint {
         std::vector<std::string> examples;
         for (const auto& t : k.taxonomy.topics()) {
           if (examples.size() >= 6) break;
-          if (t.role == Role::product_manager || t.role == Role::product_owner) examples.push_back(t.title);
+          if (t.role == Role::product_manager || t.role == Role::product_owner)
+            examples.push_back(t.title);
         }
         return reply(render_teams_help_reply(examples, options));
       }
       case TeamsCommandKind::decision: {
         if (cmd.text.empty()) {
-          return reply(render_teams_simple_reply(
-              "What was decided? Write it after the word: @" + options.bot_name +
-                  " decision We launch the pro tier in March.",
-              options));
+          return reply(render_teams_simple_reply("What was decided? Write it after the word: @" +
+                                                     options.bot_name +
+                                                     " decision We launch the pro tier in March.",
+                                                 options));
         }
-        auto d = assistant.record_decision("teams", team, cmd.text, a.from_name, a.channel_id,
-                                           "", std::nullopt, now());
+        auto d = assistant.record_decision("teams", team, cmd.text, a.from_name, a.channel_id, "",
+                                           std::nullopt, now());
         return reply(render_teams_decision_reply(d, options));
       }
       case TeamsCommandKind::decisions: {
         auto all = assistant.recent_decisions(team, cmd.text.empty() ? 25 : 200);
         std::vector<DecisionRecord> shown;
         for (auto& d : all)
-          if (cmd.text.empty() || contains_case_insensitive(d.text, cmd.text)) shown.push_back(std::move(d));
+          if (cmd.text.empty() || contains_case_insensitive(d.text, cmd.text))
+            shown.push_back(std::move(d));
         return reply(render_teams_decisions_reply(shown, "Recent decisions", cmd.text, options));
       }
       case TeamsCommandKind::reassign:
       case TeamsCommandKind::ack:
-      case TeamsCommandKind::dismiss:
-        return on_correction(a, cmd, team, options);
-      case TeamsCommandKind::message:
-        break;
+      case TeamsCommandKind::dismiss: return on_correction(a, cmd, team, options);
+      case TeamsCommandKind::message: break;
     }
 
     if (!ctx_.platform.store->remember_event("teams:activity:" + hook.name + ":" + a.id, now(),
@@ -168,20 +170,22 @@ class TeamsEndpoint {
     }
     if (!target || target->platform.empty() || (team && target->team_id != team->id)) {
       return reply(render_teams_simple_reply(
-          cmd.routing_id ? "I have no request #" + std::to_string(*cmd.routing_id) + " for this team."
-                         : "Which request? Reply in the thread of the routed request, or add its "
-                           "number, e.g. @" + options.bot_name + " reassign #42.",
+          cmd.routing_id
+              ? "I have no request #" + std::to_string(*cmd.routing_id) + " for this team."
+              : "Which request? Reply in the thread of the routed request, or add its "
+                "number, e.g. @" +
+                    options.bot_name + " reassign #42.",
           options));
     }
-    CorrectionAction action = cmd.kind == TeamsCommandKind::ack       ? CorrectionAction::acknowledge
+    CorrectionAction action = cmd.kind == TeamsCommandKind::ack ? CorrectionAction::acknowledge
                               : cmd.kind == TeamsCommandKind::dismiss ? CorrectionAction::dismiss
                                                                       : CorrectionAction::reassign;
     if (cmd.kind == TeamsCommandKind::reassign && cmd.reassign_to) {
       if (*cmd.reassign_to == target->role) {
-        return reply(render_teams_simple_reply(
-            "Request #" + std::to_string(target->id) + " is already with the " +
-                std::string(display_name(target->role)) + ".",
-            options));
+        return reply(render_teams_simple_reply("Request #" + std::to_string(target->id) +
+                                                   " is already with the " +
+                                                   std::string(display_name(target->role)) + ".",
+                                               options));
       }
       if (target->role != Role::product_manager && target->role != Role::product_owner) {
         action = *cmd.reassign_to == Role::product_manager ? CorrectionAction::choose_pm

@@ -12,9 +12,9 @@ namespace rolecall {
 
 struct DeliveryResult {
   enum class Outcome {
-    delivered,          // done; never send again
-    retry,              // transient (network, 5xx, 429, ratelimited): try later
-    permanent_failure   // the request can never succeed (bad channel, bad auth, bad payload)
+    delivered,         // done; never send again
+    retry,             // transient (network, 5xx, 429, ratelimited): try later
+    permanent_failure  // the request can never succeed (bad channel, bad auth, bad payload)
   };
   Outcome outcome = Outcome::delivered;
   // For retry: seconds the platform asked us to wait (Retry-After); -1 when it

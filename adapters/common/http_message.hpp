@@ -14,9 +14,9 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. "/teams/webhook/design?x=1"
   // Header names lower-cased; values verbatim.
   std::map<std::string, std::string> headers;
-  std::string body;            // raw bytes exactly as received
-  std::string peer_address;    // remote IP, e.g. "127.0.0.1"
-  std::string request_id;      // assigned by the server for log correlation
+  std::string body;          // raw bytes exactly as received
+  std::string peer_address;  // remote IP, e.g. "127.0.0.1"
+  std::string request_id;    // assigned by the server for log correlation
 
   // Empty string when absent. `name` must be lower case.
   std::string_view header(std::string_view name) const {

@@ -76,10 +76,11 @@ TEST_F(CliTest, ClassifyJsonlAnswersEveryGoodLineInOrderAndFlagsBadOnes) {
 
 TEST_F(CliTest, CheckConfigReportsEveryProblemWithFileLineColumn) {
   const std::string bad = dir_.file("bad.yaml");
-  std::ofstream(bad) << "server:\n  listen: \"127.0.0.1:8080\"\n  thredas: 4\n"
-                     << "product_teams:\n  - id: a\n    name: A\n    product_managers: [{name: X}]\n"
-                     << "    digest: {time_zone: Mars/Olympus}\n"
-                     << "default_team: nope\n";
+  std::ofstream(bad)
+      << "server:\n  listen: \"127.0.0.1:8080\"\n  thredas: 4\n"
+      << "product_teams:\n  - id: a\n    name: A\n    product_managers: [{name: X}]\n"
+      << "    digest: {time_zone: Mars/Olympus}\n"
+      << "default_team: nope\n";
   auto r = run_rolecall({"check-config", "--config", bad}, env_);
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.err.find("bad.yaml:3:"), std::string::npos) << r.err;  // the typo
@@ -100,8 +101,8 @@ TEST_F(CliTest, ShippedExampleConfigIsValid) {
 }
 
 TEST_F(CliTest, DecisionsAddListAndFormats) {
-  auto add = run({"decisions", "add", "--team", "checkout", "--by", "sam",
-                  "We", "move", "the", "pro", "tier", "price", "to", "29", "euros"});
+  auto add = run({"decisions", "add", "--team", "checkout", "--by", "sam", "We", "move", "the",
+                  "pro", "tier", "price", "to", "29", "euros"});
   ASSERT_EQ(add.status, 0) << add.err;
   EXPECT_NE(add.out.find("product_manager"), std::string::npos) << add.out;
   auto add2 = run({"decisions", "add", "--role", "product_owner", "Sprint 12 goal: refunds"});
@@ -149,7 +150,8 @@ TEST_F(CliTest, MetricsFollowTheExpositionFormat) {
   // Every line: a comment (# HELP/# TYPE name ...) or `name{labels} value`.
   const std::regex sample(
       R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*)?\})? (-?[0-9.eE+-]+|\+Inf|-Inf|NaN)$)");
-  const std::regex type_line(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
+  const std::regex type_line(
+      R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
   const std::regex help_line(R"(^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$)");
   std::map<std::string, std::string> types;
   std::istringstream lines(m.body);
@@ -159,7 +161,8 @@ TEST_F(CliTest, MetricsFollowTheExpositionFormat) {
     if (std::regex_match(line, sm, type_line)) {
       types[sm[1]] = sm[2];
       if (sm[2] == "counter") {
-        EXPECT_TRUE(std::string(sm[1]).size() > 6 && std::string(sm[1]).ends_with("_total")) << line;
+        EXPECT_TRUE(std::string(sm[1]).size() > 6 && std::string(sm[1]).ends_with("_total"))
+            << line;
       }
       continue;
     }
@@ -167,7 +170,8 @@ TEST_F(CliTest, MetricsFollowTheExpositionFormat) {
     ASSERT_TRUE(std::regex_match(line, sm, sample)) << "bad line: " << line;
     std::string name = sm[1];
     for (const char* suffix : {"_bucket", "_sum", "_count"})
-      if (!types.count(name) && name.ends_with(suffix)) name = name.substr(0, name.size() - std::strlen(suffix));
+      if (!types.count(name) && name.ends_with(suffix))
+        name = name.substr(0, name.size() - std::strlen(suffix));
     EXPECT_TRUE(types.count(name)) << "sample before its # TYPE: " << line;
     ++samples;
   }
@@ -178,8 +182,10 @@ TEST_F(CliTest, MetricsFollowTheExpositionFormat) {
   EXPECT_NE(m.body.find("rolecall_http_requests_total{endpoint=\"other\",status=\"404\"} 1"),
             std::string::npos);
   EXPECT_NE(m.body.find("rolecall_build_info{version="), std::string::npos);
-  EXPECT_NE(m.body.find("rolecall_http_request_duration_seconds_bucket{endpoint=\"healthz\",le=\"+Inf\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      m.body.find(
+          "rolecall_http_request_duration_seconds_bucket{endpoint=\"healthz\",le=\"+Inf\"} 1"),
+      std::string::npos);
   EXPECT_NE(m.body.find("rolecall_outbox_depth 0"), std::string::npos);
 }
 

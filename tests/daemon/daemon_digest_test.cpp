@@ -28,7 +28,7 @@ std::string due_schedule_yaml() {
   const std::time_t t = std::time(nullptr) - 120;
   std::tm tm{};
   gmtime_r(&t, &tm);
-  static const char* days[] = {"sunday", "monday", "tuesday", "wednesday",
+  static const char* days[] = {"sunday",   "monday", "tuesday", "wednesday",
                                "thursday", "friday", "saturday"};
   char hhmm[8];
   std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", tm.tm_hour, tm.tm_min);
@@ -62,7 +62,8 @@ TEST(DigestDaemonTest, PostsOnceToSlackAndTeamsAndNotAgainAfterRestart) {
   // show it is retried and still delivered exactly once.
   teams.set_handler([](const RecordedRequest&) { return FakeReply{202, {}, "", 0ms}; });
   teams.push_reply({500, {}, "flow failed", 0ms});
-  const std::string workflow_url = teams.base_url() + "workflows/abc/triggers/manual/paths/invoke?sig=SECRETSIG";
+  const std::string workflow_url =
+      teams.base_url() + "workflows/abc/triggers/manual/paths/invoke?sig=SECRETSIG";
   const std::map<std::string, std::string> env{{"SLACK_SIGNING_SECRET", kSecret},
                                                {"SLACK_BOT_TOKEN", "xoxb-digest"},
                                                {"SLACK_API_URL", slack.base_url()},
@@ -77,7 +78,8 @@ TEST(DigestDaemonTest, PostsOnceToSlackAndTeamsAndNotAgainAfterRestart) {
     DaemonProcess d(dir.path(), digest_config(workflow_url), env);
     ASSERT_TRUE(teams.wait_for_requests(2, 15s)) << d.log();  // 500, then 202
     const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (posts() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    while (posts() < 1 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(20ms);
     ASSERT_EQ(posts(), 1u) << d.log();
     std::this_thread::sleep_for(2s);
     EXPECT_EQ(teams.request_count(), 2u);

@@ -27,9 +27,9 @@ std::vector<char*> to_argv(std::vector<std::string>& v) {
 
 void apply_env(const std::map<std::string, std::string>& env) {
   // A test must not inherit secrets or paths from the developer's shell.
-  for (const char* name : {"ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB",
-                           "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL",
-                           "TEAMS_WEBHOOK_SECRET"}) {
+  for (const char* name :
+       {"ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB", "SLACK_SIGNING_SECRET",
+        "SLACK_BOT_TOKEN", "SLACK_API_URL", "TEAMS_WEBHOOK_SECRET"}) {
     ::unsetenv(name);
   }
   for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
@@ -69,8 +69,8 @@ DaemonProcess::DaemonProcess(const std::filesystem::path& dir, const std::string
   db_path_ = env.count("ROLECALL_DB") ? env["ROLECALL_DB"] : (dir / "rolecall.db").string();
   env["ROLECALL_DB"] = db_path_;
   if (!env.count("ROLECALL_LISTEN")) env["ROLECALL_LISTEN"] = "127.0.0.1:0";
-  std::vector<std::string> args{ROLECALL_BINARY, "serve", "--config", config_path.string(),
-                                "--threads", "2"};
+  std::vector<std::string> args{ROLECALL_BINARY,      "serve",     "--config",
+                                config_path.string(), "--threads", "2"};
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -153,7 +153,8 @@ CommandResult run_rolecall(const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env,
                            const std::string& stdin_text) {
   TempDir tmp;
-  const auto in_path = tmp.file("stdin"), out_path = tmp.file("stdout"), err_path = tmp.file("stderr");
+  const auto in_path = tmp.file("stdin"), out_path = tmp.file("stdout"),
+             err_path = tmp.file("stderr");
   {
     std::ofstream in(in_path);
     in << stdin_text;

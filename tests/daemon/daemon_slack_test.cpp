@@ -28,12 +28,16 @@ std::string now_ts() { return std::to_string(std::time(nullptr)); }
 // with a ts; everything is recorded.
 FakeReply slack_api(const RecordedRequest& r) {
   if (r.target.find("auth.test") != std::string::npos) {
-    return {200, {{"Content-Type", "application/json"}},
-            R"({"ok":true,"url":"https://x.slack.com/","team":"T","user":"rolecall","team_id":"T0TEAM001","user_id":"U0BOT0001","bot_id":"B0BOT0001"})",
-            0ms};
+    return {
+        200,
+        {{"Content-Type", "application/json"}},
+        R"({"ok":true,"url":"https://x.slack.com/","team":"T","user":"rolecall","team_id":"T0TEAM001","user_id":"U0BOT0001","bot_id":"B0BOT0001"})",
+        0ms};
   }
-  return {200, {{"Content-Type", "application/json"}},
-          R"({"ok":true,"channel":"C0INTAKE1","ts":"1700000000.000200"})", 0ms};
+  return {200,
+          {{"Content-Type", "application/json"}},
+          R"({"ok":true,"channel":"C0INTAKE1","ts":"1700000000.000200"})",
+          0ms};
 }
 
 class SlackDaemonTest : public ::testing::Test {
@@ -79,21 +83,25 @@ class SlackDaemonTest : public ::testing::Test {
   }
   HttpResult slash(const std::string& command, const std::string& text,
                    const std::string& channel = "C0CHECK01") {
-    std::string body = "token=x&team_id=T0TEAM001&channel_id=" + channel +
-                       "&channel_name=checkout&user_id=U0USER001&user_name=sam&command=" +
-                       form_encode(command) + "&text=" + form_encode(text) +
-                       "&response_url=" + form_encode(slack_.base_url() + "response/1") +
-                       "&trigger_id=1.2.3";
+    std::string body =
+        "token=x&team_id=T0TEAM001&channel_id=" + channel +
+        "&channel_name=checkout&user_id=U0USER001&user_name=sam&command=" + form_encode(command) +
+        "&text=" + form_encode(text) +
+        "&response_url=" + form_encode(slack_.base_url() + "response/1") + "&trigger_id=1.2.3";
     return post_signed(body, "application/x-www-form-urlencoded");
   }
   static json message_event(const std::string& event_id, const std::string& type,
                             const std::string& channel, const std::string& text,
                             const std::string& ts, const std::string& user = "U0USER001") {
-    json ev = {{"type", type}, {"user", user}, {"text", text}, {"ts", ts},
-               {"channel", channel}, {"event_ts", ts}};
+    json ev = {{"type", type}, {"user", user},       {"text", text},
+               {"ts", ts},     {"channel", channel}, {"event_ts", ts}};
     if (type == "message") ev["channel_type"] = channel[0] == 'D' ? "im" : "channel";
-    return {{"token", "x"}, {"team_id", "T0TEAM001"}, {"api_app_id", "A0APP0001"},
-            {"event", ev}, {"type", "event_callback"}, {"event_id", event_id},
+    return {{"token", "x"},
+            {"team_id", "T0TEAM001"},
+            {"api_app_id", "A0APP0001"},
+            {"event", ev},
+            {"type", "event_callback"},
+            {"event_id", event_id},
             {"event_time", std::time(nullptr)}};
   }
   std::vector<RecordedRequest> posts_to(const std::string& method) const {
@@ -139,8 +147,8 @@ TEST_F(SlackDaemonTest, UrlVerificationAnswersTheChallenge) {
 }
 
 TEST_F(SlackDaemonTest, BadStaleAndMissingSignaturesGet401AndDoNothing) {
-  json ev = message_event("Ev0BADSIG1", "app_mention", "C0CHECK01", "<@U0BOT0001> who owns pricing?",
-                          "1700000001.000100");
+  json ev = message_event("Ev0BADSIG1", "app_mention", "C0CHECK01",
+                          "<@U0BOT0001> who owns pricing?", "1700000001.000100");
   const std::string body = ev.dump();
   const std::string ts = now_ts();
   // Wrong secret.
@@ -169,7 +177,8 @@ TEST_F(SlackDaemonTest, BadStaleAndMissingSignaturesGet401AndDoNothing) {
   EXPECT_TRUE(posts_to("chat.postMessage").empty());
   EXPECT_TRUE(daemon_->wait_for_log("signature"));
   auto metrics = http_request(daemon_->port(), "GET", "/metrics");
-  EXPECT_NE(metrics.body.find("rolecall_signature_failures_total{platform=\"slack\",reason=\"mismatch\"} 2"),
+  EXPECT_NE(metrics.body.find(
+                "rolecall_signature_failures_total{platform=\"slack\",reason=\"mismatch\"} 2"),
             std::string::npos)
       << metrics.body;
 }
@@ -198,8 +207,8 @@ TEST_F(SlackDaemonTest, SslCheckIsAnsweredUnsignedAndDispatchesNothing) {
   auto f = http_request(daemon_->port(), "POST", "/slack/events",
                         {{"Content-Type", "application/x-www-form-urlencoded"}}, forged);
   EXPECT_EQ(f.status, 200);
-  auto list = run_rolecall({"decisions", "list", "--config", (dir_.path() / "rolecall.yaml").string(),
-                            "--format", "json"},
+  auto list = run_rolecall({"decisions", "list", "--config",
+                            (dir_.path() / "rolecall.yaml").string(), "--format", "json"},
                            {{"ROLECALL_DB", daemon_->db_path()}});
   EXPECT_EQ(list.status, 0) << list.err;
   EXPECT_EQ(json::parse(list.out).size(), 0u);
@@ -257,9 +266,10 @@ TEST_F(SlackDaemonTest, DecisionIsLoggedConfirmedAndListed) {
   ASSERT_EQ(list.status, 200);
   EXPECT_NE(list.body.find("pro tier pricing"), std::string::npos) << list.body;
   EXPECT_EQ(json::parse(list.body)["response_type"], "ephemeral");
-  auto cli = run_rolecall({"decisions", "list", "--config", (dir_.path() / "rolecall.yaml").string(),
-                           "--team", "checkout", "--format", "json"},
-                          {{"ROLECALL_DB", daemon_->db_path()}});
+  auto cli =
+      run_rolecall({"decisions", "list", "--config", (dir_.path() / "rolecall.yaml").string(),
+                    "--team", "checkout", "--format", "json"},
+                   {{"ROLECALL_DB", daemon_->db_path()}});
   ASSERT_EQ(cli.status, 0) << cli.err;
   auto rows = json::parse(cli.out);
   ASSERT_EQ(rows.size(), 1u);
@@ -285,8 +295,9 @@ TEST_F(SlackDaemonTest, RetriesAndDoubleDeliveryAreAnsweredOnce) {
                           "<@U0BOT0001> can we pull the login bug into this sprint?",
                           "1700000020.000100");
   EXPECT_EQ(post_event(ev).status, 200);
-  EXPECT_EQ(post_event(ev, {{"X-Slack-Retry-Num", "1"}, {"X-Slack-Retry-Reason", "http_timeout"}}).status,
-            200);
+  EXPECT_EQ(
+      post_event(ev, {{"X-Slack-Retry-Num", "1"}, {"X-Slack-Retry-Reason", "http_timeout"}}).status,
+      200);
   // The same message also arrives as message.channels with another event id.
   auto as_message = message_event("Ev0RETRY02", "message", "C0INTAKE1",
                                   "<@U0BOT0001> can we pull the login bug into this sprint?",
@@ -315,8 +326,8 @@ TEST_F(SlackDaemonTest, OwnBotAndOtherBotsAreIgnored) {
 }
 
 TEST_F(SlackDaemonTest, IntakeRequestIsRoutedWithButtonsAndChatterIgnored) {
-  EXPECT_EQ(post_event(message_event("Ev0CHAT001", "message", "C0INTAKE1", "lunch anyone? :pizza:",
-                                     "1700000030.000100"))
+  EXPECT_EQ(post_event(message_event("Ev0CHAT001", "message", "C0INTAKE1",
+                                     "lunch anyone? :pizza:", "1700000030.000100"))
                 .status,
             200);
   EXPECT_EQ(post_event(message_event("Ev0ROUTE01", "message", "C0INTAKE1",
@@ -359,16 +370,17 @@ TEST_F(SlackDaemonTest, ButtonsChangeTheRoutingAndUpdateTheMessage) {
   payload["response_url"] = slack_.base_url() + "actions/T/1/abc";
   payload["actions"][0]["action_id"] = "rolecall_reassign";
   payload["actions"][0]["value"] = routing_id;
-  auto r = post_signed("payload=" + form_encode(payload.dump()), "application/x-www-form-urlencoded");
+  auto r =
+      post_signed("payload=" + form_encode(payload.dump()), "application/x-www-form-urlencoded");
   EXPECT_EQ(r.status, 200) << r.body;
   ASSERT_TRUE(wait_posts("/actions/", 1));
   auto update = json::parse(posts_to("/actions/").front().body);
   EXPECT_EQ(update["replace_original"], true);
   EXPECT_NE(update.dump().find("<@U0PM00001>"), std::string::npos) << update.dump();
 
-  auto routes = run_rolecall({"routes", "list", "--config", (dir_.path() / "rolecall.yaml").string(),
-                              "--format", "json"},
-                             {{"ROLECALL_DB", daemon_->db_path()}});
+  auto routes = run_rolecall(
+      {"routes", "list", "--config", (dir_.path() / "rolecall.yaml").string(), "--format", "json"},
+      {{"ROLECALL_DB", daemon_->db_path()}});
   ASSERT_EQ(routes.status, 0) << routes.err;
   auto rows = json::parse(routes.out);
   bool found = false;
@@ -385,15 +397,19 @@ TEST_F(SlackDaemonTest, ButtonsChangeTheRoutingAndUpdateTheMessage) {
   // Acknowledge by the new owner.
   payload["actions"][0]["action_id"] = "rolecall_ack";
   payload["user"]["id"] = "U0PM00001";
-  EXPECT_EQ(post_signed("payload=" + form_encode(payload.dump()), "application/x-www-form-urlencoded").status,
-            200);
+  EXPECT_EQ(
+      post_signed("payload=" + form_encode(payload.dump()), "application/x-www-form-urlencoded")
+          .status,
+      200);
   ASSERT_TRUE(wait_posts("/actions/", 2));
   EXPECT_NE(posts_to("/actions/")[1].body.find("U0PM00001"), std::string::npos);
 }
 
 TEST_F(SlackDaemonTest, RateLimitIsHonouredAndTheMessageDeliveredOnce) {
-  slack_.push_reply({429, {{"Retry-After", "1"}, {"Content-Type", "application/json"}},
-                     R"({"ok":false,"error":"ratelimited"})", 0ms});
+  slack_.push_reply({429,
+                     {{"Retry-After", "1"}, {"Content-Type", "application/json"}},
+                     R"({"ok":false,"error":"ratelimited"})",
+                     0ms});
   const auto started = std::chrono::steady_clock::now();
   // auth.test already consumed its reply at start, so the 429 goes to the post.
   EXPECT_EQ(post_event(message_event("Ev0RATE001", "app_mention", "C0CHECK01",
@@ -408,8 +424,10 @@ TEST_F(SlackDaemonTest, RateLimitIsHonouredAndTheMessageDeliveredOnce) {
 }
 
 TEST_F(SlackDaemonTest, PermanentErrorIsNotRetried) {
-  slack_.push_reply({200, {{"Content-Type", "application/json"}},
-                     read_fixture("slack/web_error_channel_not_found.json"), 0ms});
+  slack_.push_reply({200,
+                     {{"Content-Type", "application/json"}},
+                     read_fixture("slack/web_error_channel_not_found.json"),
+                     0ms});
   EXPECT_EQ(post_event(message_event("Ev0PERM001", "app_mention", "C0CHECK01",
                                      "<@U0BOT0001> who owns pricing?", "1700000060.000100"))
                 .status,

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "adapters/teams/card_rules.hpp"
@@ -39,10 +39,9 @@ class TeamsDaemonTest : public ::testing::Test {
         std::map<std::string, std::string>{{"TEAMS_WEBHOOK_SECRET", kDocsKey}});
   }
   HttpResult post(const std::string& path, const std::string& body, const std::string& key) {
-    return http_request(daemon_->port(), "POST", path,
-                        {{"Content-Type", "application/json"},
-                         {"Authorization", teams_sign(key, body)}},
-                        body);
+    return http_request(
+        daemon_->port(), "POST", path,
+        {{"Content-Type", "application/json"}, {"Authorization", teams_sign(key, body)}}, body);
   }
   static std::string activity(const std::string& id, const std::string& text) {
     json a = json::parse(read_fixture("teams/outgoing-webhook-request.json"));
@@ -91,10 +90,10 @@ TEST_F(TeamsDaemonTest, BadMissingAndWrongKeySignaturesGet401) {
                          R"({"type":"message","text":"<at>OwnerBot</at> who owns pricing?"})");
   EXPECT_EQ(n1.status, 401);
   // Re-serialised body.
-  auto reserialised = http_request(daemon_->port(), "POST", "/teams/webhook",
-                                   {{"Content-Type", "application/json"},
-                                    {"Authorization", teams_sign(kDocsKey, body)}},
-                                   json::parse(body).dump(2));
+  auto reserialised = http_request(
+      daemon_->port(), "POST", "/teams/webhook",
+      {{"Content-Type", "application/json"}, {"Authorization", teams_sign(kDocsKey, body)}},
+      json::parse(body).dump(2));
   EXPECT_EQ(reserialised.status, 401);
   // Another webhook's key.
   EXPECT_EQ(post("/teams/webhook", body, kGrowthKey).status, 401);
@@ -119,14 +118,15 @@ TEST_F(TeamsDaemonTest, MalformedAndOversizedBodiesAreRejected) {
 }
 
 TEST_F(TeamsDaemonTest, EachKindOfAnswer) {
-  auto pm = post("/teams/webhook", activity("2001", "who owns the pricing for the pro tier?"), kDocsKey);
+  auto pm =
+      post("/teams/webhook", activity("2001", "who owns the pricing for the pro tier?"), kDocsKey);
   expect_valid_reply(pm);
   EXPECT_NE(pm.body.find("Product Manager"), std::string::npos);
   auto po = post("/teams/webhook", activity("2002", "who writes acceptance criteria?"), kDocsKey);
   expect_valid_reply(po);
   EXPECT_NE(po.body.find("Tom"), std::string::npos);
-  auto pjm = post("/teams/webhook", activity("2003", "who owns the gantt chart and project deadlines?"),
-                  kDocsKey);
+  auto pjm = post("/teams/webhook",
+                  activity("2003", "who owns the gantt chart and project deadlines?"), kDocsKey);
   expect_valid_reply(pjm);
   EXPECT_NE(pjm.body.find("Project Manager"), std::string::npos);
   auto none = post("/teams/webhook", activity("2004", "who owns the coffee machine?"), kDocsKey);
@@ -134,7 +134,8 @@ TEST_F(TeamsDaemonTest, EachKindOfAnswer) {
   auto help = post("/teams/webhook", activity("2005", "help"), kDocsKey);
   expect_valid_reply(help);
   // The growth webhook belongs to a combined team: Ana wears both hats.
-  auto combined = post("/teams/webhook/growth", activity("2006", "who decides sprint scope?"), kGrowthKey);
+  auto combined =
+      post("/teams/webhook/growth", activity("2006", "who decides sprint scope?"), kGrowthKey);
   expect_valid_reply(combined);
   EXPECT_NE(combined.body.find("Ana"), std::string::npos) << combined.body;
 }
@@ -144,9 +145,9 @@ TEST_F(TeamsDaemonTest, RequestIsRoutedAndCorrectedByAFollowUpMention) {
                      activity("3001", "please pull the refund bug into the next sprint"), kDocsKey);
   expect_valid_reply(routed);
   EXPECT_NE(routed.body.find("Tom"), std::string::npos) << routed.body;
-  auto routes = run_rolecall({"routes", "list", "--config", (dir_.path() / "rolecall.yaml").string(),
-                              "--format", "json"},
-                             {{"ROLECALL_DB", daemon_->db_path()}});
+  auto routes = run_rolecall(
+      {"routes", "list", "--config", (dir_.path() / "rolecall.yaml").string(), "--format", "json"},
+      {{"ROLECALL_DB", daemon_->db_path()}});
   ASSERT_EQ(routes.status, 0) << routes.err;
   auto rows = json::parse(routes.out);
   ASSERT_EQ(rows.size(), 1u);
@@ -154,11 +155,12 @@ TEST_F(TeamsDaemonTest, RequestIsRoutedAndCorrectedByAFollowUpMention) {
   EXPECT_EQ(rows[0]["platform"], "teams");
   EXPECT_EQ(rows[0]["role"], "product_owner");
 
-  auto moved = post("/teams/webhook", activity("3002", "reassign #" + std::to_string(id)), kDocsKey);
+  auto moved =
+      post("/teams/webhook", activity("3002", "reassign #" + std::to_string(id)), kDocsKey);
   expect_valid_reply(moved);
-  auto after = run_rolecall({"routes", "list", "--config", (dir_.path() / "rolecall.yaml").string(),
-                             "--format", "json"},
-                            {{"ROLECALL_DB", daemon_->db_path()}});
+  auto after = run_rolecall(
+      {"routes", "list", "--config", (dir_.path() / "rolecall.yaml").string(), "--format", "json"},
+      {{"ROLECALL_DB", daemon_->db_path()}});
   auto rows2 = json::parse(after.out);
   ASSERT_EQ(rows2.size(), 1u);
   EXPECT_EQ(rows2[0]["status"], "reassigned");
@@ -166,7 +168,8 @@ TEST_F(TeamsDaemonTest, RequestIsRoutedAndCorrectedByAFollowUpMention) {
 }
 
 TEST_F(TeamsDaemonTest, DecisionsAreLoggedAndListed) {
-  auto d = post("/teams/webhook", activity("4001", "decision We drop the legacy checkout in Q3"), kDocsKey);
+  auto d = post("/teams/webhook", activity("4001", "decision We drop the legacy checkout in Q3"),
+                kDocsKey);
   expect_valid_reply(d);
   auto list = post("/teams/webhook", activity("4002", "decisions"), kDocsKey);
   expect_valid_reply(list);
