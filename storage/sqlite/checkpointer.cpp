@@ -9,6 +9,7 @@ namespace rolecall {
 Checkpointer::Checkpointer(const std::string& path, int busy_timeout_ms, int threshold_pages)
     : conn_(std::make_unique<Connection>(path, Connection::Mode::writer, busy_timeout_ms)),
       threshold_pages_(threshold_pages > 0 ? threshold_pages : 1000),
+      next_trigger_(threshold_pages_),
       thread_([this] { loop(); }) {}
 
 Checkpointer::~Checkpointer() {
@@ -34,9 +35,17 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char*, int wal_pages)
     std::lock_guard running(me->checkpoint_mu_);
     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     me->inline_.fetch_add(1);
+    me->next_trigger_ = me->threshold_pages_;
     return SQLITE_OK;
   }
-  if (wal_pages >= me->threshold_pages_) {
+  // Once per `threshold` pages of growth: while writes keep the WAL from
+  // starting over, asking on every commit would run back-to-back
+  // checkpoints that each fsync twice for a handful of new pages.
+  if (wal_pages < me->next_trigger_ - me->threshold_pages_) {
+    me->next_trigger_ = me->threshold_pages_;  // the WAL started over
+  }
+  if (wal_pages >= me->next_trigger_) {
+    me->next_trigger_ = wal_pages + me->threshold_pages_;
     {
       std::lock_guard lock(me->mu_);
       me->wanted_ = true;

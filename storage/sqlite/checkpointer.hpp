@@ -48,6 +48,7 @@ class Checkpointer {
 
   std::unique_ptr<Connection> conn_;
   int threshold_pages_;
+  int next_trigger_;  // WAL size that asks for the next background checkpoint (writer's thread)
   std::mutex checkpoint_mu_;  // held while either side checkpoints
   std::mutex mu_;
   std::condition_variable cv_;

@@ -12,12 +12,14 @@ WriteQueue::WriteQueue(Connection& writer, Describe describe, std::size_t max_ba
 void WriteQueue::submit(Job& job) {
   std::unique_lock lock(mu_);
   queue_.push_back(&job);
-  cv_.wait(lock, [&] { return job.done || !leader_active_; });
-  if (job.done) return;
+  if (leader_active_) {
+    job.wake.wait(lock, [&] { return job.done || job.lead; });
+    if (job.done) return;
+  }
+  leader_active_ = true;
 
   // Lead until our own job is through; jobs are taken in arrival order, so
   // that is at most a few batches.
-  leader_active_ = true;
   while (!job.done) {
     std::vector<Job*> batch;
     while (!queue_.empty() && batch.size() < max_batch_) {
@@ -27,11 +29,19 @@ void WriteQueue::submit(Job& job) {
     lock.unlock();
     run_batch(batch);
     lock.lock();
-    for (Job* j : batch) j->done = true;
-    cv_.notify_all();
+    // Notified under the lock: an owner can only see `done` and destroy its
+    // job after we let go of the mutex.
+    for (Job* j : batch) {
+      j->done = true;
+      if (j != &job) j->wake.notify_one();
+    }
   }
-  leader_active_ = false;
-  cv_.notify_all();  // a waiting job's owner takes over
+  if (queue_.empty()) {
+    leader_active_ = false;
+  } else {
+    queue_.front()->lead = true;  // the oldest waiting owner takes over
+    queue_.front()->wake.notify_one();
+  }
 }
 
 std::size_t WriteQueue::waiting() {

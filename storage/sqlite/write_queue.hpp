@@ -31,8 +31,12 @@ class WriteQueue {
     const char* op = "write";  // names the operation in error messages
     // Runs on the leader's thread inside the transaction; may throw.
     std::function<void(Connection&)> run;
-    std::exception_ptr error;  // set when the job or its commit failed
+    std::exception_ptr error{};  // set when the job or its commit failed
     bool done = false;
+    // Queue internals: each waiting owner sleeps on its own job, so a commit
+    // wakes exactly the owners it finished (and at most one new leader).
+    bool lead = false;
+    std::condition_variable wake{};
   };
   // Turns an SQLite failure of the transaction around a job (phase: "begin",
   // "commit", ...) into the StoreError that job's caller gets.
@@ -57,7 +61,6 @@ class WriteQueue {
   Describe describe_;
   std::size_t max_batch_;
   std::mutex mu_;
-  std::condition_variable cv_;
   std::deque<Job*> queue_;
   bool leader_active_ = false;
   std::atomic<std::uint64_t> transactions_{0};

@@ -29,10 +29,8 @@ class WriteQueueTest : public ::testing::Test {
     conn_.db().exec("CREATE TABLE t (v INTEGER NOT NULL UNIQUE)");
   }
   static WriteQueue::Job insert(int v) {
-    WriteQueue::Job j;
-    j.op = "insert";
-    j.run = [v](Connection& c) { c.run("INSERT INTO t (v) VALUES (" + std::to_string(v) + ")"); };
-    return j;
+    return {"insert",
+            [v](Connection& c) { c.run("INSERT INTO t (v) VALUES (" + std::to_string(v) + ")"); }};
   }
   std::vector<int> values() {
     std::vector<int> out;
