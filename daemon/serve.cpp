@@ -69,6 +69,7 @@ int run_serve(AppConfig config, unsigned threads_override) {
   asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
   asio::signal_set hup(ioc, SIGHUP);
   asio::steady_timer grace(ioc);
+  asio::steady_timer housekeeping(ioc);
   stop_signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     spdlog::info("received signal {}, shutting down", signo);
@@ -89,6 +90,7 @@ int run_serve(AppConfig config, unsigned threads_override) {
       if (server->open_connections() == 0) {
         grace.cancel();  // nothing left: let io_context run out of work
         hup.cancel();
+        housekeeping.cancel();
         return;
       }
       poll->expires_after(std::chrono::milliseconds(20));
@@ -108,6 +110,17 @@ int run_serve(AppConfig config, unsigned threads_override) {
     });
   };
   wait_hup();
+
+  // Housekeeping every hour (retention, dedupe expiry).
+  std::function<void()> schedule_housekeeping = [&] {
+    housekeeping.expires_after(std::chrono::hours(1));
+    housekeeping.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      services->maintenance();
+      schedule_housekeeping();
+    });
+  };
+  schedule_housekeeping();
 
   services->outbox().start();
   server->start();

@@ -111,6 +111,19 @@ void Services::register_routes() {
   }
 }
 
+void Services::maintenance() {
+  try {
+    // retention_days 0 keeps texts; expired dedupe keys still go.
+    const int days = config_.storage.retention_days > 0
+                         ? static_cast<int>(config_.storage.retention_days)
+                         : 1 << 20;
+    const auto n = store_->apply_retention(now_seconds(), days);
+    if (n > 0) spdlog::info("retention: cleaned {} rows", n);
+  } catch (const std::exception& e) {
+    spdlog::error("retention failed, will retry in an hour: {}", e.what());
+  }
+}
+
 bool Services::reload() {
   spdlog::info("SIGHUP: reloading {}", config_.source_path);
   try {

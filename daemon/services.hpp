@@ -38,6 +38,10 @@ class Services {
   DigestService& digests() { return *digests_; }
   const AppConfig& config() const { return config_; }
 
+  // Hourly housekeeping: drops message texts past storage.retention_days and
+  // expired dedupe keys. Never throws (store errors are logged).
+  void maintenance();
+
   // SIGHUP: reloads the config file's taxonomy and team directory and swaps
   // them in atomically. A bad file leaves the running knowledge in place;
   // returns false and logs every problem.
