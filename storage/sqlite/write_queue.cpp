@@ -2,18 +2,38 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "storage/sqlite/connection.hpp"
 
 namespace rolecall {
 
 WriteQueue::WriteQueue(Connection& writer, Describe describe, std::size_t max_batch)
-    : writer_(writer), describe_(std::move(describe)), max_batch_(max_batch ? max_batch : 1) {}
+    : writer_(writer),
+      describe_(std::move(describe)),
+      max_batch_(max_batch ? max_batch : 1),
+      max_spinners_(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1)) {}
 
 void WriteQueue::submit(Job& job) {
   std::unique_lock lock(mu_);
   queue_.push_back(&job);
   if (leader_active_) {
-    job.wake.wait(lock, [&] { return job.done || job.lead; });
+    lock.unlock();
+    // Spinners beyond the cores would only take CPU from the leader.
+    if (spinners_.fetch_add(1) < max_spinners_) {
+      const auto until = std::chrono::steady_clock::now() + spin;
+      while (!job.done.load(std::memory_order_acquire) &&
+             !job.lead.load(std::memory_order_acquire) &&
+             std::chrono::steady_clock::now() < until) {
+        std::this_thread::yield();
+      }
+    }
+    spinners_.fetch_sub(1);
+    // Taking the mutex also waits until the leader has finished notifying
+    // (it notifies under the mutex), so `job` may be destroyed after return.
+    lock.lock();
+    job.wake.wait(lock, [&] { return job.done.load() || job.lead.load(); });
     if (job.done) return;
   }
   leader_active_ = true;
