@@ -1,5 +1,7 @@
 #include "adapters/slack/block_kit_limits.hpp"
 
+#include "adapters/slack/slack_text.hpp"
+
 namespace rolecall {
 
 namespace {
@@ -97,6 +99,16 @@ json more_note(std::size_t hidden) {
                          {"text", "…and " + std::to_string(hidden) + " more not shown"}}})}};
 }
 
+void sanitize_strings(json& value) {
+  if (value.is_string()) {
+    auto& s = value.get_ref<std::string&>();
+    std::string clean = sanitize_utf8(s);
+    if (clean.size() != s.size() || clean != s) s = std::move(clean);
+  } else if (value.is_structured()) {
+    for (auto& item : value) sanitize_strings(item);
+  }
+}
+
 }  // namespace
 
 std::size_t slack_char_count(std::string_view text) noexcept {
@@ -128,6 +140,7 @@ std::string truncate_text(std::string_view text, std::size_t max_chars) {
 
 void enforce_block_kit_limits(json& message) {
   if (!message.is_object()) return;
+  sanitize_strings(message);
   truncate_field(message, "text", BlockKitLimits::max_fallback_text);
   auto blocks_it = message.find("blocks");
   if (blocks_it == message.end() || !blocks_it->is_array()) return;

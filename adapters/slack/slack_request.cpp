@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/slack/form_urlencoded.hpp"
+#include "adapters/slack/slack_text.hpp"
 
 namespace rolecall {
 
@@ -134,17 +135,20 @@ SlackRequest parse_interactivity(std::string_view payload_text) {
 }
 
 SlashCommand to_slash_command(const FormFields& form) {
+  // %-decoding can produce any bytes; everything downstream (JSON replies,
+  // the store) expects valid UTF-8.
+  auto get = [&](const char* name) { return sanitize_utf8(form.get(name)); };
   SlashCommand cmd;
-  cmd.command = form.get("command");
-  cmd.text = form.get("text");
-  cmd.user_id = form.get("user_id");
-  cmd.user_name = form.get("user_name");
-  cmd.channel_id = form.get("channel_id");
-  cmd.channel_name = form.get("channel_name");
-  cmd.team_id = form.get("team_id");
-  cmd.api_app_id = form.get("api_app_id");
-  cmd.response_url = form.get("response_url");
-  cmd.trigger_id = form.get("trigger_id");
+  cmd.command = get("command");
+  cmd.text = get("text");
+  cmd.user_id = get("user_id");
+  cmd.user_name = get("user_name");
+  cmd.channel_id = get("channel_id");
+  cmd.channel_name = get("channel_name");
+  cmd.team_id = get("team_id");
+  cmd.api_app_id = get("api_app_id");
+  cmd.response_url = get("response_url");
+  cmd.trigger_id = get("trigger_id");
   return cmd;
 }
 

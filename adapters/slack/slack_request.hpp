@@ -66,6 +66,7 @@ struct AppRateLimited {
 struct SlashCommand {
   std::string command;  // "/whoowns" (decoded)
   std::string text;     // everything after the command, decoded ('+' -> space)
+  // (all fields are valid UTF-8: invalid decoded bytes become U+FFFD)
   std::string user_id;
   std::string user_name;
   std::string channel_id;

@@ -473,6 +473,18 @@ TEST(BlockKitLimits, TruncateTextCountsCodePointsAndKeepsMarkupWhole) {
   EXPECT_EQ(truncate_text("abcdef", 1), "…");
 }
 
+TEST(BlockKitLimits, InvalidUtf8NeverReachesTheWire) {
+  DecisionRecord d = decision(3, "bad \xFF\xFE bytes");
+  d.decided_by = "\xC3";
+  json m = render_decision_confirmation(d);
+  EXPECT_NO_THROW(m.dump());
+  EXPECT_NE(all_text(m).find("bad \xEF\xBF\xBD\xEF\xBF\xBD bytes"), std::string::npos);
+  Answer a = po_answer();
+  a.topic_title = std::string(5000, '\xE9');  // Latin-1 bytes, not UTF-8
+  EXPECT_NO_THROW(render_answer(a).dump());
+  expect_valid_message(render_answer(a));
+}
+
 TEST(BlockKitLimits, TooManyBlocksEndWithAMoreNote) {
   json m = {{"text", "t"}, {"blocks", json::array()}};
   for (int i = 0; i < 80; ++i) {

@@ -247,6 +247,12 @@ TEST(SlackRequest, SlashCommandBoltFixtureAndPlusDecoding) {
   EXPECT_EQ(who.text, "who owns pricing? <@U1|ana>");
 }
 
+TEST(SlackRequest, SlashCommandTextIsValidUtf8) {
+  auto cmd = as<SlashCommand>(
+      parse_slack_request(form_request("command=%2Fdecision&text=caf%C3%A9+%FF%C3")));
+  EXPECT_EQ(cmd.text, "caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 TEST(SlackRequest, FormWithoutCommandOrPayloadOrBadEncodingIsMalformed) {
   EXPECT_TRUE(std::holds_alternative<Malformed>(parse_slack_request(form_request("a=b"))));
   EXPECT_TRUE(std::holds_alternative<Malformed>(parse_slack_request(form_request("command="))));

@@ -59,5 +59,20 @@ TEST(SlackText, MrkdwnEscape) {
   EXPECT_EQ(slack_to_plain(mrkdwn_escape("<@U1> & <!here>")), "<@U1> & <!here>");
 }
 
+TEST(SlackText, SanitizeUtf8) {
+  EXPECT_EQ(sanitize_utf8("plain"), "plain");
+  EXPECT_EQ(sanitize_utf8("caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x98\x80"),
+            "caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x98\x80");
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(sanitize_utf8("a\xFF"
+                          "b"),
+            "a" + r + "b");
+  EXPECT_EQ(sanitize_utf8("\xC3"), r);                          // truncated sequence
+  EXPECT_EQ(sanitize_utf8("\xC0\xAF"), r + r);                  // overlong '/'
+  EXPECT_EQ(sanitize_utf8("\xED\xA0\x80"), r + r + r);          // surrogate
+  EXPECT_EQ(sanitize_utf8("\xF4\x90\x80\x80"), r + r + r + r);  // > U+10FFFF
+  EXPECT_EQ(sanitize_utf8(std::string("a\0b", 3)), std::string("a\0b", 3));
+}
+
 }  // namespace
 }  // namespace rolecall
