@@ -3,6 +3,7 @@
 #include <functional>
 #include <vector>
 
+#include "adapters/slack/block_kit_limits.hpp"
 #include "core/digest_text.hpp"
 
 namespace rolecall {
@@ -259,8 +260,11 @@ nlohmann::json render_digest_blocks(const Digest& digest, const SlackDigestLimit
     items /= 2;
     blocks = build_blocks(digest, limits, items);
   }
-  return json{{"text", digest_mrkdwn_escape(digest_summary(digest))},
-              {"blocks", std::move(blocks)}};
+  json message{{"text", digest_mrkdwn_escape(digest_summary(digest))},
+               {"blocks", std::move(blocks)}};
+  // The adapter-wide safety net; a no-op for what the fitting above produced.
+  enforce_block_kit_limits(message);
+  return message;
 }
 
 }  // namespace rolecall

@@ -11,7 +11,8 @@
 //
 // All stored text (messages, topic titles, names, links) is escaped for
 // mrkdwn (& < > only, & first); links become <url|label> for http(s) URLs
-// only. Pure; never throws except std::bad_alloc.
+// only. The result also passes enforce_block_kit_limits (block_kit_limits.hpp)
+// unchanged. Pure; never throws except std::bad_alloc.
 
 #include <cstddef>
 #include <nlohmann/json.hpp>

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "adapters/slack/block_kit_limits.hpp"
 #include "adapters/slack/digest_blocks.hpp"
 #include "adapters/teams/card_rules.hpp"
 #include "adapters/teams/digest_card.hpp"
@@ -146,6 +147,10 @@ void expect_slack_limits(const json& message) {
   }
   EXPECT_LE(total, 10000u) << "keep well under Slack's msg_blocks_too_long";
   EXPECT_NO_THROW((void)message.dump());
+  // The adapter-wide limiter has nothing left to cut.
+  json again = message;
+  enforce_block_kit_limits(again);
+  EXPECT_EQ(again, message);
 }
 
 // --- Teams helpers
