@@ -20,12 +20,16 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms)
   db_.exec("PRAGMA foreign_keys = ON");
   db_.exec("PRAGMA synchronous = NORMAL");
   db_.exec("PRAGMA temp_store = MEMORY");
-  // Reading pages through a memory map instead of one pread() each made the
-  // digest's queries 3-4x cheaper (bench/RESULTS.md). Writes still go
-  // through write() and the WAL. SQLite caps this at its compile-time
-  // maximum (2 GiB on Debian); pages beyond it are read the usual way.
-  db_.exec("PRAGMA mmap_size = 2147418112");
-  if (mode == Mode::reader) db_.exec("PRAGMA query_only = ON");
+  if (mode == Mode::bulk_reader) {
+    // Pages through a memory map instead of one pread() each: the digest's
+    // range queries got 3-4x cheaper (bench/RESULTS.md). But a connection
+    // with a map unmaps the whole file whenever it starts a read after
+    // another connection wrote, which made a point read beside a stream of
+    // writes ~200 us slower, so only the bulk readers map. SQLite caps the
+    // size at its compile-time maximum (2 GiB on Debian).
+    db_.exec("PRAGMA mmap_size = 2147418112");
+  }
+  if (mode != Mode::writer) db_.exec("PRAGMA query_only = ON");
 }
 
 Connection::Use Connection::prepare(const std::string& sql) {

@@ -14,7 +14,8 @@ namespace rolecall {
 
 class Connection {
  public:
-  enum class Mode { writer, reader };
+  // bulk_reader: a reader that maps the file into memory (see .cpp).
+  enum class Mode { writer, reader, bulk_reader };
 
   // Opens (creating when `mode` is writer) and applies the per-connection
   // settings: busy timeout, foreign keys, synchronous=NORMAL; readers are

@@ -152,25 +152,25 @@ std::string limit_clause(const ListFilter& f) {
 
 class SqliteStore::ReaderLease {
  public:
-  explicit ReaderLease(SqliteStore& store) : store_(store) {
-    std::unique_lock lock(store_.readers_mu_);
-    store_.readers_cv_.wait(lock, [&] { return !store_.free_readers_.empty(); });
-    conn_ = store_.free_readers_.back();
-    store_.free_readers_.pop_back();
+  explicit ReaderLease(ReaderPool& pool) : pool_(pool) {
+    std::unique_lock lock(pool_.mu);
+    pool_.cv.wait(lock, [&] { return !pool_.free.empty(); });
+    conn_ = pool_.free.back();
+    pool_.free.pop_back();
   }
   ~ReaderLease() {
     {
-      std::lock_guard lock(store_.readers_mu_);
-      store_.free_readers_.push_back(conn_);
+      std::lock_guard lock(pool_.mu);
+      pool_.free.push_back(conn_);
     }
-    store_.readers_cv_.notify_one();
+    pool_.cv.notify_one();
   }
   ReaderLease(const ReaderLease&) = delete;
   ReaderLease& operator=(const ReaderLease&) = delete;
   Connection& operator*() { return *conn_; }
 
  private:
-  SqliteStore& store_;
+  ReaderPool& pool_;
   Connection* conn_ = nullptr;
 };
 
@@ -205,7 +205,13 @@ auto SqliteStore::write(const char* op, F&& f) {
 
 template <class F>
 auto SqliteStore::read(const char* op, F&& f) {
-  ReaderLease lease(*this);
+  ReaderLease lease(readers_);
+  return guarded(op, [&] { return f(*lease); });
+}
+
+template <class F>
+auto SqliteStore::read_bulk(const char* op, F&& f) {
+  ReaderLease lease(bulk_readers_);
   return guarded(op, [&] { return f(*lease); });
 }
 
@@ -213,6 +219,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     : path_(path), options_(options) {
   if (path_.empty()) throw StoreError("database path is empty");
   if (options_.readers < 1) options_.readers = 1;
+  if (options_.bulk_readers < 1) options_.bulk_readers = 1;
   if (options_.busy_timeout_ms < 0) options_.busy_timeout_ms = 0;
 
   const fs::path p(path_);
@@ -260,11 +267,14 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     throw StoreError(describe(path_, "schema migration", e, options_.busy_timeout_ms));
   }
   guarded("open reader", [&] {
-    for (int i = 0; i < options_.readers; ++i) {
-      readers_.push_back(
-          std::make_unique<Connection>(path_, Connection::Mode::reader, options_.busy_timeout_ms));
-      free_readers_.push_back(readers_.back().get());
-    }
+    auto fill = [&](ReaderPool& pool, int n, Connection::Mode mode) {
+      for (int i = 0; i < n; ++i) {
+        pool.all.push_back(std::make_unique<Connection>(path_, mode, options_.busy_timeout_ms));
+        pool.free.push_back(pool.all.back().get());
+      }
+    };
+    fill(readers_, options_.readers, Connection::Mode::reader);
+    fill(bulk_readers_, options_.bulk_readers, Connection::Mode::bulk_reader);
     if (options_.checkpoint_pages > 0) {
       checkpointer_ = std::make_unique<Checkpointer>(path_, options_.busy_timeout_ms,
                                                      options_.checkpoint_pages);
@@ -414,7 +424,7 @@ std::vector<StatusChange> SqliteStore::routing_history(std::int64_t id) {
 }
 
 std::vector<RoutingRecord> SqliteStore::list_routings(const ListFilter& f) {
-  return read("list_routings", [&](Connection& c) {
+  return read_bulk("list_routings", [&](Connection& c) {
     auto s =
         c.prepare(std::string("SELECT ") + kRoutingColumns + " FROM routings" +
                   where_clause(f, true) + " ORDER BY created_at DESC, id DESC" + limit_clause(f));
@@ -441,7 +451,7 @@ std::vector<CorrectionCount> SqliteStore::correction_counts(const std::string& t
 
 std::vector<StatusChange> SqliteStore::status_changes(const std::string& team_id,
                                                       std::int64_t since, std::int64_t until) {
-  return read("status_changes", [&](Connection& c) {
+  return read_bulk("status_changes", [&](Connection& c) {
     auto s = c.prepare(std::string("SELECT ") + kChangeColumns +
                        " FROM status_changes WHERE team_id = ?1 AND at >= ?2" +
                        (until != 0 ? " AND at < ?3" : "") + " ORDER BY at, id");
@@ -455,7 +465,7 @@ std::vector<StatusChange> SqliteStore::status_changes(const std::string& team_id
 }
 
 std::vector<RoutingCount> SqliteStore::routing_counts(const ListFilter& f) {
-  auto out = read("routing_counts", [&](Connection& c) {
+  auto out = read_bulk("routing_counts", [&](Connection& c) {
     auto s = c.prepare("SELECT role, intent, status, topic, count(*) FROM routings" +
                        where_clause(f, true) + " GROUP BY role, intent, status, topic");
     bind_filter(*s, f);
@@ -496,7 +506,7 @@ std::int64_t SqliteStore::record_decision(const DecisionRecord& d) {
 }
 
 std::vector<DecisionRecord> SqliteStore::list_decisions(const ListFilter& f) {
-  return read("list_decisions", [&](Connection& c) {
+  return read_bulk("list_decisions", [&](Connection& c) {
     auto s = c.prepare(
         "SELECT id, platform, team_id, role, text, decided_by, channel, link, created_at "
         "FROM decisions" +
@@ -708,7 +718,7 @@ void SqliteStore::backup(const std::string& path) {
                        target.parent_path().string() + ": " + ec.message());
     }
   }
-  read("backup", [&](Connection& c) {
+  read_bulk("backup", [&](Connection& c) {
     try {
       SQLite::Database dest(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                             options_.busy_timeout_ms);

@@ -48,7 +48,8 @@ class WriteQueue;
 
 struct SqliteStoreOptions {
   int busy_timeout_ms = 5000;  // wait this long for another writer's lock
-  int readers = 4;             // reader connections in the pool (>= 1)
+  int readers = 4;             // reader connections for point reads (>= 1)
+  int bulk_readers = 2;        // memory-mapped readers for list/summary queries (>= 1)
   // Most writes one commit may carry; 1 = every write its own transaction.
   std::size_t max_batch = 256;
   // WAL size (pages) that wakes the checkpoint thread; 0 = no thread, SQLite
@@ -131,23 +132,30 @@ class SqliteStore final : public Store {
   void backup(const std::string& path) override;
 
  private:
+  struct ReaderPool {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::unique_ptr<Connection>> all;
+    std::vector<Connection*> free;
+  };
   class ReaderLease;
   template <class F>
   auto guarded(const char* op, F&& f);
   template <class F>
   auto write(const char* op, F&& f);
+  // Point reads (a few rows) on the plain pool; range queries on the mapped one.
   template <class F>
   auto read(const char* op, F&& f);
+  template <class F>
+  auto read_bulk(const char* op, F&& f);
 
   std::string path_;
   SqliteStoreOptions options_;
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<WriteQueue> queue_;
-  std::mutex readers_mu_;
-  std::condition_variable readers_cv_;
-  std::vector<std::unique_ptr<Connection>> readers_;
-  std::vector<Connection*> free_readers_;
+  ReaderPool readers_;
+  ReaderPool bulk_readers_;
 };
 
 }  // namespace rolecall
