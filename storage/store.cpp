@@ -51,4 +51,6 @@ std::vector<RoutingCount> Store::routing_counts(const ListFilter& f) {
   return out;
 }
 
+void Store::write_batch(const std::function<void(Store& store)>& fn) { fn(*this); }
+
 }  // namespace rolecall

@@ -8,6 +8,7 @@
 // Times are Unix epoch seconds (UTC).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -171,6 +172,17 @@ class Store {
   virtual std::int64_t apply_retention(std::int64_t now, int days) = 0;
   // Online backup to `path` (SQLite backup API); throws StoreError on failure.
   virtual void backup(const std::string& path) = 0;
+
+  // --- batching
+  // Runs `fn`, and every write it makes through `store` lands in ONE
+  // transaction: all of them or (when fn throws) none; the exception is
+  // rethrown. For the writes of one inbound request (dedupe key, routing,
+  // reply), which then cost one commit instead of three. Reads inside fn do
+  // not see fn's own uncommitted writes, except for ids returned to it. fn
+  // may run on another thread (the one committing) and holds the write lock
+  // while it runs: keep it short, no I/O. The default just calls fn(*this)
+  // (no atomicity).
+  virtual void write_batch(const std::function<void(Store& store)>& fn);
 };
 
 }  // namespace rolecall

@@ -185,8 +185,21 @@ auto SqliteStore::guarded(const char* op, F&& f) {
 
 // Every write goes through the group-commit queue; `f` runs inside the
 // shared transaction on whichever thread leads it.
+namespace {
+// The store whose write_batch is running on this thread (inside its job):
+// writes through it go straight to the open transaction.
+thread_local const SqliteStore* t_batch_store = nullptr;
+}  // namespace
+
 template <class F>
 auto SqliteStore::write(const char* op, F&& f) {
+  if (t_batch_store == this) {
+    try {
+      return f(*writer_);
+    } catch (const SQLite::Exception& e) {
+      throw StoreError(describe(path_, op, e, options_.busy_timeout_ms));
+    }
+  }
   using R = std::invoke_result_t<F&, Connection&>;
   std::optional<R> result;
   WriteQueue::Job job;
@@ -690,6 +703,21 @@ std::int64_t SqliteStore::apply_retention(std::int64_t now, int days) {
         "WHERE expires_at <= ?1 LIMIT ?2)",
         now);
   return touched;
+}
+
+void SqliteStore::write_batch(const std::function<void(Store& store)>& fn) {
+  write("write_batch", [&](Connection&) {
+    const SqliteStore* outer = t_batch_store;
+    t_batch_store = this;
+    try {
+      fn(*this);
+    } catch (...) {
+      t_batch_store = outer;
+      throw;
+    }
+    t_batch_store = outer;
+    return 0;
+  });
 }
 
 void SqliteStore::backup(const std::string& path) {

@@ -131,6 +131,10 @@ class SqliteStore final : public Store {
   // an existing file there is overwritten). Runs beside live traffic.
   void backup(const std::string& path) override;
 
+  // One job of the group-commit queue (one savepoint in its commit); writes
+  // inside fn run on the committing thread without queueing again.
+  void write_batch(const std::function<void(Store& store)>& fn) override;
+
  private:
   struct ReaderPool {
     std::mutex mu;

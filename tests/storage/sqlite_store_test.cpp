@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "storage/sha256.hpp"
 #include "storage/sqlite/migrations.hpp"
@@ -593,6 +594,81 @@ TEST(CorrectionTotals, MatchARecountOfTheLog) {
     all.executeStep();
     EXPECT_EQ(all.getColumn(0).getInt64(), sum);
   }
+}
+
+}  // namespace
+}  // namespace rolecall
+
+namespace rolecall {
+namespace {
+
+TEST(WriteBatch, CommitsAllWritesOfARequestTogether) {
+  storage_test::ScratchDir dir;
+  SqliteStore store(dir.file("db.sqlite"));
+  const auto before = store.write_stats();
+  std::int64_t id = 0;
+  store.write_batch([&](Store& s) {
+    EXPECT_TRUE(s.remember_event("slack:Ev1", 100, 200));
+    id = s.record_routing(storage_test::make_routing("T1", 100));
+    EXPECT_TRUE(s.change_routing_status(
+        {id, RoutingStatus::open, RoutingStatus::acknowledged, Role::none, "U", 101}));
+    EXPECT_TRUE(s.enqueue(storage_test::make_message("reply:1"), 100));
+  });
+  const auto after = store.write_stats();
+  EXPECT_EQ(after.transactions - before.transactions, 1u);  // one commit for all four
+  EXPECT_EQ(store.get_routing(id)->status, RoutingStatus::acknowledged);
+  EXPECT_FALSE(store.remember_event("slack:Ev1", 150, 250));
+  EXPECT_EQ(store.outbox_depth(), 1);
+}
+
+TEST(WriteBatch, AThrowingBatchWritesNothing) {
+  storage_test::ScratchDir dir;
+  SqliteStore store(dir.file("db.sqlite"));
+  std::int64_t id = 0;
+  EXPECT_THROW(store.write_batch([&](Store& s) {
+    s.remember_event("slack:Ev1", 100, 200);
+    id = s.record_routing(storage_test::make_routing("T1", 100));
+    s.enqueue(storage_test::make_message("reply:1"), 100);
+    throw std::runtime_error("renderer failed");
+  }),
+               std::runtime_error);
+  EXPECT_GT(id, 0);
+  EXPECT_FALSE(store.get_routing(id).has_value());
+  EXPECT_TRUE(store.remember_event("slack:Ev1", 150, 250));
+  EXPECT_EQ(store.outbox_depth(), 0);
+  // The store goes on working.
+  EXPECT_GT(store.record_routing(storage_test::make_routing("T1", 101)), 0);
+}
+
+TEST(WriteBatch, BatchesFromManyThreadsBesidePlainWrites) {
+  storage_test::ScratchDir dir;
+  SqliteStore store(dir.file("db.sqlite"));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 100; ++i) {
+        const std::string key = std::to_string(t) + ":" + std::to_string(i);
+        try {
+          if (t % 2) {
+            store.write_batch([&](Store& s) {
+              s.remember_event("ev:" + key, 1, 1000);
+              s.record_routing(storage_test::make_routing("T" + std::to_string(t), i));
+              s.enqueue(storage_test::make_message("reply:" + key), 1);
+            });
+          } else {
+            store.remember_event("ev:" + key, 1, 1000);
+            store.record_routing(storage_test::make_routing("T" + std::to_string(t), i));
+            store.enqueue(storage_test::make_message("reply:" + key), 1);
+          }
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << e.what();
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(store.list_routings({}).size(), 600u);
+  EXPECT_EQ(store.outbox_depth(), 600);
 }
 
 }  // namespace
