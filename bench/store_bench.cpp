@@ -161,6 +161,54 @@ BENCHMARK(BM_InboundRequest)
     ->UseRealTime()
     ->MinTime(2.0);
 
+// The same request with its two writes in one write_batch (one commit).
+void BM_InboundRequestBatched(benchmark::State& state) {
+  if (state.thread_index() == 0) open_insert_store(state, "request-batched-");
+  const auto rows = request_rows(state.thread_index() + 200);
+  std::vector<std::string> keys;
+  for (const auto& r : rows) keys.push_back("slack:Ev" + std::to_string(r.created_at));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& r = rows[i % rows.size()];
+    const auto& key = keys[i % rows.size()];
+    benchmark::DoNotOptimize(g_insert_store->correction_counts(r.team_id));
+    g_insert_store->write_batch([&](Store& s) {
+      s.remember_event(key, r.created_at, r.created_at + 3600);
+      benchmark::DoNotOptimize(s.record_routing(r));
+    });
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) close_insert_store(state);
+}
+BENCHMARK(BM_InboundRequestBatched)
+    ->ArgNames({"max_batch", "ckpt_pages"})
+    ->Args({256, 1000})
+    ->Threads(1)
+    ->Threads(4)
+    ->Threads(16)
+    ->UseRealTime()
+    ->MinTime(2.0);
+
+// Bulk: 100 routings per write_batch (an import, a replay), one thread.
+void BM_RecordRoutingBulk(benchmark::State& state) {
+  open_insert_store(state, "bulk-");
+  const auto rows = request_rows(300);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    g_insert_store->write_batch([&](Store& s) {
+      for (int k = 0; k < 100; ++k) benchmark::DoNotOptimize(s.record_routing(rows[i++ % kPool]));
+    });
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+  close_insert_store(state);
+}
+BENCHMARK(BM_RecordRoutingBulk)
+    ->ArgNames({"max_batch", "ckpt_pages"})
+    ->Args({256, 1000})
+    ->UseRealTime()
+    ->MinTime(2.0);
+
 // ------------------------------------------------------------------ 1M rows
 
 std::string g_big_path;
