@@ -8,18 +8,24 @@
 // checkpoint), and never corrupts the file. Missing parent directories are
 // created. The schema is migrated forward at open (storage/sqlite/migrations.hpp).
 //
-// Threads: one writer connection fed by a group-commit queue, a pool of
+// Threads: one writer connection fed by a group-commit queue, two pools of
 // reader connections, and a checkpoint thread. Every method may be called
-// from any thread concurrently. Writes from concurrent callers are run by
-// one of them (the leader) in a single transaction, each in its own
-// savepoint, with one COMMIT; every caller returns only after the commit
-// that holds its write, so a returned write is as durable as if it had been
-// committed alone (see storage/sqlite/write_queue.hpp). Reads run in
-// parallel on the pool (WAL lets them run beside the writer and see every
-// commit that returned before the read started) and wait for a free
-// connection beyond its size. WAL checkpoints (the only fsyncs) run on the
-// background thread, not inside a caller's commit. Each connection caches
-// its prepared statements.
+// from any thread concurrently.
+// - Writes from concurrent callers are run by one of them (the leader) in a
+//   single transaction, each in its own savepoint, with one COMMIT; every
+//   caller returns only after the commit that holds its write, so a returned
+//   write is as durable as if it had been committed alone
+//   (storage/sqlite/write_queue.hpp). write_batch() puts several writes of
+//   one caller into one savepoint of that transaction.
+// - Reads run in parallel (WAL lets them run beside the writer and see every
+//   commit that returned before the read started), waiting for a free
+//   connection when the pool is busy: point reads on `readers` plain
+//   connections, range queries (list_*, status_changes, routing_counts,
+//   backup) on `bulk_readers` memory-mapped ones.
+// - WAL checkpoints (the only fsyncs) run on the checkpoint thread, not in a
+//   caller's commit, unless sustained writes keep them from catching up
+//   (storage/sqlite/checkpointer.hpp).
+// Each connection caches its prepared statements.
 //
 // Processes: the CLI may open the same file while the daemon runs. Writers
 // of different processes take SQLite's write lock in turn; a caller waits up
@@ -132,7 +138,8 @@ class SqliteStore final : public Store {
   void backup(const std::string& path) override;
 
   // One job of the group-commit queue (one savepoint in its commit); writes
-  // inside fn run on the committing thread without queueing again.
+  // inside fn run on the committing thread without queueing again. A nested
+  // write_batch joins the outer one (it is not atomic on its own).
   void write_batch(const std::function<void(Store& store)>& fn) override;
 
  private:
