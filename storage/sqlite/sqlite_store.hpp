@@ -134,7 +134,8 @@ class SqliteStore final : public Store {
   // the number of rows changed or deleted.
   std::int64_t apply_retention(std::int64_t now, int days) override;
   // A consistent copy of the database at `path` (parent directories created;
-  // an existing file there is overwritten). Runs beside live traffic.
+  // an earlier backup there is overwritten, any other file is refused). Runs
+  // beside live traffic.
   void backup(const std::string& path) override;
 
   // One job of the group-commit queue (one savepoint in its commit); writes
