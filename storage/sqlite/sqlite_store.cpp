@@ -183,14 +183,14 @@ auto SqliteStore::guarded(const char* op, F&& f) {
   }
 }
 
-// Every write goes through the group-commit queue; `f` runs inside the
-// shared transaction on whichever thread leads it.
 namespace {
 // The store whose write_batch is running on this thread (inside its job):
 // writes through it go straight to the open transaction.
 thread_local const SqliteStore* t_batch_store = nullptr;
 }  // namespace
 
+// Every write goes through the group-commit queue; `f` runs inside the
+// shared transaction on whichever thread leads it.
 template <class F>
 auto SqliteStore::write(const char* op, F&& f) {
   if (t_batch_store == this) {
