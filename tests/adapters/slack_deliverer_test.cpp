@@ -209,13 +209,13 @@ TEST(SlackDeliverer, BadPayloadsAndUnknownDestinationsArePermanent) {
 
 TEST(SlackDeliverer, PostsToOneChannelArePaced) {
   Fixture f(250ms);
+  // Measured on the sending side: receive times on a loaded machine jitter,
+  // but the second post cannot leave before a full interval has passed.
+  auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(f.post("CPACE").outcome, Outcome::delivered);
   ASSERT_EQ(f.post("CPACE").outcome, Outcome::delivered);
-  ASSERT_EQ(f.post("COTHER").outcome, Outcome::delivered);  // another channel: not held back
-  auto reqs = f.server.requests();
-  ASSERT_EQ(reqs.size(), 3u);
-  EXPECT_GE(reqs[1].received_at - reqs[0].received_at, 240ms);
-  EXPECT_LT(reqs[2].received_at - reqs[1].received_at, 240ms);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 250ms);
+  EXPECT_EQ(f.server.request_count(), 2u);
 }
 
 TEST(SlackDeliverer, PacingUsesTheInjectedClockAndSleep) {
@@ -238,8 +238,10 @@ TEST(SlackDeliverer, PacingUsesTheInjectedClockAndSleep) {
   now += 300ms;
   d.deliver(m);
   d.deliver(m);
-  OutboxMessage dm{"slack:chat.update", "C1", R"({"ts":"1","text":"x"})", "k"};
-  d.deliver(dm);  // updates are not paced
+  OutboxMessage update{"slack:chat.update", "C1", R"({"ts":"1","text":"x"})", "k"};
+  d.deliver(update);  // updates are not paced
+  OutboxMessage other{"slack:chat.postMessage", "C2", R"({"text":"x"})", "k"};
+  d.deliver(other);  // another channel is not held back
   ASSERT_EQ(slept.size(), 2u);
   EXPECT_EQ(slept[0], 700ms);
   EXPECT_EQ(slept[1], 1000ms);
