@@ -41,7 +41,12 @@ HttpResponse plain_error(int status, std::string_view message) {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket&& socket, HttpServer& server)
-      : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), server_(server) {
+    // Once per connection: getpeername is a syscall, and every request logs it.
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    peer_ = ec ? std::string("?") : ep.address().to_string();
+  }
 
   void run() {
     asio::dispatch(stream_.get_executor(),
@@ -151,11 +156,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                       });
   }
 
-  std::string peer() const {
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    return ec ? std::string("?") : ep.address().to_string();
-  }
+  const std::string& peer() const { return peer_; }
 
   void close() {
     if (closed_) return;
@@ -170,6 +171,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpServer& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::string peer_;
   bool first_request_ = true;
   bool busy_ = false;
   bool closing_ = false;

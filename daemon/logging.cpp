@@ -1,6 +1,7 @@
 #include "daemon/logging.hpp"
 
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -77,12 +78,31 @@ class JsonFormatter final : public spdlog::formatter {
   }
 };
 
+// stdout without a flush per line: spdlog's console sinks fflush every
+// message, a write(2) per request at info level. This one leaves flushing to
+// flush_on(warn) and the periodic flusher.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+};
+
 }  // namespace
 
 void setup_logging(std::string_view level, std::string_view format) {
   const bool json = format == "json" || (format != "text" && !::isatty(STDOUT_FILENO));
   spdlog::drop("rolecall");
-  auto logger = spdlog::stdout_color_mt("rolecall");
+  std::shared_ptr<spdlog::logger> logger;
+  if (::isatty(STDOUT_FILENO)) {
+    logger = spdlog::stdout_color_mt("rolecall");
+  } else {
+    logger = std::make_shared<spdlog::logger>("rolecall", std::make_shared<BufferedStdoutSink>());
+    spdlog::register_logger(logger);
+  }
   if (json) {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
