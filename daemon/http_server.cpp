@@ -10,6 +10,7 @@
 #include <boost/beast/version.hpp>
 #include <cstdio>
 #include <optional>
+#include <vector>
 
 namespace rolecall {
 
@@ -151,12 +152,32 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
                         self->busy_ = false;
-                        if (ec || !res->keep_alive()) return self->close();
+                        if (ec) return self->close();
+                        if (!res->keep_alive()) return self->linger_close();
                         self->do_read();
                       });
   }
 
   const std::string& peer() const { return peer_; }
+
+  // After refusing a request whose body is still arriving (413, 400), closing
+  // at once makes the kernel reset the connection over the unread bytes, and
+  // the client loses our answer. So: stop sending, drain what the client
+  // still sends for a short while, then close.
+  void linger_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+  void drain() {
+    drain_buffer_.resize(16 * 1024);
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->drain();
+                            });
+  }
 
   void close() {
     if (closed_) return;
@@ -172,6 +193,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string peer_;
+  std::vector<char> drain_buffer_;
   bool first_request_ = true;
   bool busy_ = false;
   bool closing_ = false;

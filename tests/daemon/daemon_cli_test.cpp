@@ -15,6 +15,7 @@ namespace rolecall::testing {
 namespace {
 
 using nlohmann::json;
+using namespace std::chrono_literals;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -200,6 +201,30 @@ TEST_F(CliTest, SighupReloadsAndABadFileKeepsTheOldOne) {
   d.signal(SIGHUP);
   EXPECT_TRUE(d.wait_for_log("reloaded:"));
   EXPECT_EQ(d.stop(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace rolecall::testing
+
+namespace rolecall::testing {
+namespace {
+
+TEST(HttpLimitsTest, ASlowClientIsCutOffAndOthersAreStillServed) {
+  TempDir dir;
+  DaemonProcess d(dir.path(), test_config_yaml("server:\n  read_timeout_ms: 500\n"),
+                  {{"ROLECALL_DB", dir.file("s.db")}});
+  const auto started = std::chrono::steady_clock::now();
+  // Half a request line, then silence: the server must hang up by itself.
+  const std::string reply = raw_exchange(d.port(), "GET /healthz HTTP/1.1\r\nHost: x", 10s);
+  const auto held = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(held, 5s);
+  EXPECT_EQ(reply.find("200 OK"), std::string::npos);
+  // Headers over the limit: 431.
+  auto big = http_request(d.port(), "GET", "/healthz", {{"X-Big", std::string(20000, 'a')}});
+  EXPECT_EQ(big.status, 431);
+  // Garbage instead of HTTP: 400.
+  EXPECT_NE(raw_exchange(d.port(), "HELLO\r\n\r\n").find("400"), std::string::npos);
+  EXPECT_EQ(http_request(d.port(), "GET", "/healthz").status, 200);
 }
 
 }  // namespace

@@ -26,7 +26,14 @@ HttpResult http_request(unsigned short port, const std::string& method, const st
     for (const auto& [k, v] : headers) req.set(k, v);
     req.body() = body;
     req.prepare_payload();
-    http::write(stream, req);
+    beast::error_code write_ec;
+    http::write(stream, req, write_ec);
+    // A server may answer (413) and stop reading before the body is sent:
+    // read its answer anyway.
+    if (write_ec && write_ec != asio::error::broken_pipe &&
+        write_ec != asio::error::connection_reset) {
+      throw beast::system_error(write_ec);
+    }
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
