@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "adapters/slack/block_kit_limits.hpp"
+#include "adapters/slack/slack_text.hpp"
 #include "core/digest_text.hpp"
 
 namespace rolecall {
@@ -220,19 +221,7 @@ std::size_t text_chars(const json& blocks) {
 
 }  // namespace
 
-std::string digest_mrkdwn_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string digest_mrkdwn_escape(std::string_view text) { return mrkdwn_escape(text); }
 
 std::string digest_mrkdwn_link(std::string_view url, std::string_view label) {
   const std::string escaped_label = digest_mrkdwn_escape(valid_utf8(label));
