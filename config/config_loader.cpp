@@ -536,8 +536,8 @@ class Loader {
       }
       YamlMap map(diag_, node, path,
                   {"id", "name", "slack_channels", "intake_channels", "teams_webhooks",
-                   "teams_workflow_urls", "teams_workflow_urls_file", "product_managers",
-                   "product_owners", "combined", "digest"});
+                   "teams_workflow_urls", "teams_workflow_urls_file", "teams_routing_notices",
+                   "product_managers", "product_owners", "combined", "digest"});
       if (!node.IsMap()) {
         if (node.IsNull()) diag_.error(Diagnostics::mark_of(node), path + " is empty");
         continue;
@@ -602,6 +602,7 @@ class Loader {
         team.teams_workflow_urls.push_back(urls[u].value);
       }
       if (auto file = map.string("teams_workflow_urls_file")) read_url_file(map, *file, team);
+      team.teams_routing_notices = map.boolean("teams_routing_notices").value_or(false);
 
       team.product_managers = read_people(map, "product_managers");
       team.product_owners = read_people(map, "product_owners");

@@ -33,6 +33,9 @@ struct Team {
   std::vector<std::string> intake_channels;      // subset (or others) routed automatically
   std::vector<std::string> teams_webhooks;       // names of Teams outgoing webhooks of this team
   std::vector<std::string> teams_workflow_urls;  // Workflows URLs for posting (secrets!)
+  // Also post a routing notice card to teams_workflow_urls for requests
+  // routed from Slack (Teams mentions are answered in their own thread).
+  bool teams_routing_notices = false;
   std::vector<Person> product_managers;
   std::vector<Person> product_owners;
   std::optional<Person> combined;  // set when one person holds both roles

@@ -10,8 +10,10 @@
 #include "adapters/slack/slack_request.hpp"
 #include "adapters/slack/slack_signature.hpp"
 #include "adapters/slack/slack_text.hpp"
+#include "adapters/teams/teams_cards.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/text_match.hpp"
+#include "storage/sha256.hpp"
 
 namespace rolecall {
 
@@ -153,6 +155,9 @@ class SlackEndpoint {
         message = render_routing_notice(reply.routing, reply.routing_id);
         break;
     }
+    if (reply.kind == AssistantReply::Kind::routed && team && team->teams_routing_notices) {
+      notify_teams_channel(*team, reply, text);
+    }
     const std::string thread = dm ? std::string() : (ev.thread_ts.empty() ? ev.ts : ev.thread_ts);
     enqueue("slack:chat.postMessage", ev.channel,
             for_channel(std::move(message), ev.channel, thread),
@@ -241,6 +246,25 @@ class SlackEndpoint {
       return ok_empty();
     }
     return ok_empty();
+  }
+
+  // A team that also lives in Microsoft Teams can get each routing there too,
+  // through its Workflows URLs (config: product_teams[].teams_routing_notices).
+  void notify_teams_channel(const Team& team, const AssistantReply& reply,
+                            const std::string& text) {
+    TeamsRoutingNotice notice;
+    notice.decision = reply.routing;
+    notice.routing_id = reply.routing_id;
+    notice.request_text = text;
+    notice.team_name = team.name;
+    const std::string payload = render_teams_routing_workflow_post(notice).dump(
+        -1, ' ', false, json::error_handler_t::replace);
+    for (const auto& url : team.teams_workflow_urls) {
+      OutboxMessage m{
+          "teams:workflow", url, payload,
+          "teams:notice:" + std::to_string(reply.routing_id) + ":" + sha256_hex(url).substr(0, 16)};
+      if (ctx_.platform.store->enqueue(m, now())) ctx_.platform.outbox->notify();
+    }
   }
 
   void enqueue_response(const BlockActions& ba, const json& message, const std::string& key) {

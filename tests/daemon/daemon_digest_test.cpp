@@ -35,7 +35,7 @@ std::string due_schedule_yaml() {
   return std::string("{day: ") + days[tm.tm_wday] + ", time: \"" + hhmm + "\", time_zone: UTC}";
 }
 
-std::string digest_config(const std::string& workflow_url) {
+std::string digest_config(const std::string& workflow_url, bool routing_notices = false) {
   std::ostringstream y;
   y << "taxonomy:\n  path: " << ROLECALL_SOURCE_DIR << "/config/taxonomy.yaml\n"
     << "log:\n  level: debug\n  format: json\n"
@@ -43,6 +43,7 @@ std::string digest_config(const std::string& workflow_url) {
     << "product_teams:\n  - id: checkout\n    name: Checkout\n"
     << "    slack_channels: [C0CHECK01]\n    intake_channels: [C0INTAKE1]\n"
     << "    teams_workflow_urls: [\"" << workflow_url << "\"]\n"
+    << "    teams_routing_notices: " << (routing_notices ? "true" : "false") << "\n"
     << "    product_managers: [{name: Priya, slack: U0PM00001}]\n"
     << "    product_owners: [{name: Tom, slack: U0PO00001}]\n"
     << "    digest: " << due_schedule_yaml() << "\n"
@@ -117,6 +118,55 @@ TEST(DigestDaemonTest, PostsOnceToSlackAndTeamsAndNotAgainAfterRestart) {
                             env);
   EXPECT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.out.find("already sent"), std::string::npos) << again.out;
+}
+
+TEST(TeamsRoutingNoticeTest, SlackRoutingIsAlsoPostedToTheTeamsChannelWhenConfigured) {
+  TempDir dir;
+  FakeHttpServer slack, teams;
+  slack.set_handler([](const RecordedRequest& r) {
+    if (r.target.find("auth.test") != std::string::npos)
+      return FakeReply{200, {}, R"({"ok":true,"user_id":"U0BOT0001","bot_id":"B0BOT0001"})", 0ms};
+    return FakeReply{200, {}, R"({"ok":true,"ts":"1.2"})", 0ms};
+  });
+  teams.set_handler([](const RecordedRequest&) { return FakeReply{202, {}, "", 0ms}; });
+  // A schedule far from now, so only the routing notice goes to Teams.
+  std::string config = digest_config(teams.base_url() + "wf?sig=S", true);
+  const auto pos = config.find("digest: {");
+  config = config.substr(0, pos) + "digest: {enabled: false}\n" +
+           config.substr(config.find('\n', pos) + 1);
+  DaemonProcess d(dir.path(), config,
+                  {{"SLACK_SIGNING_SECRET", kSecret},
+                   {"SLACK_BOT_TOKEN", "xoxb-notice"},
+                   {"SLACK_API_URL", slack.base_url()},
+                   {"ROLECALL_DB", dir.file("n.db")}});
+  json ev = {{"type", "event_callback"},
+             {"team_id", "T1"},
+             {"api_app_id", "A1"},
+             {"event_id", "Ev0NOTICE1"},
+             {"event_time", std::time(nullptr)},
+             {"event",
+              {{"type", "message"},
+               {"channel_type", "channel"},
+               {"user", "U0USER001"},
+               {"text", "can we pull the refund bug into this sprint?"},
+               {"ts", "1700000100.000100"},
+               {"channel", "C0INTAKE1"}}}};
+  const std::string body = ev.dump();
+  const std::string ts = std::to_string(std::time(nullptr));
+  auto r = http_request(d.port(), "POST", "/slack/events",
+                        {{"Content-Type", "application/json"},
+                         {"X-Slack-Request-Timestamp", ts},
+                         {"X-Slack-Signature", slack_sign(kSecret, ts, body)}},
+                        body);
+  ASSERT_EQ(r.status, 200);
+  ASSERT_TRUE(teams.wait_for_requests(1, 10s)) << d.log();
+  auto envelope = json::parse(teams.requests().front().body);
+  EXPECT_EQ(envelope["type"], "message");
+  auto problems = check_adaptive_card_1_4(envelope["attachments"][0]["content"]);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_NE(envelope.dump().find("Tom"), std::string::npos) << envelope.dump();
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(teams.request_count(), 1u);
 }
 
 }  // namespace
