@@ -48,10 +48,12 @@ std::string test_config_yaml(const std::string& extra) {
     << "    slack_channels: [C0CHECK01]\n    intake_channels: [C0INTAKE1]\n"
     << "    product_managers:\n      - {name: Priya, slack: U0PM00001}\n"
     << "    product_owners:\n      - {name: Tom, slack: U0PO00001}\n"
-    << "    digest: {day: monday, time: \"09:00\", time_zone: Europe/Berlin}\n"
+    // Digests off: a scheduled digest falling inside a test run (Monday
+    // 09:00 Berlin) would post on its own; daemon_digest_test covers them.
+    << "    digest: {enabled: false, day: monday, time: \"09:00\", time_zone: Europe/Berlin}\n"
     << "  - id: growth\n    name: Growth\n    slack_channels: [C0GROWTH1]\n"
     << "    combined: {name: Ana, slack: U0ANA0001}\n"
-    << "    digest: {day: monday, time: \"09:00\", time_zone: America/New_York}\n"
+    << "    digest: {enabled: false, day: monday, time: \"09:00\", time_zone: America/New_York}\n"
     << "default_team: checkout\n"
     << extra;
   return y.str();
