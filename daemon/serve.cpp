@@ -86,7 +86,9 @@ int run_serve(AppConfig config, unsigned threads_override) {
     // for the grace timer: poll for that.
     auto poll = std::make_shared<asio::steady_timer>(ioc);
     auto check = std::make_shared<std::function<void()>>();
-    *check = [&, poll, check] {
+    // Only the pending wait holds the function strongly: no reference cycle.
+    std::weak_ptr<std::function<void()>> weak_check = check;
+    *check = [&, poll, weak_check] {
       if (server->open_connections() == 0) {
         grace.cancel();  // nothing left: let io_context run out of work
         hup.cancel();
@@ -94,8 +96,8 @@ int run_serve(AppConfig config, unsigned threads_override) {
         return;
       }
       poll->expires_after(std::chrono::milliseconds(20));
-      poll->async_wait([check](const boost::system::error_code& e) {
-        if (!e) (*check)();
+      poll->async_wait([self = weak_check.lock()](const boost::system::error_code& e) {
+        if (!e && self) (*self)();
       });
     };
     (*check)();
