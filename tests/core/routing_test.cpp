@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/core/team_fixtures.hpp"
+
 namespace rolecall {
 namespace {
 
@@ -33,28 +35,9 @@ Taxonomy test_taxonomy() {
   });
 }
 
-Person person(std::string name) {
-  Person p;
-  p.display_name = std::move(name);
-  return p;
-}
-
-Team split_team() {
-  Team t;
-  t.id = "checkout";
-  t.name = "Checkout";
-  t.product_managers = {person("Priya Nair")};
-  t.product_owners = {person("Tom Becker")};
-  return t;
-}
-
-Team combined_team() {
-  Team t;
-  t.id = "startup";
-  t.name = "Startup";
-  t.combined = person("Ana Souza");
-  return t;
-}
+using rolecall::testing::combined_team;
+using rolecall::testing::person;
+using rolecall::testing::split_team;
 
 Classification request(Role role, std::string topic_id, std::vector<std::string> cues = {},
                        double confidence = 0.9) {
