@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
@@ -33,6 +35,49 @@ std::string next_request_id() {
   return buf;
 }
 
+// Large enough for a typical webhook request (headers + body) in one read;
+// bigger bodies grow the buffer as Beast needs.
+constexpr std::size_t kReadBufferBytes = 4096;
+
+bool is_header_safe(std::string_view text) {
+  return text.find_first_of("\r\n") == std::string_view::npos && !text.empty();
+}
+
+// Status line and headers, written by hand: every response here is built
+// once and small, and Beast's fields container allocates per header. Extra
+// headers come from our own handlers; one with CR or LF (header injection)
+// is dropped with an error log rather than sent.
+std::string serialize_head(const HttpResponse& out, bool keep_alive, unsigned version) {
+  std::string head;
+  head.reserve(128 + out.content_type.size() + out.headers.size() * 64);
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(out.status);
+  head += ' ';
+  const auto reason = http::obsolete_reason(static_cast<http::status>(out.status));
+  head.append(reason.data(), reason.size());
+  head += "\r\nServer: rolecall\r\nContent-Type: ";
+  head += is_header_safe(out.content_type) ? out.content_type : "application/octet-stream";
+  head += "\r\n";
+  for (const auto& [name, value] : out.headers) {
+    if (!is_header_safe(name) || (!value.empty() && !is_header_safe(value)) ||
+        name.find(':') != std::string::npos) {
+      spdlog::error("http: dropping response header \"{}\" with a forbidden character", name);
+      continue;
+    }
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  }
+  head += "Content-Length: ";
+  head += std::to_string(out.body.size());
+  head += "\r\n";
+  if (!keep_alive && version != 10) head += "Connection: close\r\n";
+  if (keep_alive && version == 10) head += "Connection: keep-alive\r\n";
+  head += "\r\n";
+  return head;
+}
+
 HttpResponse plain_error(int status, std::string_view message) {
   return HttpResponse::json(status, std::string(R"({"error":")") + std::string(message) + "\"}");
 }
@@ -47,6 +92,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? std::string("?") : ep.address().to_string();
+    // Beast reads at most max(512, free capacity) bytes at a time: without
+    // room up front a typical signed Slack request takes two recv calls.
+    buffer_.reserve(kReadBufferBytes);
   }
 
   void run() {
@@ -139,21 +187,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void write(HttpResponse out, bool keep_alive, unsigned version) {
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(out.status), version);
-    res->set(http::field::server, "rolecall");
-    res->set(http::field::content_type, out.content_type);
-    for (auto& [k, v] : out.headers) res->set(k, v);
-    res->body() = std::move(out.body);
-    res->keep_alive(keep_alive);
-    res->prepare_payload();
+    out_head_ = serialize_head(out, keep_alive, version);
+    out_body_ = std::move(out.body);
     busy_ = true;
     stream_.expires_after(server_.options_.read_timeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_head_),
+                                                    asio::buffer(out_body_)};
+    asio::async_write(stream_, buffers,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                         self->busy_ = false;
                         if (ec) return self->close();
-                        if (!res->keep_alive()) return self->linger_close();
+                        if (!keep_alive) return self->linger_close();
                         self->do_read();
                       });
   }
@@ -191,6 +235,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::tcp_stream stream_;
   HttpServer& server_;
   beast::flat_buffer buffer_;
+  std::string out_head_, out_body_;  // the response being written (one at a time)
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string peer_;
   std::vector<char> drain_buffer_;

@@ -7,9 +7,7 @@ namespace rolecall {
 
 namespace {
 
-std::string escape_label(const std::string& v) {
-  std::string out;
-  out.reserve(v.size());
+void append_escaped_label(std::string& out, std::string_view v) {
   for (char c : v) {
     if (c == '\\')
       out += "\\\\";
@@ -20,7 +18,6 @@ std::string escape_label(const std::string& v) {
     else
       out += c;
   }
-  return out;
 }
 
 std::string format_number(double v) {
@@ -40,18 +37,29 @@ std::string sample_name(const std::string& family, bool counter) {
 
 Metrics::Metrics() = default;
 
-std::string Metrics::label_key(const Labels& labels) {
-  std::string key;
+const std::string& Metrics::label_key(Labels labels) {
+  thread_local std::string key;
+  key.clear();
   for (const auto& [k, v] : labels) {
     if (!key.empty()) key += ',';
-    key += k + "=\"" + escape_label(v) + "\"";
+    key += k;
+    key += "=\"";
+    append_escaped_label(key, v);
+    key += '"';
   }
   return key;
 }
 
-Metrics::Family* Metrics::find(const std::string& name) {
+Metrics::Family* Metrics::find(std::string_view name) {
   auto it = families_.find(name);
   return it == families_.end() ? nullptr : &it->second;
+}
+
+Metrics::Series& Metrics::series(Family& f, Labels labels) {
+  const std::string& key = label_key(labels);
+  auto it = f.series.find(std::string_view(key));
+  if (it == f.series.end()) it = f.series.emplace(key, Series{}).first;
+  return it->second;
 }
 
 void Metrics::declare_counter(const std::string& name, const std::string& help) {
@@ -75,21 +83,21 @@ void Metrics::gauge_callback(const std::string& name, std::function<double()> re
   if (auto* f = find(name)) f->callback = std::move(read);
 }
 
-void Metrics::inc(const std::string& name, const Labels& labels, double by) {
+void Metrics::inc(std::string_view name, Labels labels, double by) {
   std::lock_guard lock(mutex_);
-  if (auto* f = find(name)) f->series[label_key(labels)].value += by;
+  if (auto* f = find(name)) series(*f, labels).value += by;
 }
 
-void Metrics::set(const std::string& name, const Labels& labels, double value) {
+void Metrics::set(std::string_view name, Labels labels, double value) {
   std::lock_guard lock(mutex_);
-  if (auto* f = find(name)) f->series[label_key(labels)].value = value;
+  if (auto* f = find(name)) series(*f, labels).value = value;
 }
 
-void Metrics::observe(const std::string& name, const Labels& labels, double value) {
+void Metrics::observe(std::string_view name, Labels labels, double value) {
   std::lock_guard lock(mutex_);
   auto* f = find(name);
   if (!f || f->kind != Kind::histogram) return;
-  auto& s = f->series[label_key(labels)];
+  auto& s = series(*f, labels);
   if (s.buckets.empty()) s.buckets.assign(f->bounds.size(), 0);
   for (std::size_t i = 0; i < f->bounds.size(); ++i)
     if (value <= f->bounds[i]) ++s.buckets[i];
@@ -97,12 +105,12 @@ void Metrics::observe(const std::string& name, const Labels& labels, double valu
   ++s.count;
 }
 
-double Metrics::value(const std::string& name, const Labels& labels) const {
+double Metrics::value(std::string_view name, Labels labels) const {
   std::lock_guard lock(mutex_);
   auto it = families_.find(name);
   if (it == families_.end()) return 0;
   if (it->second.callback) return it->second.callback();
-  auto s = it->second.series.find(label_key(labels));
+  auto s = it->second.series.find(std::string_view(label_key(labels)));
   return s == it->second.series.end() ? 0 : s->second.value;
 }
 

@@ -4,20 +4,25 @@
 // on their # TYPE line and on their samples alike (DESIGN.md).
 //
 // Thread safety: every method may be called from any thread. Metric families
-// are created at start-up; recording is a mutex-protected map update, cheap
-// next to the network work around it.
+// are created at start-up; recording is a map update under a mutex. It runs
+// several times per request, so it allocates nothing once a series exists:
+// names and labels are views, and the series key is built in a per-thread
+// buffer and looked up without a temporary string.
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rolecall {
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
+// Label names and values; only read during the call.
+using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 class Metrics {
  public:
@@ -31,12 +36,12 @@ class Metrics {
   // A gauge whose value is read when /metrics is scraped (e.g. outbox depth).
   void gauge_callback(const std::string& name, std::function<double()> read);
 
-  void inc(const std::string& name, const Labels& labels = {}, double by = 1);
-  void set(const std::string& name, const Labels& labels, double value);
-  void observe(const std::string& name, const Labels& labels, double value);
+  void inc(std::string_view name, Labels labels = {}, double by = 1);
+  void set(std::string_view name, Labels labels, double value);
+  void observe(std::string_view name, Labels labels, double value);
 
   // Current value of a counter/gauge sample (tests and the console).
-  double value(const std::string& name, const Labels& labels = {}) const;
+  double value(std::string_view name, Labels labels = {}) const;
 
   std::string render() const;
 
@@ -52,14 +57,16 @@ class Metrics {
     Kind kind = Kind::counter;
     std::string help;
     std::vector<double> bounds;
-    std::map<std::string, Series> series;  // key: rendered label set
+    std::map<std::string, Series, std::less<>> series;  // key: rendered label set
     std::function<double()> callback;
   };
-  static std::string label_key(const Labels& labels);
-  Family* find(const std::string& name);
+  // The rendered label set, in a per-thread buffer valid until the next call.
+  static const std::string& label_key(Labels labels);
+  Family* find(std::string_view name);
+  static Series& series(Family& f, Labels labels);
 
   mutable std::mutex mutex_;
-  std::map<std::string, Family> families_;
+  std::map<std::string, Family, std::less<>> families_;
 };
 
 // The metric names rolecall records, declared in one place.

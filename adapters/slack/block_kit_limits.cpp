@@ -102,8 +102,7 @@ json more_note(std::size_t hidden) {
 void sanitize_strings(json& value) {
   if (value.is_string()) {
     auto& s = value.get_ref<std::string&>();
-    std::string clean = sanitize_utf8(s);
-    if (clean.size() != s.size() || clean != s) s = std::move(clean);
+    if (!is_valid_utf8(s)) s = sanitize_utf8(s);
   } else if (value.is_structured()) {
     for (auto& item : value) sanitize_strings(item);
   }

@@ -63,4 +63,26 @@ std::optional<FormFields> parse_form_urlencoded(std::string_view body) {
   return FormFields(std::move(fields));
 }
 
+std::optional<std::string> find_form_field(std::string_view body, std::string_view name) {
+  for (std::size_t pct = body.find('%'); pct != std::string_view::npos;
+       pct = body.find('%', pct + 1)) {
+    if (body.size() - pct < 3 || hex_value(body[pct + 1]) < 0 || hex_value(body[pct + 2]) < 0)
+      return std::nullopt;
+  }
+  while (!body.empty()) {
+    const std::size_t amp = body.find('&');
+    const std::string_view segment = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+    const std::size_t eq = segment.find('=');
+    const std::string_view raw_name = segment.substr(0, eq);
+    // Each decoded byte takes 1 to 3 encoded ones.
+    if (segment.empty() || raw_name.size() < name.size() || raw_name.size() > 3 * name.size())
+      continue;
+    if (form_decode_component(raw_name) != name) continue;
+    return form_decode_component(eq == std::string_view::npos ? std::string_view{}
+                                                              : segment.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
 }  // namespace rolecall

@@ -34,6 +34,12 @@ class FormFields {
 // followed by two hex digits.
 std::optional<FormFields> parse_form_urlencoded(std::string_view body);
 
+// The first value of `name`, decoded, found without decoding the other
+// fields (ssl_check is looked for before the signature is checked, so on
+// every request). nullopt when the field is absent or the body is one that
+// parse_form_urlencoded refuses.
+std::optional<std::string> find_form_field(std::string_view body, std::string_view name);
+
 // Decodes one component ('+' -> space, %XX -> byte); nullopt on a bad '%'.
 std::optional<std::string> form_decode_component(std::string_view text);
 

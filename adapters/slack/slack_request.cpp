@@ -184,8 +184,7 @@ bool is_ssl_check(const HttpRequest& request) noexcept {
     if (media_type(request.header("content-type")) != "application/x-www-form-urlencoded") {
       return false;
     }
-    auto form = parse_form_urlencoded(request.body);
-    return form && form->find("ssl_check") == std::string_view{"1"};
+    return find_form_field(request.body, "ssl_check") == std::string_view{"1"};
   } catch (...) {
     return false;
   }

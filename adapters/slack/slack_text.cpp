@@ -153,10 +153,37 @@ std::string mrkdwn_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Index of the first byte that does not start a valid sequence, or size().
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Runs of ASCII (nearly all chat text) skip the sequence decoder.
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t len = valid_sequence_length(text, i);
+    if (len == 0) return i;
+    i += len;
+  }
+  return i;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) noexcept {
+  return first_invalid_utf8(text) == text.size();
+}
+
 std::string sanitize_utf8(std::string_view text) {
+  std::size_t start = first_invalid_utf8(text);
+  if (start == text.size()) return std::string(text);
   std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
+  out.reserve(text.size() + 2);
+  out.append(text, 0, start);
+  for (std::size_t i = start; i < text.size();) {
     std::size_t len = valid_sequence_length(text, i);
     if (len == 0) {
       out += "\xEF\xBF\xBD";

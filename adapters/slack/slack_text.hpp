@@ -34,4 +34,7 @@ std::string mrkdwn_escape(std::string_view text);
 // encoders never throw on it.
 std::string sanitize_utf8(std::string_view text);
 
+// True when sanitize_utf8(text) == text.
+bool is_valid_utf8(std::string_view text) noexcept;
+
 }  // namespace rolecall

@@ -65,6 +65,19 @@ TEST(FormUrlencoded, EqualsInsideValueIsKept) {
   EXPECT_EQ(parse_form_urlencoded("text=a=b")->get("text"), "a=b");
 }
 
+TEST(FormUrlencoded, FindFormFieldDecodesOnlyTheFieldAsked) {
+  EXPECT_EQ(find_form_field("a=1&ssl_check=1&b=2", "ssl_check"), "1");
+  EXPECT_EQ(find_form_field("ssl%5Fcheck=1", "ssl_check"), "1");            // encoded name
+  EXPECT_EQ(find_form_field("ssl_check=0&ssl_check=1", "ssl_check"), "0");  // first wins
+  EXPECT_EQ(find_form_field("x=y&text=a+b%21", "text"), "a b!");
+  EXPECT_EQ(find_form_field("flag&other=1", "flag"), "");
+  EXPECT_EQ(find_form_field("sslXcheck=1&ssl_checks=1", "ssl_check"), std::nullopt);
+  EXPECT_EQ(find_form_field("", "ssl_check"), std::nullopt);
+  // A body parse_form_urlencoded refuses has no fields here either.
+  EXPECT_EQ(find_form_field("ssl_check=1&b=%zz", "ssl_check"), std::nullopt);
+  EXPECT_EQ(find_form_field("ssl_check=1&b=10%", "ssl_check"), std::nullopt);
+}
+
 // --- Events API
 
 TEST(SlackRequest, UrlVerificationFixture) {

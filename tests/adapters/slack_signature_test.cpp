@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "tests/support/test_helpers.hpp"
 
@@ -159,6 +162,38 @@ TEST(SlackSignature, RequestOverloadReadsLowerCaseHeaders) {
   EXPECT_EQ(verify_slack_request(req, "other", 1700000010), SignatureCheck::mismatch);
   req.headers.erase("x-slack-signature");
   EXPECT_EQ(verify_slack_request(req, "s3cret", 1700000010), SignatureCheck::missing_headers);
+}
+
+// The keyed HMAC context is cached per thread: a change of secret between
+// calls must re-key, and threads must not share one.
+TEST(SlackSignature, SecretChangesAndThreadsAreIndependent) {
+  const std::string body = "token=x&command=%2Fwhoowns&text=pricing";
+  const std::string sig_a = testing::slack_sign("secret-a", "1000", body);
+  const std::string sig_b = testing::slack_sign("secret-b", "1000", body);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(verify_slack_signature("secret-a", "1000", sig_a, body, 1000), SignatureCheck::ok);
+    EXPECT_EQ(verify_slack_signature("secret-a", "1000", sig_b, body, 1000),
+              SignatureCheck::mismatch);
+    EXPECT_EQ(verify_slack_signature("secret-b", "1000", sig_b, body, 1000), SignatureCheck::ok);
+    // A secret that is a prefix of the cached one is a different key.
+    EXPECT_EQ(verify_slack_signature("secret-", "1000", sig_a, body, 1000),
+              SignatureCheck::mismatch);
+  }
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string secret = "thread-secret-" + std::to_string(t);
+      const std::string sig = testing::slack_sign(secret, "1000", body);
+      for (int i = 0; i < 200; ++i) {
+        if (verify_slack_signature(secret, "1000", sig, body, 1000) != SignatureCheck::ok) ++wrong;
+        if (verify_slack_signature(secret, "1000", sig_a, body, 1000) == SignatureCheck::ok)
+          ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(SlackSignature, ToStringNamesEveryValue) {

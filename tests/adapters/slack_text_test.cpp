@@ -72,6 +72,18 @@ TEST(SlackText, SanitizeUtf8) {
   EXPECT_EQ(sanitize_utf8("\xED\xA0\x80"), r + r + r);          // surrogate
   EXPECT_EQ(sanitize_utf8("\xF4\x90\x80\x80"), r + r + r + r);  // > U+10FFFF
   EXPECT_EQ(sanitize_utf8(std::string("a\0b", 3)), std::string("a\0b", 3));
+  // Valid text after the first bad byte is kept as it was.
+  EXPECT_EQ(sanitize_utf8("ok \xFF caf\xC3\xA9"), "ok " + r + " caf\xC3\xA9");
+}
+
+TEST(SlackText, IsValidUtf8AgreesWithSanitize) {
+  for (const std::string s : {"", "plain", "caf\xC3\xA9", "\xF0\x9F\x98\x80", "a\xFF", "\xC3",
+                              "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "x\xE2\x82"}) {
+    SCOPED_TRACE(s);
+    EXPECT_EQ(is_valid_utf8(s), sanitize_utf8(s) == s);
+  }
+  EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9"));
+  EXPECT_FALSE(is_valid_utf8("caf\xC3"));
 }
 
 }  // namespace
