@@ -1,5 +1,7 @@
 #include "storage/sqlite/connection.hpp"
 
+#include "storage/sqlite/wal_coalescing_vfs.hpp"
+
 namespace rolecall {
 
 namespace {
@@ -15,7 +17,7 @@ int open_flags(Connection::Mode mode) {
 }  // namespace
 
 Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms)
-    : db_(path, open_flags(mode), busy_timeout_ms) {
+    : db_(path, open_flags(mode), busy_timeout_ms, wal_coalescing_vfs()) {
   // Each of these is per connection, so every connection sets them.
   db_.exec("PRAGMA foreign_keys = ON");
   db_.exec("PRAGMA synchronous = NORMAL");
