@@ -263,7 +263,10 @@ HttpServer::~HttpServer() = default;
 void HttpServer::start() { do_accept(); }
 
 void HttpServer::do_accept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+  const asio::any_io_executor executor = options_.single_thread
+                                             ? asio::any_io_executor(ioc_.get_executor())
+                                             : asio::any_io_executor(asio::make_strand(ioc_));
+  acceptor_.async_accept(executor, [this](beast::error_code ec, tcp::socket s) {
     if (stopping_) return;
     if (ec) {
       if (ec != asio::error::operation_aborted) spdlog::warn("http: accept: {}", ec.message());

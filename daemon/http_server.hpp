@@ -34,6 +34,9 @@ struct HttpServerOptions {
   std::size_t header_limit = 8 * 1024;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds idle_timeout{30000};
+  // True when one thread runs the io_context: connections then need no
+  // strand, whose bookkeeping is a measurable share of a small request.
+  bool single_thread = false;
 };
 
 class HttpSession;

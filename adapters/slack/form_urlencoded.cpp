@@ -1,5 +1,7 @@
 #include "adapters/slack/form_urlencoded.hpp"
 
+#include <utility>
+
 namespace rolecall {
 
 namespace {
@@ -9,6 +11,23 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// Whether `raw` decodes to `want`, without building the decoded string.
+// `raw` is known to be well-formed (every '%' has two hex digits).
+bool decodes_to(std::string_view raw, std::string_view want) {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < raw.size(); ++i, ++k) {
+    char c = raw[i];
+    if (c == '+') {
+      c = ' ';
+    } else if (c == '%') {
+      c = static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
+      i += 2;
+    }
+    if (k >= want.size() || want[k] != c) return false;
+  }
+  return k == want.size();
 }
 
 }  // namespace
@@ -23,6 +42,13 @@ std::optional<std::string_view> FormFields::find(std::string_view name) const {
 std::string FormFields::get(std::string_view name) const {
   auto value = find(name);
   return value ? std::string(*value) : std::string();
+}
+
+std::string FormFields::take(std::string_view name) {
+  for (auto& [key, value] : fields_) {
+    if (key == name) return std::exchange(value, std::string());
+  }
+  return {};
 }
 
 std::optional<std::string> form_decode_component(std::string_view text) {
@@ -78,7 +104,7 @@ std::optional<std::string> find_form_field(std::string_view body, std::string_vi
     // Each decoded byte takes 1 to 3 encoded ones.
     if (segment.empty() || raw_name.size() < name.size() || raw_name.size() > 3 * name.size())
       continue;
-    if (form_decode_component(raw_name) != name) continue;
+    if (!decodes_to(raw_name, name)) continue;
     return form_decode_component(eq == std::string_view::npos ? std::string_view{}
                                                               : segment.substr(eq + 1));
   }

@@ -22,6 +22,9 @@ class FormFields {
   // The first value of `name`, or "" when absent.
   std::string get(std::string_view name) const;
   bool contains(std::string_view name) const { return find(name).has_value(); }
+  // Moves the first value of `name` out ("" when absent); that field's value
+  // is empty afterwards.
+  std::string take(std::string_view name);
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 
  private:

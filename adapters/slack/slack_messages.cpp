@@ -61,34 +61,59 @@ std::string people(const std::vector<Person>& persons) {
 
 std::string bold_role(Role role) { return "*" + std::string(display_name(role)) + "*"; }
 
-json text_object(std::string mrkdwn) { return {{"type", "mrkdwn"}, {"text", std::move(mrkdwn)}}; }
+// The builders below set members one by one: a braced initializer list would
+// build every key/value pair as a temporary two-element array and copy it,
+// three extra allocations per member on the path of every reply.
+json text_object(std::string mrkdwn) {
+  json o(json::value_t::object);
+  o["type"] = "mrkdwn";
+  o["text"] = std::move(mrkdwn);
+  return o;
+}
 
 json section(std::string mrkdwn) {
-  return {{"type", "section"}, {"text", text_object(std::move(mrkdwn))}};
+  json b(json::value_t::object);
+  b["type"] = "section";
+  b["text"] = text_object(std::move(mrkdwn));
+  return b;
 }
 
 json context(std::string mrkdwn) {
-  return {{"type", "context"}, {"elements", json::array({text_object(std::move(mrkdwn))})}};
+  json elements(json::value_t::array);
+  elements.push_back(text_object(std::move(mrkdwn)));
+  json b(json::value_t::object);
+  b["type"] = "context";
+  b["elements"] = std::move(elements);
+  return b;
 }
 
 json button(std::string text, std::string_view action_id, std::int64_t routing_id,
             std::string_view style = {}) {
-  json b = {{"type", "button"},
-            {"text", {{"type", "plain_text"}, {"text", std::move(text)}, {"emoji", false}}},
-            {"action_id", action_id},
-            {"value", std::to_string(routing_id)}};
+  json label(json::value_t::object);
+  label["type"] = "plain_text";
+  label["text"] = std::move(text);
+  label["emoji"] = false;
+  json b(json::value_t::object);
+  b["type"] = "button";
+  b["text"] = std::move(label);
+  b["action_id"] = action_id;
+  b["value"] = std::to_string(routing_id);
   if (!style.empty()) b["style"] = style;
   return b;
 }
 
 json actions(std::int64_t routing_id, json elements) {
-  return {{"type", "actions"},
-          {"block_id", "rolecall_routing_" + std::to_string(routing_id)},
-          {"elements", std::move(elements)}};
+  json b(json::value_t::object);
+  b["type"] = "actions";
+  b["block_id"] = "rolecall_routing_" + std::to_string(routing_id);
+  b["elements"] = std::move(elements);
+  return b;
 }
 
 json message(std::string fallback, json blocks) {
-  json m = {{"text", std::move(fallback)}, {"blocks", std::move(blocks)}};
+  json m(json::value_t::object);
+  m["text"] = std::move(fallback);
+  m["blocks"] = std::move(blocks);
   enforce_block_kit_limits(m);
   return m;
 }
@@ -462,7 +487,8 @@ json render_help(std::string_view unknown_command) {
 }
 
 json render_notice(std::string_view text) {
-  json blocks = json::array({section(esc(text))});
+  json blocks(json::value_t::array);
+  blocks.push_back(section(esc(text)));
   return as_ephemeral(message(esc(text), std::move(blocks)));
 }
 

@@ -134,10 +134,13 @@ SlackRequest parse_interactivity(std::string_view payload_text) {
   return ba;
 }
 
-SlashCommand to_slash_command(const FormFields& form) {
+SlashCommand to_slash_command(FormFields& form) {
   // %-decoding can produce any bytes; everything downstream (JSON replies,
   // the store) expects valid UTF-8.
-  auto get = [&](const char* name) { return sanitize_utf8(form.get(name)); };
+  auto get = [&](const char* name) {
+    std::string value = form.take(name);
+    return is_valid_utf8(value) ? value : sanitize_utf8(value);
+  };
   SlashCommand cmd;
   cmd.command = get("command");
   cmd.text = get("text");
@@ -168,11 +171,33 @@ SlackRequest parse_form(const HttpRequest& request) {
 
 }  // namespace
 
-std::string media_type(std::string_view content_type) {
+namespace {
+
+// The media type of a Content-Type value, trimmed, case kept.
+std::string_view media_type_view(std::string_view content_type) {
   std::string_view type = content_type.substr(0, content_type.find(';'));
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  std::string out(type);
+  return type;
+}
+
+// `text` equals the lower-case `lower`, ignoring ASCII case.
+bool equals_ignoring_case(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
+
+}  // namespace
+
+std::string media_type(std::string_view content_type) {
+  std::string out(media_type_view(content_type));
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
@@ -181,7 +206,7 @@ std::string media_type(std::string_view content_type) {
 
 bool is_ssl_check(const HttpRequest& request) noexcept {
   try {
-    if (media_type(request.header("content-type")) != "application/x-www-form-urlencoded") {
+    if (!equals_ignoring_case(media_type_view(request.header("content-type")), kFormType)) {
       return false;
     }
     return find_form_field(request.body, "ssl_check") == std::string_view{"1"};
@@ -192,11 +217,12 @@ bool is_ssl_check(const HttpRequest& request) noexcept {
 
 SlackRequest parse_slack_request(const HttpRequest& request) noexcept {
   try {
-    std::string type = media_type(request.header("content-type"));
-    if (type == "application/json") return parse_events_json(request);
-    if (type == "application/x-www-form-urlencoded") return parse_form(request);
+    const std::string_view content_type = request.header("content-type");
+    const std::string_view type = media_type_view(content_type);
+    if (equals_ignoring_case(type, "application/json")) return parse_events_json(request);
+    if (equals_ignoring_case(type, kFormType)) return parse_form(request);
     if (type.empty()) return Malformed{"missing Content-Type"};
-    return Malformed{"unsupported Content-Type " + type};
+    return Malformed{"unsupported Content-Type " + media_type(content_type)};
   } catch (const std::exception& e) {
     // Only allocation failure can get here; still never escape an adapter.
     return Malformed{std::string("internal error: ") + e.what()};

@@ -65,6 +65,16 @@ TEST(FormUrlencoded, EqualsInsideValueIsKept) {
   EXPECT_EQ(parse_form_urlencoded("text=a=b")->get("text"), "a=b");
 }
 
+TEST(FormUrlencoded, TakeMovesTheFirstValueOut) {
+  auto form = parse_form_urlencoded("a=1&b=two+words&a=2");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->take("b"), "two words");
+  EXPECT_EQ(form->get("b"), "");
+  EXPECT_TRUE(form->contains("b"));
+  EXPECT_EQ(form->take("a"), "1");
+  EXPECT_EQ(form->take("missing"), "");
+}
+
 TEST(FormUrlencoded, FindFormFieldDecodesOnlyTheFieldAsked) {
   EXPECT_EQ(find_form_field("a=1&ssl_check=1&b=2", "ssl_check"), "1");
   EXPECT_EQ(find_form_field("ssl%5Fcheck=1", "ssl_check"), "1");            // encoded name
@@ -72,6 +82,8 @@ TEST(FormUrlencoded, FindFormFieldDecodesOnlyTheFieldAsked) {
   EXPECT_EQ(find_form_field("x=y&text=a+b%21", "text"), "a b!");
   EXPECT_EQ(find_form_field("flag&other=1", "flag"), "");
   EXPECT_EQ(find_form_field("sslXcheck=1&ssl_checks=1", "ssl_check"), std::nullopt);
+  EXPECT_EQ(find_form_field("ssl%5Fchec=1&ssl+check=1", "ssl_check"), std::nullopt);
+  EXPECT_EQ(find_form_field("a+b=1", "a b"), "1");
   EXPECT_EQ(find_form_field("", "ssl_check"), std::nullopt);
   // A body parse_form_urlencoded refuses has no fields here either.
   EXPECT_EQ(find_form_field("ssl_check=1&b=%zz", "ssl_check"), std::nullopt);

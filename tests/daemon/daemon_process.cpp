@@ -60,7 +60,7 @@ std::string test_config_yaml(const std::string& extra) {
 }
 
 DaemonProcess::DaemonProcess(const std::filesystem::path& dir, const std::string& config_yaml,
-                             std::map<std::string, std::string> env) {
+                             std::map<std::string, std::string> env, unsigned threads) {
   const auto config_path = dir / "rolecall.yaml";
   {
     std::ofstream out(config_path);
@@ -72,7 +72,7 @@ DaemonProcess::DaemonProcess(const std::filesystem::path& dir, const std::string
   env["ROLECALL_DB"] = db_path_;
   if (!env.count("ROLECALL_LISTEN")) env["ROLECALL_LISTEN"] = "127.0.0.1:0";
   std::vector<std::string> args{ROLECALL_BINARY,      "serve",     "--config",
-                                config_path.string(), "--threads", "2"};
+                                config_path.string(), "--threads", std::to_string(threads)};
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {

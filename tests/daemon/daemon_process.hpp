@@ -25,8 +25,9 @@ class DaemonProcess {
  public:
   // Writes `config_yaml` to dir/rolecall.yaml and starts the daemon with
   // `env` added to the environment (ROLECALL_DB defaults to dir/rolecall.db).
+  // `threads` is passed as `serve --threads`.
   DaemonProcess(const std::filesystem::path& dir, const std::string& config_yaml,
-                std::map<std::string, std::string> env = {});
+                std::map<std::string, std::string> env = {}, unsigned threads = 2);
   ~DaemonProcess();  // SIGKILL if still running
 
   unsigned short port() const { return port_; }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -46,13 +47,49 @@ class SlackDaemonTest : public ::testing::Test {
     slack_.set_handler(slack_api);
     start();
   }
-  void start() {
+  void start(unsigned threads = 2) {
+    daemon_.reset();
     daemon_ = std::make_unique<DaemonProcess>(
         dir_.path(), test_config_yaml(),
         std::map<std::string, std::string>{{"SLACK_SIGNING_SECRET", kSecret},
                                            {"SLACK_BOT_TOKEN", kToken},
                                            {"SLACK_API_URL", slack_.base_url()},
-                                           {"ROLECALL_DB", dir_.file("rolecall.db")}});
+                                           {"ROLECALL_DB", dir_.file("rolecall.db")}},
+        threads);
+  }
+
+  // Several clients at once, and keep-alive: two requests on one
+  // connection, the second asking to close; then HTTP/1.0.
+  void expect_concurrent_and_keep_alive_answers() {
+    std::atomic<int> good{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 4; ++c) {
+      clients.emplace_back([&] {
+        for (int i = 0; i < 10; ++i) {
+          auto r = slash("/whoowns", "who prioritises the roadmap for next quarter?");
+          if (r.status == 200 && r.body.find("Product Manager") != std::string::npos) ++good;
+        }
+      });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(good.load(), 40);
+
+    const std::string two =
+        raw_exchange(daemon_->port(),
+                     "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+                     "GET /readyz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    const auto first = two.find("HTTP/1.1 200 OK\r\n");
+    ASSERT_NE(first, std::string::npos) << two;
+    const auto second = two.find("HTTP/1.1 200 OK\r\n", first + 1);
+    ASSERT_NE(second, std::string::npos) << two;
+    EXPECT_EQ(two.substr(first, second - first).find("Connection: close"), std::string::npos)
+        << two;
+    EXPECT_NE(two.find("Connection: close\r\n", second), std::string::npos) << two;
+    EXPECT_NE(two.find("Content-Length: "), std::string::npos) << two;
+
+    const std::string old = raw_exchange(daemon_->port(), "GET /healthz HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(old.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << old;
+    EXPECT_EQ(old.find("Connection: keep-alive"), std::string::npos) << old;
   }
 
   HttpResult post_signed(const std::string& body, const std::string& content_type,
@@ -230,6 +267,20 @@ TEST_F(SlackDaemonTest, OversizedBodyGets413) {
   auto r = post_signed(big, "application/json");
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(http_request(daemon_->port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(SlackDaemonTest, ServesConcurrentAndKeepAliveRequests) {
+  expect_concurrent_and_keep_alive_answers();
+}
+
+// One worker thread: connections run without a strand.
+TEST_F(SlackDaemonTest, OneWorkerThreadServesConcurrentAndKeepAliveRequests) {
+  start(1);
+  ASSERT_TRUE(daemon_->wait_for_log("with 1 worker threads")) << daemon_->log();
+  expect_concurrent_and_keep_alive_answers();
+  std::string big(2 * 1024 * 1024, 'a');
+  EXPECT_EQ(post_signed(big, "application/json").status, 413);
+  EXPECT_EQ(daemon_->stop(), 0);
 }
 
 TEST_F(SlackDaemonTest, UnknownPayloadTypeGets200) {
