@@ -3,7 +3,9 @@
 // a Job; a thread that submits one while no commit is running becomes the
 // leader and runs every job waiting at that moment in ONE transaction (each
 // job in its own savepoint, so one failing job does not undo the others),
-// commits once, and wakes the owners. Each caller still returns only after
+// commits once, and wakes the owners; once its own job is through it runs
+// at most one more batch, then hands the lead to the oldest waiting owner.
+// Each caller still returns only after
 // its own write has committed, so durability per call is unchanged; under
 // concurrent load the per-commit cost (WAL frames, locks) is shared.
 
