@@ -20,40 +20,55 @@ thread_local ThreadContext tls_context;
 
 void append_json_string(spdlog::memory_buf_t& out, std::string_view s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;  // start of the pending run of bytes that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.substr(run, i - run));
+    run = i + 1;
     switch (c) {
       case '"': out.append(std::string_view("\\\"")); break;
       case '\\': out.append(std::string_view("\\\\")); break;
       case '\n': out.append(std::string_view("\\n")); break;
       case '\r': out.append(std::string_view("\\r")); break;
       case '\t': out.append(std::string_view("\\t")); break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out.append(std::string_view(buf));
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out.append(std::string_view(buf));
+      }
     }
   }
+  out.append(s.substr(run));
   out.push_back('"');
+}
+
+// "2026-11-23T08:52:56.123Z". The part up to the seconds is formatted once
+// per second and thread: at info level every request writes a line.
+std::string_view utc_timestamp(std::chrono::system_clock::time_point time, char (&buf)[96]) {
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[64];
+  const auto t = std::chrono::system_clock::to_time_t(time);
+  if (t != cached_second) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_second = t;
+  }
+  const auto ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() %
+      1000);
+  const int n = std::snprintf(buf, sizeof buf, "%s.%03dZ", cached, ms < 0 ? ms + 1000 : ms);
+  return std::string_view(buf, static_cast<std::size_t>(n));
 }
 
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const auto t = std::chrono::system_clock::to_time_t(msg.time);
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()) % 1000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char ts[64];
-    std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms.count()));
+    char ts[96];
     dest.append(std::string_view(R"({"time":")"));
-    dest.append(std::string_view(ts));
+    dest.append(utc_timestamp(msg.time, ts));
     dest.append(std::string_view(R"(","level":)"));
     const auto level = spdlog::level::to_string_view(msg.level);
     append_json_string(dest, std::string_view(level.data(), level.size()));

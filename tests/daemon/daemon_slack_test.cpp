@@ -7,6 +7,8 @@
 #include <atomic>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "tests/daemon/daemon_process.hpp"
@@ -260,6 +262,37 @@ TEST_F(SlackDaemonTest, MalformedJsonAndFormsGet400) {
   EXPECT_EQ(bad_escape.status, 400);
   // Still serving afterwards.
   EXPECT_EQ(http_request(daemon_->port(), "GET", "/healthz").status, 200);
+}
+
+// stdout is a file here, so every line is one JSON object (time, level,
+// message, and the request's id and platform while it is handled), with
+// quotes and control characters of request data escaped.
+TEST_F(SlackDaemonTest, LogLinesAreJsonWithRequestContext) {
+  auto r = post_signed("a=1", "text/\"odd\"\tkind");
+  EXPECT_EQ(r.status, 400);
+  ASSERT_TRUE(daemon_->wait_for_log("unsupported Content-Type")) << daemon_->log();
+  const std::regex time_format(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)");
+  std::istringstream lines(daemon_->log());
+  int parsed = 0;
+  bool saw_malformed = false;
+  for (std::string line; std::getline(lines, line);) {
+    const json j = json::parse(line, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << line;
+    ASSERT_TRUE(j["time"].is_string() && j["level"].is_string() && j["message"].is_string())
+        << line;
+    EXPECT_TRUE(std::regex_match(j["time"].get<std::string>(), time_format)) << line;
+    ++parsed;
+    const auto message = j["message"].get<std::string>();
+    if (message.find("unsupported Content-Type") != std::string::npos) {
+      saw_malformed = true;
+      EXPECT_NE(message.find("text/\"odd\"\tkind"), std::string::npos) << line;
+      EXPECT_EQ(j["level"], "warning") << line;
+      EXPECT_EQ(j["platform"], "slack") << line;
+      EXPECT_FALSE(j.value("request_id", "").empty()) << line;
+    }
+  }
+  EXPECT_GT(parsed, 3);
+  EXPECT_TRUE(saw_malformed);
 }
 
 TEST_F(SlackDaemonTest, OversizedBodyGets413) {
