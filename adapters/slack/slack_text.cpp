@@ -140,16 +140,21 @@ std::string strip_leading_mention(std::string_view text, std::string_view bot_us
 }
 
 std::string mrkdwn_escape(std::string_view text) {
+  std::size_t special = text.find_first_of("&<>");
+  if (special == std::string_view::npos) return std::string(text);
   std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
+  out.reserve(text.size() + 16);
+  while (special != std::string_view::npos) {
+    out.append(text.substr(0, special));
+    switch (text[special]) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out.push_back(c);
+      default: out += "&gt;"; break;
     }
+    text.remove_prefix(special + 1);
+    special = text.find_first_of("&<>");
   }
+  out.append(text);
   return out;
 }
 
