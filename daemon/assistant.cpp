@@ -38,8 +38,8 @@ AssistantReply Assistant::answer(const std::string& text, const Team* team) cons
   reply.kind = AssistantReply::Kind::answer;
   if (metrics_) {
     metrics_->inc("rolecall_classifications",
-                  {{"role", std::string(to_string(reply.classification.role))},
-                   {"intent", std::string(to_string(reply.classification.intent))}});
+                  {{"role", to_string(reply.classification.role)},
+                   {"intent", to_string(reply.classification.intent)}});
   }
   return reply;
 }
@@ -50,8 +50,8 @@ AssistantReply Assistant::handle(const InboundMessage& m, std::int64_t now) {
   const Classification c = k->classifier.classify(m.text);
   reply.classification = c;
   if (metrics_) {
-    metrics_->inc("rolecall_classifications", {{"role", std::string(to_string(c.role))},
-                                               {"intent", std::string(to_string(c.intent))}});
+    metrics_->inc("rolecall_classifications", {{"role", to_string(c.role)},
+                                               {"intent", to_string(c.intent)}});
   }
   reply.answer = compose_answer(c, k->taxonomy, m.team);
 
@@ -87,7 +87,7 @@ AssistantReply Assistant::handle(const InboundMessage& m, std::int64_t now) {
       if (metrics_) {
         metrics_->inc(
             "rolecall_routings",
-            {{"role", std::string(to_string(reply.routing.role))},
+            {{"role", to_string(reply.routing.role)},
              {"kind", reply.kind == AssistantReply::Kind::routed ? "assigned" : "clarification"}});
       }
       spdlog::info("routed {} message {} in {} to {} ({}; routing {})", m.platform, m.message_id,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 
 #include "daemon/logging.hpp"
@@ -31,7 +32,7 @@ HttpResponse RequestRouter::handle(const HttpRequest& request) const {
     }
   }
   HttpResponse response;
-  std::string endpoint = match ? match->name : "other";
+  const std::string_view endpoint = match ? std::string_view(match->name) : "other";
   if (match) {
     response = match->handler(request);
   } else if (path_known) {
@@ -42,8 +43,11 @@ HttpResponse RequestRouter::handle(const HttpRequest& request) const {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (metrics_) {
+    char status[16];
+    const auto [end, ec] = std::to_chars(status, status + sizeof status, response.status);
     metrics_->inc("rolecall_http_requests",
-                  {{"endpoint", endpoint}, {"status", std::to_string(response.status)}});
+                  {{"endpoint", endpoint},
+                   {"status", std::string_view(status, static_cast<std::size_t>(end - status))}});
     metrics_->observe("rolecall_http_request_duration_seconds", {{"endpoint", endpoint}}, seconds);
   }
   // Health checks and scrapes are frequent and boring: debug level only.
@@ -52,9 +56,8 @@ HttpResponse RequestRouter::handle(const HttpRequest& request) const {
                      : response.status >= 400 ? spdlog::level::warn
                      : quiet                  ? spdlog::level::debug
                                               : spdlog::level::info;
-  spdlog::log(level, "{} {} -> {} in {:.2f} ms (request {}, peer {})", request.method,
-              std::string(path), response.status, seconds * 1000, request.request_id,
-              request.peer_address);
+  spdlog::log(level, "{} {} -> {} in {:.2f} ms (request {}, peer {})", request.method, path,
+              response.status, seconds * 1000, request.request_id, request.peer_address);
   return response;
 }
 
