@@ -7,6 +7,9 @@
 // the last transactions committed since the WAL was last synced (at each
 // checkpoint), and never corrupts the file. Missing parent directories are
 // created. The schema is migrated forward at open (storage/sqlite/migrations.hpp).
+// Connections open the file through a VFS that writes a transaction's WAL
+// frames with one write() at its commit instead of two per page
+// (storage/sqlite/wal_coalescing_vfs.hpp); the file format is plain SQLite.
 //
 // Threads: one writer connection fed by a group-commit queue, two pools of
 // reader connections, and a checkpoint thread. Every method may be called
@@ -16,7 +19,8 @@
 //   caller returns only after the commit that holds its write, so a returned
 //   write is as durable as if it had been committed alone
 //   (storage/sqlite/write_queue.hpp). write_batch() puts several writes of
-//   one caller into one savepoint of that transaction.
+//   one caller into one savepoint of that transaction: the cheap way to give
+//   one inbound request's writes (dedupe key, routing, ...) a single commit.
 // - Reads run in parallel (WAL lets them run beside the writer and see every
 //   commit that returned before the read started), waiting for a free
 //   connection when the pool is busy: point reads on `readers` plain
