@@ -54,7 +54,8 @@ class SlackEndpoint {
                         parse_slack_request(req));
     } catch (const StoreError& e) {
       spdlog::error("slack: store error: {}", e.what());
-      // 503 lets Slack retry the event later; nothing was half-done (one row per step).
+      // 503 lets Slack retry the event later: a request's writes commit together or
+      // not at all (in_one_commit), so nothing was half-done.
       return HttpResponse::json(503, R"({"error":"temporarily unavailable"})");
     }
   }
@@ -66,14 +67,34 @@ class SlackEndpoint {
     return k.teams.default_team();
   }
 
+  // The writes of one request (dedupe keys, routing, status change, outbox
+  // rows) commit together: one commit instead of one per row, and all or
+  // none, so a store error (503) leaves no dedupe key behind that would turn
+  // Slack's retry into a "duplicate". `handler(queued)` sets `queued` when
+  // it added outbox rows; the worker is woken after the commit, when it can
+  // see them.
+  template <class Handler>
+  HttpResponse in_one_commit(const HttpRequest& req, Handler&& handler) {
+    HttpResponse response = ok_empty();
+    bool queued = false;
+    ctx_.platform.store->write_batch([&](Store&) {
+      // The batch may run on the thread of another request's commit.
+      LogContext scope(req.request_id, "slack");
+      response = handler(queued);
+    });
+    if (queued) ctx_.platform.outbox->notify();
+    return response;
+  }
+
+  // Adds an outbox row (inside in_one_commit); `queued` is set when it is new.
   void enqueue(const std::string& destination, const std::string& target, const json& payload,
-               const std::string& key) {
+               const std::string& key, bool& queued) {
     if (!ctx_.can_post && destination != "slack:response_url") {
       spdlog::warn("slack: no bot token configured; not posting to {}", target);
       return;
     }
     OutboxMessage m{destination, target, dump(payload), key};
-    if (ctx_.platform.store->enqueue(m, now())) ctx_.platform.outbox->notify();
+    if (ctx_.platform.store->enqueue(m, now())) queued = true;
   }
 
   HttpResponse on(const UrlVerification& v, const HttpRequest&, const Knowledge&) {
@@ -96,7 +117,11 @@ class SlackEndpoint {
                               dump(json{{"error", "malformed request"}, {"reason", m.reason}}));
   }
 
-  HttpResponse on(const EventCallback& cb, const HttpRequest&, const Knowledge& k) {
+  HttpResponse on(const EventCallback& cb, const HttpRequest& req, const Knowledge& k) {
+    return in_one_commit(req, [&](bool& queued) { return on_event(cb, k, queued); });
+  }
+
+  HttpResponse on_event(const EventCallback& cb, const Knowledge& k, bool& queued) {
     const SlackEvent& ev = cb.event;
     const auto t = now();
     if (!cb.event_id.empty() && !ctx_.platform.store->remember_event(
@@ -156,12 +181,12 @@ class SlackEndpoint {
         break;
     }
     if (reply.kind == AssistantReply::Kind::routed && team && team->teams_routing_notices) {
-      notify_teams_channel(*team, reply, text);
+      notify_teams_channel(*team, reply, text, queued);
     }
     const std::string thread = dm ? std::string() : (ev.thread_ts.empty() ? ev.ts : ev.thread_ts);
     enqueue("slack:chat.postMessage", ev.channel,
             for_channel(std::move(message), ev.channel, thread),
-            "slack:reply:" + ev.channel + ":" + ev.ts);
+            "slack:reply:" + ev.channel + ":" + ev.ts, queued);
     return ok_empty();
   }
 
@@ -205,7 +230,11 @@ class SlackEndpoint {
     return reply_json(render_help(cmd.command));
   }
 
-  HttpResponse on(const BlockActions& ba, const HttpRequest&, const Knowledge& k) {
+  HttpResponse on(const BlockActions& ba, const HttpRequest& req, const Knowledge& k) {
+    return in_one_commit(req, [&](bool& queued) { return on_actions(ba, k, queued); });
+  }
+
+  HttpResponse on_actions(const BlockActions& ba, const Knowledge& k, bool& queued) {
     for (const auto& action : ba.actions) {
       auto what = parse_correction_action(action.action_id);
       if (!what) {
@@ -224,7 +253,7 @@ class SlackEndpoint {
         spdlog::warn("slack: action {} on unknown routing {}", action.action_id, id);
         enqueue_response(
             ba, as_ephemeral(render_notice("That request is no longer in rolecall's log.")),
-            "missing:" + std::to_string(id));
+            "missing:" + std::to_string(id), queued);
         return ok_empty();
       }
       RoutingUpdate update;
@@ -242,7 +271,8 @@ class SlackEndpoint {
       message["replace_original"] = true;
       enqueue_response(ba, message,
                        std::to_string(id) + ":" + action.action_id + ":" +
-                           (result.changed ? std::to_string(now()) : "same"));
+                           (result.changed ? std::to_string(now()) : "same"),
+                       queued);
       return ok_empty();
     }
     return ok_empty();
@@ -250,8 +280,8 @@ class SlackEndpoint {
 
   // A team that also lives in Microsoft Teams can get each routing there too,
   // through its Workflows URLs (config: product_teams[].teams_routing_notices).
-  void notify_teams_channel(const Team& team, const AssistantReply& reply,
-                            const std::string& text) {
+  void notify_teams_channel(const Team& team, const AssistantReply& reply, const std::string& text,
+                            bool& queued) {
     TeamsRoutingNotice notice;
     notice.decision = reply.routing;
     notice.routing_id = reply.routing_id;
@@ -263,16 +293,17 @@ class SlackEndpoint {
       OutboxMessage m{
           "teams:workflow", url, payload,
           "teams:notice:" + std::to_string(reply.routing_id) + ":" + sha256_hex(url).substr(0, 16)};
-      if (ctx_.platform.store->enqueue(m, now())) ctx_.platform.outbox->notify();
+      if (ctx_.platform.store->enqueue(m, now())) queued = true;
     }
   }
 
-  void enqueue_response(const BlockActions& ba, const json& message, const std::string& key) {
+  void enqueue_response(const BlockActions& ba, const json& message, const std::string& key,
+                        bool& queued) {
     if (ba.response_url.rfind("https://", 0) != 0 && ba.response_url.rfind("http://", 0) != 0) {
       spdlog::warn("slack: block_actions without a usable response_url; message not updated");
       return;
     }
-    enqueue("slack:response_url", ba.response_url, message, "slack:action:" + key);
+    enqueue("slack:response_url", ba.response_url, message, "slack:action:" + key, queued);
   }
 
   static HttpResponse reply_json(const json& j) { return HttpResponse::json(200, dump(j)); }

@@ -432,6 +432,61 @@ TEST_F(SlackDaemonTest, IntakeRequestIsRoutedWithButtonsAndChatterIgnored) {
   EXPECT_NE(s.find("rolecall_dismiss"), std::string::npos);
 }
 
+// Runs `sql` on the daemon's database from outside (the way an operator or a
+// failing disk would interfere), waiting out the daemon's own locks.
+void exec_sql(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "") << " in " << sql;
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+int count_rows(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* stmt = nullptr;
+  int n = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW)
+    n = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return n;
+}
+
+// An event's writes commit together: when one fails, the 503 leaves no
+// dedupe key behind, so Slack's retry is handled as new, and answered once.
+TEST_F(SlackDaemonTest, StoreFailureMidEventLeavesNothingAndTheRetryIsHandled) {
+  const std::string db = daemon_->db_path();
+  exec_sql(db,
+           "CREATE TRIGGER test_fail_routing BEFORE INSERT ON routings "
+           "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  const json event =
+      message_event("Ev0ATOMIC1", "message", "C0INTAKE1",
+                    "can we pull the refund bug into this sprint?", "1700000090.000100");
+  EXPECT_EQ(post_event(event).status, 503);
+  EXPECT_EQ(count_rows(db,
+                       "SELECT count(*) FROM processed_events WHERE event_key LIKE "
+                       "'%Ev0ATOMIC1%' OR event_key LIKE '%1700000090.000100%'"),
+            0);
+  EXPECT_EQ(count_rows(db, "SELECT count(*) FROM outbox"), 0);
+
+  exec_sql(db, "DROP TRIGGER test_fail_routing;");
+  EXPECT_EQ(post_event(event, {{"X-Slack-Retry-Num", "1"}, {"X-Slack-Retry-Reason", "http_error"}})
+                .status,
+            200);
+  ASSERT_TRUE(wait_posts("chat.postMessage", 1));
+  EXPECT_EQ(count_rows(db, "SELECT count(*) FROM routings"), 1);
+  EXPECT_EQ(post_event(event, {{"X-Slack-Retry-Num", "2"}}).status, 200);  // now a duplicate
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(posts_to("chat.postMessage").size(), 1u);
+}
+
 TEST_F(SlackDaemonTest, ButtonsChangeTheRoutingAndUpdateTheMessage) {
   EXPECT_EQ(post_event(message_event("Ev0BUTTON1", "message", "C0INTAKE1",
                                      "please update the acceptance criteria on the refund story",
