@@ -59,7 +59,7 @@ class TeamsEndpoint {
     }
     try {
       const auto k = ctx_.platform.knowledge->get();
-      return on_activity(*parsed.activity, *hook, *k);
+      return on_activity(*parsed.activity, *hook, *k, req.request_id);
     } catch (const StoreError& e) {
       spdlog::error("teams: store error: {}", e.what());
       return reply(render_teams_simple_reply(
@@ -77,7 +77,8 @@ class TeamsEndpoint {
     return k.teams.default_team();
   }
 
-  HttpResponse on_activity(const TeamsActivity& a, const TeamsWebhook& hook, const Knowledge& k) {
+  HttpResponse on_activity(const TeamsActivity& a, const TeamsWebhook& hook, const Knowledge& k,
+                           const std::string& request_id) {
     const Team* team = team_of(hook, k);
     LogContext::set_team(team ? team->id : "");
     TeamsCardOptions options;
@@ -120,6 +121,21 @@ class TeamsEndpoint {
       case TeamsCommandKind::message: break;
     }
 
+    // The dedupe key and the routing commit together (one commit, all or
+    // none): a failure in between cannot leave the activity marked as seen
+    // but unlogged.
+    HttpResponse response;
+    ctx_.platform.store->write_batch([&](Store&) {
+      // The batch may run on the thread of another request's commit.
+      LogContext scope(request_id, "teams", team ? team->id : "");
+      response = on_message(a, hook, team, options);
+    });
+    return response;
+  }
+
+  HttpResponse on_message(const TeamsActivity& a, const TeamsWebhook& hook, const Team* team,
+                          const TeamsCardOptions& options) {
+    Assistant& assistant = *ctx_.platform.assistant;
     if (!ctx_.platform.store->remember_event("teams:activity:" + hook.name + ":" + a.id, now(),
                                              now() + ctx_.dedupe_ttl_seconds)) {
       ctx_.platform.metrics->inc("rolecall_duplicate_events", {{"platform", "teams"}});
