@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/utf8.hpp"
+
 namespace rolecall {
 
 namespace {
@@ -13,35 +15,6 @@ constexpr std::string_view arrow = "\xE2\x86\x92";        // →
 constexpr std::string_view times_sign = "\xC3\x97";       // ×
 constexpr std::string_view middle_dot = "\xC2\xB7";       // ·
 constexpr std::string_view em_dash = "\xE2\x80\x94";      // —
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when the
-// bytes there are not one (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
-std::size_t utf8_sequence(std::string_view text, std::size_t i) noexcept {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return n;
-}
 
 bool is_space(char c) noexcept {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f';
@@ -55,17 +28,6 @@ std::string signed_number(int n) { return (n > 0 ? "+" : "") + std::to_string(n)
 
 constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-std::string role_heading(Role role) {
-  switch (role) {
-    case Role::product_manager: return "Product Manager";
-    case Role::product_owner: return "Product Owner";
-    case Role::both: return "Shared (PM and PO)";
-    case Role::project_manager: return "Project Manager";
-    case Role::none: return "No role";
-  }
-  return "No role";
-}
 
 std::string topics_text(const std::vector<TopicCount>& topics) {
   std::string out;
@@ -97,20 +59,15 @@ void add_link(std::string& line, const std::string& link) {
 
 }  // namespace
 
-std::string valid_utf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = utf8_sequence(text, i);
-    if (n == 0) {
-      out += replacement;
-      ++i;
-    } else {
-      out.append(text.substr(i, n));
-      i += n;
-    }
+std::string role_heading(Role role) {
+  switch (role) {
+    case Role::product_manager: return "Product Manager";
+    case Role::product_owner: return "Product Owner";
+    case Role::both: return "Shared (PM and PO)";
+    case Role::project_manager: return "Project Manager";
+    case Role::none: return "No role";
   }
-  return out;
+  return "No role";
 }
 
 std::string excerpt(std::string_view text, std::size_t max_chars) {
@@ -124,7 +81,7 @@ std::string excerpt(std::string_view text, std::size_t max_chars) {
       ++i;
       continue;
     }
-    const std::size_t n = utf8_sequence(text, i);
+    const std::size_t n = utf8_sequence_length(text, i);
     const std::size_t needed = pending_space ? 2 : 1;
     if (chars + needed > max_chars) {
       // Cut: make room for the ellipsis (one code point).

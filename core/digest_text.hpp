@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/digest.hpp"
+#include "core/utf8.hpp"  // valid_utf8, used by every renderer of these strings
 
 namespace rolecall {
 
@@ -46,12 +47,12 @@ std::string age_text(std::int64_t seconds);
 // cut to at most `max_chars` code points at a code point boundary, with "…"
 // when cut. Invalid UTF-8 bytes become U+FFFD so JSON encoders never throw.
 std::string excerpt(std::string_view text, std::size_t max_chars);
-// `text` with every invalid UTF-8 sequence replaced by U+FFFD.
-std::string valid_utf8(std::string_view text);
 // How many decisions of each group (Digest::decisions) to show when at most
 // `max_items` fit: shared out one at a time in group order, so every role
 // gets a line before any gets a second.
 std::vector<std::size_t> decision_quotas(const Digest& digest, std::size_t max_items);
+// The heading of a role's group of decisions: "Product Manager", "Shared (PM and PO)", …
+std::string role_heading(Role role);
 // "and 12 more"
 std::string and_more(std::size_t n);
 // A request's label: its excerpt, or "request #42 (Pricing)" without text.

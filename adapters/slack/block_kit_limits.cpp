@@ -1,6 +1,7 @@
 #include "adapters/slack/block_kit_limits.hpp"
 
 #include "adapters/slack/slack_text.hpp"
+#include "core/utf8.hpp"
 
 namespace rolecall {
 
@@ -102,7 +103,7 @@ json more_note(std::size_t hidden) {
 void sanitize_strings(json& value) {
   if (value.is_string()) {
     auto& s = value.get_ref<std::string&>();
-    if (!is_valid_utf8(s)) s = sanitize_utf8(s);
+    if (!is_valid_utf8(s)) s = valid_utf8(s);
   } else if (value.is_structured()) {
     for (auto& item : value) sanitize_strings(item);
   }

@@ -46,7 +46,7 @@ std::string truncate_text(std::string_view text, std::size_t max_chars);
 // BlockKitLimits: truncates texts, drops surplus section fields / context and
 // actions elements, and when there are too many blocks or too much block text
 // keeps the first ones and ends with a context block "…and N more not shown".
-// Every string in the message is made valid UTF-8 (sanitize_utf8, slack_text.hpp) first.
+// Every string in the message is made valid UTF-8 (valid_utf8, core/utf8.hpp) first.
 // Unknown block types are left alone.
 void enforce_block_kit_limits(nlohmann::json& message);
 

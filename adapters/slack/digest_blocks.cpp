@@ -62,17 +62,6 @@ std::string topics(const std::vector<TopicCount>& list) {
   return out;
 }
 
-std::string role_heading(Role role) {
-  switch (role) {
-    case Role::product_manager: return "Product Manager";
-    case Role::product_owner: return "Product Owner";
-    case Role::both: return "Shared (PM and PO)";
-    case Role::project_manager: return "Project Manager";
-    case Role::none: return "No role";
-  }
-  return "No role";
-}
-
 std::string channel_ref(const std::string& platform, const std::string& channel) {
   // Only Slack channel ids can be linked; others are not shown.
   if (platform == "slack" && !channel.empty()) {

@@ -4,6 +4,7 @@
 
 #include "adapters/slack/form_urlencoded.hpp"
 #include "adapters/slack/slack_text.hpp"
+#include "core/utf8.hpp"
 
 namespace rolecall {
 
@@ -139,7 +140,7 @@ SlashCommand to_slash_command(FormFields& form) {
   // the store) expects valid UTF-8.
   auto get = [&](const char* name) {
     std::string value = form.take(name);
-    return is_valid_utf8(value) ? value : sanitize_utf8(value);
+    return is_valid_utf8(value) ? value : valid_utf8(value);
   };
   SlashCommand cmd;
   cmd.command = get("command");

@@ -57,37 +57,6 @@ void append_span(std::string& out, std::string_view span) {
   append_unescaped(out, has_label && !label.empty() ? label : target);
 }
 
-// Length of the valid UTF-8 sequence at text[i], or 0 when it is invalid.
-std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  std::size_t len;
-  std::uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
-}
-
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
@@ -155,49 +124,6 @@ std::string mrkdwn_escape(std::string_view text) {
     special = text.find_first_of("&<>");
   }
   out.append(text);
-  return out;
-}
-
-namespace {
-
-// Index of the first byte that does not start a valid sequence, or size().
-std::size_t first_invalid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    // Runs of ASCII (nearly all chat text) skip the sequence decoder.
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    const std::size_t len = valid_sequence_length(text, i);
-    if (len == 0) return i;
-    i += len;
-  }
-  return i;
-}
-
-}  // namespace
-
-bool is_valid_utf8(std::string_view text) noexcept {
-  return first_invalid_utf8(text) == text.size();
-}
-
-std::string sanitize_utf8(std::string_view text) {
-  std::size_t start = first_invalid_utf8(text);
-  if (start == text.size()) return std::string(text);
-  std::string out;
-  out.reserve(text.size() + 2);
-  out.append(text, 0, start);
-  for (std::size_t i = start; i < text.size();) {
-    std::size_t len = valid_sequence_length(text, i);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(text, i, len);
-      i += len;
-    }
-  }
   return out;
 }
 

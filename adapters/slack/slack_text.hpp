@@ -29,12 +29,4 @@ std::string strip_leading_mention(std::string_view text, std::string_view bot_us
 // & -> &amp; (first), < -> &lt;, > -> &gt;. Nothing else is touched.
 std::string mrkdwn_escape(std::string_view text);
 
-// `text` with every invalid UTF-8 sequence (bad lead or continuation bytes,
-// overlong forms, surrogates, > U+10FFFF) replaced by U+FFFD, so JSON
-// encoders never throw on it.
-std::string sanitize_utf8(std::string_view text);
-
-// True when sanitize_utf8(text) == text.
-bool is_valid_utf8(std::string_view text) noexcept;
-
 }  // namespace rolecall

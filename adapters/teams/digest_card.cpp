@@ -61,17 +61,6 @@ std::string topics(const std::vector<TopicCount>& list) {
   return out;
 }
 
-std::string role_heading(Role role) {
-  switch (role) {
-    case Role::product_manager: return "Product Manager";
-    case Role::product_owner: return "Product Owner";
-    case Role::both: return "Shared (PM and PO)";
-    case Role::project_manager: return "Project Manager";
-    case Role::none: return "No role";
-  }
-  return "No role";
-}
-
 json fact(std::string title, std::string value) {
   return json{{"title", std::move(title)}, {"value", std::move(value)}};
 }

@@ -59,32 +59,5 @@ TEST(SlackText, MrkdwnEscape) {
   EXPECT_EQ(slack_to_plain(mrkdwn_escape("<@U1> & <!here>")), "<@U1> & <!here>");
 }
 
-TEST(SlackText, SanitizeUtf8) {
-  EXPECT_EQ(sanitize_utf8("plain"), "plain");
-  EXPECT_EQ(sanitize_utf8("caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x98\x80"),
-            "caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x98\x80");
-  const std::string r = "\xEF\xBF\xBD";
-  EXPECT_EQ(sanitize_utf8("a\xFF"
-                          "b"),
-            "a" + r + "b");
-  EXPECT_EQ(sanitize_utf8("\xC3"), r);                          // truncated sequence
-  EXPECT_EQ(sanitize_utf8("\xC0\xAF"), r + r);                  // overlong '/'
-  EXPECT_EQ(sanitize_utf8("\xED\xA0\x80"), r + r + r);          // surrogate
-  EXPECT_EQ(sanitize_utf8("\xF4\x90\x80\x80"), r + r + r + r);  // > U+10FFFF
-  EXPECT_EQ(sanitize_utf8(std::string("a\0b", 3)), std::string("a\0b", 3));
-  // Valid text after the first bad byte is kept as it was.
-  EXPECT_EQ(sanitize_utf8("ok \xFF caf\xC3\xA9"), "ok " + r + " caf\xC3\xA9");
-}
-
-TEST(SlackText, IsValidUtf8AgreesWithSanitize) {
-  for (const std::string s : {"", "plain", "caf\xC3\xA9", "\xF0\x9F\x98\x80", "a\xFF", "\xC3",
-                              "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "x\xE2\x82"}) {
-    SCOPED_TRACE(s);
-    EXPECT_EQ(is_valid_utf8(s), sanitize_utf8(s) == s);
-  }
-  EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9"));
-  EXPECT_FALSE(is_valid_utf8("caf\xC3"));
-}
-
 }  // namespace
 }  // namespace rolecall
