@@ -92,10 +92,12 @@ WalWriteCounts g_wal_writes_at_open;
 
 // range(0): the store's max_batch (1 = no group commit: one transaction per
 // write); range(1): checkpoint_pages (0 = SQLite checkpoints inside commits).
-void open_insert_store(benchmark::State& state, const char* name) {
+// page_size: of the new file (0 = the store's default, 2 KiB).
+void open_insert_store(benchmark::State& state, const char* name, int page_size = 0) {
   SqliteStoreOptions options;
   options.max_batch = static_cast<std::size_t>(state.range(0));
   options.checkpoint_pages = static_cast<int>(state.range(1));
+  if (page_size > 0) options.page_size = page_size;
   g_insert_store = std::make_unique<SqliteStore>(
       (g_dir / (name + std::to_string(++g_db_counter) + ".db")).string(), options);
   g_wal_writes_at_open = wal_write_counts();
@@ -117,8 +119,8 @@ void close_insert_store(benchmark::State& state) {
   g_insert_store.reset();
 }
 
-void BM_RecordRouting(benchmark::State& state) {
-  if (state.thread_index() == 0) open_insert_store(state, "insert-");
+void record_routings(benchmark::State& state, int page_size) {
+  if (state.thread_index() == 0) open_insert_store(state, "insert-", page_size);
   // Records are built (with their SHA-256) before timing: that is not the store's work.
   const auto rows = request_rows(state.thread_index() + 1);
   std::size_t i = 0;
@@ -128,6 +130,10 @@ void BM_RecordRouting(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   if (state.thread_index() == 0) close_insert_store(state);
 }
+void BM_RecordRouting(benchmark::State& state) { record_routings(state, 0); }
+// The same on a file with SQLite's default 4 KiB pages (the store's default
+// before 2026-11-23, and what files created before then keep).
+void BM_RecordRouting4KiBPages(benchmark::State& state) { record_routings(state, 4096); }
 // Without group commit, with SQLite's own checkpoints and with the thread.
 BENCHMARK(BM_RecordRouting)
     ->ArgNames({"max_batch", "ckpt_pages"})
@@ -141,6 +147,15 @@ BENCHMARK(BM_RecordRouting)
     ->ArgNames({"max_batch", "ckpt_pages"})
     ->Args({256, 1000})
     ->ThreadRange(1, 64)
+    ->UseRealTime()
+    ->MinTime(2.0);
+
+BENCHMARK(BM_RecordRouting4KiBPages)
+    ->ArgNames({"max_batch", "ckpt_pages"})
+    ->Args({256, 1000})
+    ->Threads(1)
+    ->Threads(2)
+    ->Threads(16)
     ->UseRealTime()
     ->MinTime(2.0);
 

@@ -266,6 +266,11 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     throw StoreError(describe(path_, "open", e, options_.busy_timeout_ms));
   }
   guarded("open (WAL mode)", [&] {
+    // Takes effect only while the file is still empty (a new database); the
+    // switch to WAL below then writes the header with it.
+    if (options_.page_size > 0) {
+      writer_->db().exec("PRAGMA page_size = " + std::to_string(options_.page_size));
+    }
     // Switching a file to WAL takes an exclusive lock without SQLite's busy
     // handler, so a second process opening the same new file at that moment
     // got SQLITE_BUSY at once (1 run in ~100 of the two-process test): wait
