@@ -46,6 +46,22 @@ TEST(WalCoalescingVfs, EachCommitIsInTheFileWhenTheCallReturnsWithOneWrite) {
   EXPECT_GE(after.issued - before.issued, static_cast<unsigned long long>(kCommits));
 }
 
+TEST(WalCoalescingVfs, AConnectionThatDidNotStartTheWalCoalescesToo) {
+  ScratchDir dir;
+  const std::string path = dir.file("second.db");
+  SqliteStore first(path);
+  first.record_routing(make_routing("T1", kT0));  // first writes the WAL header
+  SqliteStore second(path);                       // reads it from the file instead
+  const WalWriteCounts before = wal_write_counts();
+  constexpr int kCommits = 30;
+  for (int i = 0; i < kCommits; ++i) {
+    (i % 2 ? first : second).record_routing(make_routing("T1", kT0 + i + 1));
+    ASSERT_EQ(count_with_plain_sqlite(path), i + 2) << "commit " << i;
+  }
+  const WalWriteCounts after = wal_write_counts();
+  EXPECT_LE(after.issued - before.issued, kCommits + 5u);
+}
+
 TEST(WalCoalescingVfs, BigTransactionsGoOutInPiecesAndStayWhole) {
   ScratchDir dir;
   const std::string path = dir.file("big.db");
