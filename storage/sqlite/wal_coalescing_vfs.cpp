@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -49,6 +50,14 @@ struct Collected {
   std::vector<unsigned char> bytes;
   sqlite3_int64 start = 0;      // file offset of bytes[0]
   std::uint32_t page_size = 0;  // 0 = not known yet: writes pass straight through
+  // End of the furthest write since the WAL header was last written. Only
+  // appends at or past it are collected. A write before it rewrites what is
+  // already there: the page of a frame written earlier in the same
+  // transaction (after a cache spill), or the frame headers SQLite then
+  // rewrites with new checksums after the commit frame, the last of them
+  // the commit frame's own header. Those go straight to the file, so
+  // nothing of a transaction is left in memory when its COMMIT returns.
+  sqlite3_int64 appended_to = 0;
 };
 
 // SQLite allocates g_vfs.szOsFile bytes per open file: this struct, then the
@@ -104,6 +113,7 @@ int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
 
   if (off == 0 && n >= static_cast<int>(kWalHeader)) {
     c->page_size = page_size_of(data);  // a new WAL header (the WAL restarts)
+    c->appended_to = 0;
   } else if (c->page_size == 0) {
     // This connection did not write the header (another one started the
     // WAL): read it once. The file is only appended to past it.
@@ -113,11 +123,14 @@ int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
       c->page_size = page_size_of(header);
     }
   }
-  if (c->page_size == 0) {
+  const sqlite3_int64 end_of_write = off + n;
+  if (c->page_size == 0 || off < c->appended_to) {
     if (const int rc = flush(s); rc != SQLITE_OK) return rc;
     g_issued.fetch_add(1, std::memory_order_relaxed);
+    c->appended_to = std::max(c->appended_to, end_of_write);
     return s->real->pMethods->xWrite(s->real, buf, n, off);
   }
+  c->appended_to = end_of_write;
 
   if (!c->bytes.empty() && (off != c->start + static_cast<sqlite3_int64>(c->bytes.size()) ||
                             c->bytes.size() + static_cast<std::size_t>(n) > kMaxCollected)) {

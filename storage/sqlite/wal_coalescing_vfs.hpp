@@ -19,8 +19,11 @@
 // those writes. The file format is untouched: plain SQLite (and the sqlite3
 // shell) reads the files. Anything else done to the WAL file (read, sync,
 // truncate, size, close, file control) first writes out what is collected,
-// as does a non-contiguous write or 64 KiB of collected frames. Database,
-// journal and temporary files pass straight through.
+// as does a non-contiguous write or 64 KiB of collected frames. Only appends
+// are collected: a write into what this connection already wrote (a page
+// rewritten within a transaction that spilled, the frame headers SQLite then
+// rewrites with new checksums, the commit frame's last) goes straight to the
+// file. Database, journal and temporary files pass straight through.
 
 namespace rolecall {
 
