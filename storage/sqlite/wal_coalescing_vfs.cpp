@@ -65,8 +65,19 @@ struct Collected {
 struct ShimFile {
   sqlite3_file base;     // first, so sqlite3_file* converts to ShimFile*
   sqlite3_file* real;    // points just past this struct
-  Collected* collected;  // WAL files only
+  Collected* collected;  // WAL files linked to their database file only
+  // A database file and its connection's WAL file point at each other
+  // (g_link_mu guards the pointers while either opens or closes).
+  ShimFile* wal;         // database file: its WAL file while open
+  ShimFile* db;          // WAL file: its database file
+  const char* wal_name;  // database file: the name SQLite will open its WAL with
 };
+
+// Database files whose WAL is not open yet. SQLite opens a connection's WAL
+// with the name sqlite3_filename_wal() gives for its database file, the very
+// same pointer, which is how the two are matched.
+std::mutex g_link_mu;
+std::vector<ShimFile*> g_unlinked_dbs;
 
 // Where the wrapped file object starts (8-byte aligned, as SQLite's are).
 constexpr std::size_t kHead = (sizeof(ShimFile) + 7) & ~std::size_t{7};
@@ -93,6 +104,15 @@ int flush_then(sqlite3_file* f) { return flush(shim(f)); }
 int x_close(sqlite3_file* f) {
   ShimFile* s = shim(f);
   const int flushed = flush(s);
+  {
+    std::lock_guard lock(g_link_mu);
+    if (s->db) {  // the connection may open its WAL again (journal mode switched back)
+      s->db->wal = nullptr;
+      g_unlinked_dbs.push_back(s->db);
+    }
+    if (s->wal) s->wal->db = nullptr;
+    std::erase(g_unlinked_dbs, s);
+  }
   const int rc = s->real->pMethods->xClose(s->real);
   delete s->collected;
   s->collected = nullptr;
@@ -189,7 +209,17 @@ int x_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile**
   return real(f)->pMethods->xShmMap(real(f), region, size, extend, out);
 }
 int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
-  return real(f)->pMethods->xShmLock(real(f), offset, n, flags);
+  ShimFile* s = shim(f);
+  if ((flags & SQLITE_SHM_UNLOCK) && offset == 0 && s->wal) {
+    // The WAL write lock (lock 0) is being released: the transaction is
+    // over. A commit wrote its frames already; what is left belongs to one
+    // that spilled and rolled back. It is written now, while this
+    // connection still holds the lock, never later, when another
+    // connection or process may have appended its own frames there. (A
+    // failed write is harmless: no commit needs those frames.)
+    flush(s->wal);
+  }
+  return s->real->pMethods->xShmLock(s->real, offset, n, flags);
 }
 void x_shm_barrier(sqlite3_file* f) { real(f)->pMethods->xShmBarrier(real(f)); }
 int x_shm_unmap(sqlite3_file* f, int remove) {
@@ -239,14 +269,33 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int*
   s->base.pMethods = nullptr;
   s->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + kHead);
   s->collected = nullptr;
+  s->wal = nullptr;
+  s->db = nullptr;
+  s->wal_name = nullptr;
   const int rc = g_real->xOpen(g_real, name, s->real, flags, out_flags);
   if (s->real->pMethods) {
     // SQLite calls xClose whenever pMethods is set, even after a failed open.
     const int version = s->real->pMethods->iVersion;
     s->base.pMethods = &g_methods[version >= 3 ? 2 : version < 1 ? 0 : version - 1];
-    if (rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL)) {
+  }
+  if (rc != SQLITE_OK || !s->real->pMethods || !name) return rc;
+  std::lock_guard lock(g_link_mu);
+  if (flags & SQLITE_OPEN_MAIN_DB) {
+    s->wal_name = sqlite3_filename_wal(name);
+    if (s->wal_name) g_unlinked_dbs.push_back(s);
+  } else if (flags & SQLITE_OPEN_WAL) {
+    const auto it = std::find_if(g_unlinked_dbs.begin(), g_unlinked_dbs.end(),
+                                 [&](const ShimFile* db) { return db->wal_name == name; });
+    // Only a WAL linked to its database file is coalesced: the link is what
+    // writes out a rolled-back transaction's frames in time. Without memory
+    // the file is not coalesced either.
+    if (it != g_unlinked_dbs.end()) {
       s->collected = new (std::nothrow) Collected();
-      // Without memory this file simply is not coalesced.
+      if (s->collected) {
+        s->db = *it;
+        (*it)->wal = s;
+        g_unlinked_dbs.erase(it);
+      }
     }
   }
   return rc;

@@ -23,7 +23,12 @@
 // are collected: a write into what this connection already wrote (a page
 // rewritten within a transaction that spilled, the frame headers SQLite then
 // rewrites with new checksums, the commit frame's last) goes straight to the
-// file. Database, journal and temporary files pass straight through.
+// file. When a transaction ends without a commit (it spilled frames, then
+// rolled back), what it left collected is written as its connection releases
+// the WAL write lock (seen on the database file, linked to its WAL file),
+// never later, when another connection or process may have appended there.
+// A WAL file that cannot be linked is not coalesced. Database, journal and
+// temporary files pass straight through.
 
 namespace rolecall {
 

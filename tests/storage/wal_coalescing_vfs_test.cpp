@@ -110,6 +110,42 @@ TEST(WalCoalescingVfs, ASpilledTransactionIsWholeWhenTheProcessDiesRightAfterCom
   }
 }
 
+// Frames a transaction spilled and then rolled back must not reach the file
+// later, when another connection (here one without this VFS, as another
+// process would be) may have written its own frames at the same place.
+TEST(WalCoalescingVfs, FramesOfARolledBackTransactionNeverOverwriteLaterCommits) {
+  ScratchDir dir;
+  const std::string path = dir.file("rollback.db");
+  SQLite::Database a(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 1000,
+                     wal_coalescing_vfs());
+  a.exec("PRAGMA journal_mode = WAL; PRAGMA cache_size = 5");
+  a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+  // An empty WAL first, so that the rollback finds every page it re-reads
+  // in the database file and does not touch the WAL itself. Then new pages
+  // only, more than the cache holds: spilled to the WAL, the last of them
+  // not read back before the rollback.
+  a.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  a.exec("BEGIN");
+  a.exec(
+      "INSERT INTO t (v) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+      "WHERE i < 400) SELECT printf('%.*c', 300, 'a') FROM n");
+  a.exec("ROLLBACK");
+  {
+    // One transaction whose frames cover the place of the rolled-back ones.
+    SQLite::Database b(path, SQLite::OPEN_READWRITE, 1000);
+    b.exec(
+        "INSERT INTO t (v) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 400) SELECT printf('%.*c', 300, 'B') FROM n");
+  }
+  // Reads through `a` (its WAL file is touched again) and writes through it.
+  EXPECT_EQ(a.execAndGet("SELECT count(*) FROM t WHERE v LIKE 'BBB%'").getInt(), 400);
+  a.exec("INSERT INTO t (v) VALUES ('after')");
+  SQLite::Database c(path, SQLite::OPEN_READONLY);
+  EXPECT_EQ(c.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  EXPECT_EQ(c.execAndGet("SELECT count(*) FROM t WHERE v LIKE 'BBB%'").getInt(), 400);
+  EXPECT_EQ(c.execAndGet("SELECT count(*) FROM t").getInt(), 401);
+}
+
 TEST(WalCoalescingVfs, BigTransactionsGoOutInPiecesAndStayWhole) {
   ScratchDir dir;
   const std::string path = dir.file("big.db");
