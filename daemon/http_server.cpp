@@ -41,7 +41,10 @@ std::string next_request_id() {
 constexpr std::size_t kReadBufferBytes = 4096;
 
 bool is_header_safe(std::string_view text) {
-  return text.find_first_of("\r\n") == std::string_view::npos && !text.empty();
+  if (text.empty()) return false;
+  for (char c : text)
+    if (c == '\r' || c == '\n') return false;
+  return true;
 }
 
 // Status line and headers, written by hand: every response here is built

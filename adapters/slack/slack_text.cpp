@@ -109,21 +109,23 @@ std::string strip_leading_mention(std::string_view text, std::string_view bot_us
 }
 
 std::string mrkdwn_escape(std::string_view text) {
-  std::size_t special = text.find_first_of("&<>");
-  if (special == std::string_view::npos) return std::string(text);
+  // A plain loop: string_view::find_first_of tests each byte with a memchr
+  // over the set, several times slower on the texts of every reply.
+  const auto special = [](char c) { return c == '&' || c == '<' || c == '>'; };
+  std::size_t i = 0;
+  while (i < text.size() && !special(text[i])) ++i;
+  if (i == text.size()) return std::string(text);
   std::string out;
   out.reserve(text.size() + 16);
-  while (special != std::string_view::npos) {
-    out.append(text.substr(0, special));
-    switch (text[special]) {
+  out.append(text.substr(0, i));
+  for (; i < text.size(); ++i) {
+    switch (text[i]) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
-      default: out += "&gt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out.push_back(text[i]);
     }
-    text.remove_prefix(special + 1);
-    special = text.find_first_of("&<>");
   }
-  out.append(text);
   return out;
 }
 
