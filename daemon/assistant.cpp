@@ -37,9 +37,8 @@ AssistantReply Assistant::answer(const std::string& text, const Team* team) cons
   reply.answer = compose_answer(reply.classification, k->taxonomy, team);
   reply.kind = AssistantReply::Kind::answer;
   if (metrics_) {
-    metrics_->inc("rolecall_classifications",
-                  {{"role", to_string(reply.classification.role)},
-                   {"intent", to_string(reply.classification.intent)}});
+    metrics_->inc("rolecall_classifications", {{"role", to_string(reply.classification.role)},
+                                               {"intent", to_string(reply.classification.intent)}});
   }
   return reply;
 }
@@ -50,8 +49,8 @@ AssistantReply Assistant::handle(const InboundMessage& m, std::int64_t now) {
   const Classification c = k->classifier.classify(m.text);
   reply.classification = c;
   if (metrics_) {
-    metrics_->inc("rolecall_classifications", {{"role", to_string(c.role)},
-                                               {"intent", to_string(c.intent)}});
+    metrics_->inc("rolecall_classifications",
+                  {{"role", to_string(c.role)}, {"intent", to_string(c.intent)}});
   }
   reply.answer = compose_answer(c, k->taxonomy, m.team);
 
