@@ -1,5 +1,7 @@
 // Classifier throughput on a mix of typical chat messages, and the start-up
-// cost of loading config/taxonomy.yaml and building the classifier from it.
+// cost of loading config/taxonomy.yaml and config/classifier-model.tsv and
+// building the classifier from them. BM_ClassifyLexiconOnly is the same mix
+// without the learned model (what the model adds).
 //
 //   build/bench/classify_bench --benchmark_counters_tabular=true
 //
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "config/classifier_model_loader.hpp"
 #include "config/taxonomy_loader.hpp"
 #include "core/classifier.hpp"
 #include "core/normalizer.hpp"
@@ -17,6 +20,7 @@
 namespace {
 
 const std::string kTaxonomyPath = std::string(ROLECALL_SOURCE_DIR) + "/config/taxonomy.yaml";
+const std::string kModelPath = std::string(ROLECALL_SOURCE_DIR) + "/config/classifier-model.tsv";
 
 // What an intake channel sees: questions, requests, chatter, markup, typos.
 const std::vector<std::string>& typical_messages() {
@@ -46,8 +50,7 @@ const std::vector<std::string>& typical_messages() {
   return messages;
 }
 
-void BM_ClassifyTypicalMix(benchmark::State& state) {
-  const rolecall::Classifier classifier(rolecall::load_taxonomy(kTaxonomyPath));
+void run_mix(benchmark::State& state, const rolecall::Classifier& classifier) {
   const auto& messages = typical_messages();
   std::size_t i = 0;
   std::size_t bytes = 0;
@@ -60,7 +63,19 @@ void BM_ClassifyTypicalMix(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
+
+void BM_ClassifyTypicalMix(benchmark::State& state) {
+  const rolecall::Classifier classifier(rolecall::load_taxonomy(kTaxonomyPath),
+                                        rolecall::load_classifier_model(kModelPath));
+  run_mix(state, classifier);
+}
 BENCHMARK(BM_ClassifyTypicalMix);
+
+void BM_ClassifyLexiconOnly(benchmark::State& state) {
+  const rolecall::Classifier classifier(rolecall::load_taxonomy(kTaxonomyPath));
+  run_mix(state, classifier);
+}
+BENCHMARK(BM_ClassifyLexiconOnly);
 
 void BM_StripMarkup(benchmark::State& state) {
   const auto& messages = typical_messages();
@@ -75,11 +90,17 @@ BENCHMARK(BM_StripMarkup);
 
 void BM_LoadTaxonomyAndBuildClassifier(benchmark::State& state) {
   for (auto _ : state) {
-    const rolecall::Classifier classifier(rolecall::load_taxonomy(kTaxonomyPath));
+    const rolecall::Classifier classifier(rolecall::load_taxonomy(kTaxonomyPath),
+                                          rolecall::load_classifier_model(kModelPath));
     benchmark::DoNotOptimize(&classifier);
   }
 }
 BENCHMARK(BM_LoadTaxonomyAndBuildClassifier)->Unit(benchmark::kMillisecond);
+
+void BM_LoadModelOnly(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(rolecall::load_classifier_model(kModelPath));
+}
+BENCHMARK(BM_LoadModelOnly)->Unit(benchmark::kMillisecond);
 
 void BM_BuildClassifierOnly(benchmark::State& state) {
   const rolecall::Taxonomy taxonomy = rolecall::load_taxonomy(kTaxonomyPath);

@@ -23,6 +23,7 @@
 #include "adapters/slack/slack_messages.hpp"
 #include "adapters/slack/slack_request.hpp"
 #include "adapters/slack/slack_signature.hpp"
+#include "config/classifier_model_loader.hpp"
 #include "config/config_loader.hpp"
 #include "config/taxonomy_loader.hpp"
 #include "core/answer.hpp"
@@ -101,7 +102,8 @@ BENCHMARK(BM_ParseSlashCommand);
 
 struct Core {
   rolecall::Taxonomy taxonomy = rolecall::load_taxonomy(kSource + "/config/taxonomy.yaml");
-  rolecall::Classifier classifier{taxonomy};
+  rolecall::Classifier classifier{
+      taxonomy, rolecall::load_classifier_model(kSource + "/config/classifier-model.tsv")};
   rolecall::Team team;
   Core() {
     team.id = "checkout";

@@ -95,6 +95,8 @@ std::string AppConfig::describe() const {
                                      : std::to_string(storage.retention_days));
   line("storage.busy_timeout_ms", storage.busy_timeout_ms);
   line("taxonomy.path", taxonomy.path);
+  line("taxonomy.model",
+       taxonomy.model.empty() ? std::string("none (cue lexicon only)") : taxonomy.model);
   line("log.level", to_string(log.level));
   line("log.format", to_string(log.format));
   line("routing.clarify_below", routing.clarify_below);

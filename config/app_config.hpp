@@ -48,6 +48,10 @@ struct TaxonomyConfig {
   // Resolved: a relative path in the file is taken relative to the config
   // file's directory. Default: taxonomy.yaml next to the config file.
   std::string path;
+  // The learned classifier weights (core/classifier_model_text.hpp), resolved
+  // like `path`. Default: classifier-model.tsv next to the taxonomy file.
+  // Empty when the config says `model: none` (the cue lexicon alone decides).
+  std::string model;
 };
 
 enum class LogLevel { trace, debug, info, warn, error };

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/base64.hpp"
+#include "config/classifier_model_loader.hpp"
 #include "config/diagnostics.hpp"
 #include "config/taxonomy_loader.hpp"
 #include "config/time_zones.hpp"
@@ -23,6 +24,7 @@ namespace {
 
 constexpr std::string_view kDefaultConfigPath = "config/rolecall.example.yaml";
 constexpr std::string_view kDefaultTaxonomyFile = "taxonomy.yaml";
+constexpr std::string_view kDefaultModelFile = "classifier-model.tsv";
 constexpr std::size_t kTeamsKeyBytes = 32;
 
 std::optional<std::string> read_text_file(const fs::path& path, std::string& error) {
@@ -324,12 +326,18 @@ class Loader {
   }
 
   void read_taxonomy(YamlMap& root) {
-    YamlMap map(diag_, root.value("taxonomy"), "taxonomy", {"path"});
+    YamlMap map(diag_, root.value("taxonomy"), "taxonomy", {"path", "model"});
     std::string path(kDefaultTaxonomyFile);
     if (map.has("path")) {
       if (auto p = map.non_empty_string("path")) path = *p;
     }
     config_.taxonomy.path = resolve(path).string();
+    config_.taxonomy.model =
+        (std::filesystem::path(config_.taxonomy.path).parent_path() / kDefaultModelFile).string();
+    if (map.has("model")) {
+      if (auto m = map.non_empty_string("model"))
+        config_.taxonomy.model = *m == "none" ? std::string() : resolve(*m).string();
+    }
   }
 
   void read_log(YamlMap& root) {
@@ -909,6 +917,13 @@ std::vector<Problem> check_config(const std::string& path, const Environment& en
     load_taxonomy(loader.config().taxonomy.path);
   } catch (const ConfigError& e) {
     problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+  }
+  if (!loader.config().taxonomy.model.empty()) {
+    try {
+      load_classifier_model(loader.config().taxonomy.model);
+    } catch (const ConfigError& e) {
+      problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+    }
   }
   return problems;
 }

@@ -5,180 +5,273 @@
 //    found (normalizer.cpp).
 // 2. Lexicon::match: typo correction, then weighted cue hits per topic
 //    (phrases before words, context rules, quoted lines down-weighted) and
-//    role names mentioned (lexicon.hpp documents the weights).
-// 3. Scores: each distinct cue counts once (its best occurrence); a topic's
-//    score is the sum of its cues, a role's score the sum of its topics'.
-//    A role named in the message adds a small hint to that role, and only
-//    when there is topic evidence at all: "can the product manager sign off
-//    the AC?" stays with the Product Owner because the AC outweighs the name.
-//    In a message of several sentences, cues outside the sentences that carry
-//    the intent (IntentDetector::focus) count kContextSentenceFactor:
-//    "I saw the roadmap. Can we add the SSO story to the next sprint?" is a
-//    sprint request with roadmap context.
-// 4. Decision: no role reaches kMinEvidence -> role none. If the Product
-//    Manager's and the Product Owner's scores are within kBothRatio of each
-//    other the answer is `both` (the message really is about both halves) with
-//    the other side's best topic as alternative_topic. A shared topic level
-//    with one side's topic does not make it `both`: words like "stakeholders"
-//    or "feedback" turn up in passing, and the specific side wins ties.
-//    Within kCloseRatio the winner stands but alternative_topic is set and
-//    confidence drops.
-// 5. Confidence = evidence * margin: evidence grows with the winning score
-//    (1 - e^(-score/1.2)), margin shrinks as the runner-up role gets closer.
-//    For role none it is the confidence that there is no topic.
-// 6. IntentDetector decides question / request / other.
+//    role names mentioned (lexicon.hpp documents the weights). Each cue
+//    counts once, at its best occurrence; in a message of several sentences
+//    cues outside the sentences that carry the intent count
+//    kContextSentenceFactor ("I saw the roadmap. Can we add the SSO story to
+//    the sprint?" is a sprint request with roadmap context). The sums per
+//    role and per topic are the taxonomy's evidence.
+// 3. The intent rules (IntentDetector) mark ownership questions, requests
+//    and other questions per sentence.
+// 4. extract_features turns words, word pairs, clause starts and the rules'
+//    findings into sparse features; the model (classifier_model.hpp) scores
+//    role, intent and topic from them plus the taxonomy's evidence through
+//    the shared tie weights, and calibrated softmaxes give probabilities.
+// 5. Without a model the taxonomy's evidence alone decides the role (none
+//    below kMinEvidence) and the rules decide the intent.
 
 #include "core/classifier.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
-#include "core/analyzed_text.hpp"
 #include "core/intent_detector.hpp"
 #include "core/lexicon.hpp"
 
 namespace rolecall {
 namespace {
 
-constexpr float kMinEvidence = 0.45f;
-constexpr float kRoleHint = 0.2f;
-constexpr float kBothRatio = 0.85f;
-constexpr float kCloseRatio = 0.5f;
 constexpr float kContextSentenceFactor = 0.6f;
+// Cue evidence beyond this adds nothing: five cues of one topic are not five
+// times as sure as one, and a capped input keeps the tie weight meaningful.
+constexpr float kEvidenceCap = 4.0f;
+// Lexicon-only mode: below this evidence there is no topic.
+constexpr float kMinEvidence = 0.45f;
+// The runner-up role is offered as the alternative when at least this likely.
+constexpr double kAlternativeFloor = 0.08;
+constexpr std::size_t kMaxExplainingWords = 4;
 
-constexpr std::size_t role_slot(Role r) noexcept { return static_cast<std::size_t>(r); }
-constexpr std::size_t kRoleSlots = 4;  // every Role except none
+constexpr std::size_t role_index(Role r) noexcept { return static_cast<std::size_t>(r); }
+
+template <std::size_t N>
+std::array<double, N> softmax(const std::array<double, N>& scores, double temperature) {
+  std::array<double, N> p{};
+  const double top = *std::max_element(scores.begin(), scores.end());
+  double sum = 0.0;
+  for (std::size_t i = 0; i < N; ++i) {
+    p[i] = std::exp((scores[i] - top) / temperature);
+    sum += p[i];
+  }
+  for (double& v : p) v /= sum;
+  return p;
+}
+
+// Does a topic of role `topic_role` answer for a message of role `role`?
+bool topic_fits(Role role, Role topic_role) noexcept {
+  if (role == Role::both)
+    return topic_role == Role::both || topic_role == Role::product_manager ||
+           topic_role == Role::product_owner;
+  return topic_role == role;
+}
 
 }  // namespace
 
 struct Classifier::Impl {
-  explicit Impl(const Taxonomy& taxonomy) : lexicon(taxonomy) {
-    for (const Topic& t : taxonomy.topics()) {
-      topic_ids.push_back(t.id);
-      topic_roles.push_back(t.role);
+  Impl(const Taxonomy& t, std::shared_ptr<const ClassifierModel> m)
+      : taxonomy(t), lexicon(t), model(std::move(m)) {
+    for (const Topic& topic : taxonomy.topics()) {
+      topic_roles.push_back(topic.role);
+      model_topic.push_back(model ? model->topic_index(topic.id) : -1);
     }
   }
 
-  std::vector<std::string> topic_ids;
+  Taxonomy taxonomy;
   std::vector<Role> topic_roles;
+  std::vector<int> model_topic;  // taxonomy topic -> model topic, or -1
   Lexicon lexicon;
   IntentDetector intent;
+  std::shared_ptr<const ClassifierModel> model;
 };
 
-Classifier::Classifier(const Taxonomy& taxonomy) : impl_(std::make_unique<Impl>(taxonomy)) {}
+Classifier::Classifier(const Taxonomy& taxonomy, std::shared_ptr<const ClassifierModel> model)
+    : impl_(std::make_unique<Impl>(taxonomy,
+                                   model && !model->empty() ? std::move(model) : nullptr)) {}
+Classifier::Classifier(const Taxonomy& taxonomy)
+    : impl_(std::make_unique<Impl>(taxonomy, nullptr)) {}
 Classifier::~Classifier() = default;
 Classifier::Classifier(Classifier&&) noexcept = default;
 Classifier& Classifier::operator=(Classifier&&) noexcept = default;
 
-Classification Classifier::classify(std::string_view message) const {
-  const Impl& im = *impl_;
-  AnalyzedText text;
-  analyze_text(message, text);
-  std::vector<CueHit> hits;
-  std::vector<RoleMention> roles;
-  im.lexicon.match(text, hits, roles);
-  std::vector<SentenceIntent> sentences;
-  im.intent.sentence_intents(text, roles, sentences);
+const Taxonomy& Classifier::taxonomy() const noexcept { return impl_->taxonomy; }
 
-  // In a message of several sentences, topic words in the sentence that asks
-  // or requests count more than the context around it.
+void Classifier::gather(std::string_view message, Evidence& ev) const {
+  const Impl& im = *impl_;
+  analyze_text(message, ev.text);
+  ev.hits.clear();
+  std::vector<RoleMention> roles;
+  im.lexicon.match(ev.text, ev.hits, roles);
+  std::vector<SentenceIntent> sentences;
+  im.intent.sentence_intents(ev.text, roles, sentences);
+
   std::vector<char> focus;
   IntentDetector::focus(sentences, focus);
   bool focus_has_cues = false;
-  for (const CueHit& h : hits)
-    focus_has_cues = focus_has_cues || focus[text.tokens[h.first_token].sentence];
+  for (const CueHit& h : ev.hits)
+    focus_has_cues = focus_has_cues || focus[ev.text.tokens[h.first_token].sentence];
   if (focus_has_cues) {
-    for (CueHit& h : hits) {
-      if (!focus[text.tokens[h.first_token].sentence]) h.weight *= kContextSentenceFactor;
+    for (CueHit& h : ev.hits) {
+      if (!focus[ev.text.tokens[h.first_token].sentence]) h.weight *= kContextSentenceFactor;
     }
   }
-
-  // Each cue counts once, at its strongest occurrence.
-  std::sort(hits.begin(), hits.end(), [](const CueHit& a, const CueHit& b) {
+  std::sort(ev.hits.begin(), ev.hits.end(), [](const CueHit& a, const CueHit& b) {
     return a.cue != b.cue ? a.cue < b.cue : a.weight > b.weight;
   });
-  hits.erase(std::unique(hits.begin(), hits.end(),
-                         [](const CueHit& a, const CueHit& b) { return a.cue == b.cue; }),
-             hits.end());
+  ev.hits.erase(std::unique(ev.hits.begin(), ev.hits.end(),
+                            [](const CueHit& a, const CueHit& b) { return a.cue == b.cue; }),
+                ev.hits.end());
 
-  std::vector<float> topic_score(im.topic_ids.size(), 0.0f);
-  std::array<float, kRoleSlots> role_score{};
-  float total = 0.0f;
-  for (const CueHit& h : hits) {
-    topic_score[h.topic] += h.weight;
-    role_score[role_slot(im.topic_roles[h.topic])] += h.weight;
-    total += h.weight;
+  ev.topic_cues.assign(im.topic_roles.size(), 0.0f);
+  ev.role_cues.fill(0.0f);
+  for (const CueHit& h : ev.hits) ev.topic_cues[h.topic] += h.weight;
+  for (std::size_t t = 0; t < ev.topic_cues.size(); ++t) {
+    ev.topic_cues[t] = std::min(ev.topic_cues[t], kEvidenceCap);
+    ev.role_cues[role_index(im.topic_roles[t])] += ev.topic_cues[t];
   }
-  if (total >= kMinEvidence) {
-    for (const RoleMention& r : roles) {
-      if (r.role != Role::none && r.role != Role::both) role_score[role_slot(r.role)] += kRoleHint;
+  for (float& v : ev.role_cues) v = std::min(v, kEvidenceCap);
+
+  // Without a topic only an ownership question with an ownership word
+  // ("who owns the coffee machine?", not "who's up for pizza?") asks.
+  ev.ownership_question = IntentDetector::decide(sentences, false) == Intent::question;
+  float total = 0.0f;
+  for (float v : ev.role_cues) total += v;
+  ev.rule_intent = IntentDetector::decide(sentences, total >= kMinEvidence);
+
+  ev.features.clear();
+  extract_features(ev.text, roles, sentences, ev.features);
+}
+
+Classification Classifier::classify(std::string_view message) const {
+  const Impl& im = *impl_;
+  Evidence ev;
+  gather(message, ev);
+
+  // Role scores.
+  std::array<double, kModelRoles> role_score{};
+  std::array<double, kModelIntents> intent_score{};
+  std::vector<double> topic_score(im.topic_roles.size(), 0.0);
+  const ClassifierModel* m = im.model.get();
+  if (m) {
+    for (std::size_t r = 0; r < kModelRoles; ++r)
+      role_score[r] = m->role_bias[r] + m->role_tie * ev.role_cues[r];
+    for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] = m->intent_bias[i];
+    std::vector<double> model_topic(m->topics().size(), 0.0);
+    for (const MessageFeature& f : ev.features) {
+      const ClassifierModel::Row* row = m->find(f.hash);
+      if (!row) continue;
+      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += row->role[r];
+      for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += row->intent[i];
+      for (std::uint32_t k = 0; k < row->topic_count; ++k) {
+        const auto& w = m->topic_weights()[row->topic_begin + k];
+        model_topic[w.topic] += w.weight;
+      }
     }
+    for (std::size_t t = 0; t < topic_score.size(); ++t) {
+      const int mt = im.model_topic[t];
+      topic_score[t] = m->topic_tie * ev.topic_cues[t];
+      if (mt >= 0) {
+        const auto u = static_cast<std::size_t>(mt);
+        topic_score[t] += model_topic[u] + (u < m->topic_bias.size() ? m->topic_bias[u] : 0.0f);
+      }
+    }
+  } else {
+    // Lexicon only: evidence against a fixed bar for none.
+    for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] = 2.0 * ev.role_cues[r];
+    role_score[role_index(Role::none)] = 2.0 * kMinEvidence;
+    for (std::size_t t = 0; t < topic_score.size(); ++t) topic_score[t] = ev.topic_cues[t];
+  }
+  const std::array<double, kModelRoles> role_p =
+      softmax(role_score, m ? static_cast<double>(m->role_temperature) : 1.0);
+
+  std::size_t best = 0;
+  for (std::size_t r = 1; r < kModelRoles; ++r) {
+    if (role_p[r] > role_p[best]) best = r;
+  }
+  std::size_t second = best == 0 ? 1 : 0;
+  for (std::size_t r = 0; r < kModelRoles; ++r) {
+    if (r != best && role_p[r] > role_p[second]) second = r;
   }
 
   Classification out;
-  auto best_topic_of = [&](Role r) {
-    int best = -1;
+  out.role = static_cast<Role>(best);
+  out.confidence = std::clamp(role_p[best], 0.0, 1.0);
+
+  auto best_topic = [&](Role role) {
+    int chosen = -1;
     for (std::size_t t = 0; t < topic_score.size(); ++t) {
-      if (im.topic_roles[t] == r && topic_score[t] > 0.0f &&
-          (best < 0 || topic_score[t] > topic_score[static_cast<std::size_t>(best)])) {
-        best = static_cast<int>(t);
-      }
+      if (!topic_fits(role, im.topic_roles[t])) continue;
+      if (chosen < 0 || topic_score[t] > topic_score[static_cast<std::size_t>(chosen)])
+        chosen = static_cast<int>(t);
     }
-    return best;
+    return chosen;
   };
 
-  std::size_t best_slot = 0;
-  for (std::size_t r = 1; r < kRoleSlots; ++r) {
-    if (role_score[r] > role_score[best_slot]) best_slot = r;
-  }
-  const float best = role_score[best_slot];
-  float second = 0.0f;
-  std::size_t second_slot = best_slot;
-  for (std::size_t r = 0; r < kRoleSlots; ++r) {
-    if (r != best_slot && role_score[r] > second) {
-      second = role_score[r];
-      second_slot = r;
+  if (out.role != Role::none) {
+    const int topic = best_topic(out.role);
+    if (topic >= 0) out.topic = im.taxonomy.topics()[static_cast<std::size_t>(topic)].id;
+    const Role runner = static_cast<Role>(second);
+    if (runner != Role::none && role_p[second] >= kAlternativeFloor) {
+      const int alt = best_topic(runner);
+      if (alt >= 0 && alt != topic)
+        out.alternative_topic = im.taxonomy.topics()[static_cast<std::size_t>(alt)].id;
+    }
+
+    // The explanation: what pushed the winner above the runner-up.
+    struct Reason {
+      double weight;
+      std::string words;
+    };
+    std::vector<Reason> reasons;
+    const double tie = m ? static_cast<double>(m->role_tie) : 2.0;
+    for (const CueHit& h : ev.hits) {
+      if (topic_fits(out.role, im.topic_roles[h.topic]) &&
+          (out.role == Role::both || im.topic_roles[h.topic] == out.role))
+        reasons.push_back({tie * h.weight, std::string(im.lexicon.cue_text(h.cue))});
+    }
+    if (m) {
+      for (const MessageFeature& f : ev.features) {
+        if (f.kind != MessageFeature::Kind::unigram && f.kind != MessageFeature::Kind::bigram)
+          continue;
+        const ClassifierModel::Row* row = m->find(f.hash);
+        if (!row) continue;
+        const double push = static_cast<double>(row->role[best]) - row->role[second];
+        if (push > 0.15) reasons.push_back({push, feature_words(ev.text, f)});
+      }
+    }
+    std::stable_sort(reasons.begin(), reasons.end(),
+                     [](const Reason& a, const Reason& b) { return a.weight > b.weight; });
+    for (const Reason& r : reasons) {
+      if (out.cues.size() == kMaxExplainingWords) break;
+      // A word already inside a chosen phrase says nothing new.
+      bool covered = false;
+      for (const std::string& c : out.cues)
+        covered =
+            covered || c.find(r.words) != std::string::npos || r.words.find(c) != std::string::npos;
+      if (!covered && !r.words.empty()) out.cues.push_back(r.words);
     }
   }
 
-  if (best < kMinEvidence || total < kMinEvidence) {
-    out.role = Role::none;
-    out.confidence = std::clamp(1.0 - 0.8 * (1.0 - std::exp(-total / 1.2)), 0.0, 1.0);
+  if (m) {
+    const std::array<double, kModelIntents> intent_p =
+        softmax(intent_score, static_cast<double>(m->intent_temperature));
+    std::size_t top = 0;
+    for (std::size_t i = 1; i < kModelIntents; ++i) {
+      if (intent_p[i] > intent_p[top]) top = i;
+    }
+    out.intent = static_cast<Intent>(top);
+    // An ownership question wins over a request in the same message ("can we
+    // pull X in? who approves that?"): docs/labelling.md's rule, kept as a
+    // rule because the model sees the sentences only as one bag of features.
+    if (ev.ownership_question) out.intent = Intent::question;
   } else {
-    Role role = static_cast<Role>(best_slot);
-    const Role runner = static_cast<Role>(second_slot);
-    int topic = best_topic_of(role);
-    int alternative = -1;
-    const bool pm_po = (role == Role::product_manager && runner == Role::product_owner) ||
-                       (role == Role::product_owner && runner == Role::product_manager);
-    if (second >= kMinEvidence && second >= kCloseRatio * best) {
-      alternative = best_topic_of(runner);
-      if (pm_po && second >= kBothRatio * best) role = Role::both;
-    }
-    out.role = role;
-    if (topic >= 0) out.topic = im.topic_ids[static_cast<std::size_t>(topic)];
-    if (alternative >= 0)
-      out.alternative_topic = im.topic_ids[static_cast<std::size_t>(alternative)];
-    const double evidence = 1.0 - std::exp(-best / 1.2);
-    const double margin = best / (best + second);  // 0.5 .. 1
-    out.confidence = std::clamp(evidence * (0.35 + 0.65 * (2.0 * margin - 1.0)), 0.0, 1.0);
-
-    // The cues that decided it: those of the winning role (both roles when
-    // the answer is `both`), strongest first.
-    std::vector<const CueHit*> deciding;
-    for (const CueHit& h : hits) {
-      const Role r = im.topic_roles[h.topic];
-      if (r == role ||
-          (role == Role::both && (r == Role::product_manager || r == Role::product_owner)))
-        deciding.push_back(&h);
-    }
-    std::sort(deciding.begin(), deciding.end(),
-              [](const CueHit* a, const CueHit* b) { return a->weight > b->weight; });
-    for (const CueHit* h : deciding) out.cues.emplace_back(im.lexicon.cue_text(h->cue));
+    out.intent = ev.rule_intent;
   }
-
-  out.intent = IntentDetector::decide(sentences, out.role != Role::none);
+  // Without a topic there is nothing to answer or route: only an ownership
+  // question ("who owns the coffee machine?") stays a question.
+  if (out.role == Role::none) {
+    out.intent = ev.ownership_question ? Intent::question : Intent::other;
+    out.topic.clear();
+    out.alternative_topic.clear();
+  }
   return out;
 }
 

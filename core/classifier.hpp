@@ -3,36 +3,48 @@
 // Pure and thread-safe after construction (classify() is const and touches
 // no shared mutable state), so one instance serves every worker thread.
 //
-// What classify() returns (details in classifier.cpp, lexicon.hpp and
-// intent_detector.hpp):
-//   - role none (topic empty, cues empty) when no taxonomy topic is
-//     mentioned with enough weight: chatter, thanks, FYIs about nothing;
-//     confidence is then how sure it is that there is no topic.
+// What classify() returns (details in classifier.cpp, classifier_model.hpp,
+// lexicon.hpp and intent_detector.hpp):
+//   - role: the most probable of the five roles under the model, which reads
+//     the message's words, word pairs, clause starts, the intent rules'
+//     findings, and the taxonomy's cue evidence per role. `none` (topic and
+//     cues empty) for chatter and for product words used in another sense.
+//   - confidence: the probability of that role, calibrated on lines the
+//     model was not trained on; below routing.clarify_below rolecall asks.
+//   - topic: the role's most probable taxonomy topic (any PM, PO or shared
+//     topic when the role is `both`); alternative_topic: the runner-up
+//     role's best topic when that role is still plausible.
 //   - intent question | request | other. Without a topic only an ownership
 //     question ("who owns the coffee machine?") is a question; everything else
 //     is other, since there is nothing to answer or route.
-//   - when the Product Manager's and Product Owner's evidence is close the
-//     role is `both`; when two roles are merely near each other the winner
-//     stands with lower confidence. Either way alternative_topic names the
-//     runner-up role's best topic.
-//   - cues: the taxonomy cues that matched for the chosen role, strongest
-//     first.
+//   - cues: the words of the message that pushed hardest toward the chosen
+//     role (taxonomy cues as the cue is written, other words as typed),
+//     strongest first: the explanation shown to people.
 // Message text may be raw Slack or Teams text: markup, entities, quotes,
 // code and emoji are handled here (see normalizer.hpp).
 
+#include <array>
 #include <memory>
 #include <string_view>
+#include <vector>
 
+#include "core/analyzed_text.hpp"
 #include "core/classification.hpp"
+#include "core/classifier_model.hpp"
+#include "core/message_features.hpp"
 #include "core/taxonomy.hpp"
 
 namespace rolecall {
 
 class Classifier {
  public:
-  // Builds the lexicon from the taxonomy's cues (and whatever else the
-  // implementation derives from them). The taxonomy must outlive nothing:
-  // the classifier copies what it needs.
+  // Builds the lexicon from the taxonomy's cues and scores messages with the
+  // learned `model` (see classifier_model.hpp). The taxonomy must outlive
+  // nothing: the classifier copies what it needs and shares the model.
+  Classifier(const Taxonomy& taxonomy, std::shared_ptr<const ClassifierModel> model);
+  // Lexicon only, no learned weights: the cue evidence decides the role and
+  // the intent rules decide the intent. For operators who run without a
+  // model file and for tests of the lexicon itself.
   explicit Classifier(const Taxonomy& taxonomy);
   ~Classifier();
   Classifier(Classifier&&) noexcept;
@@ -40,6 +52,20 @@ class Classifier {
 
   // Never throws for any input bytes (invalid UTF-8 included).
   Classification classify(std::string_view message) const;
+
+  // What the model reads of one message: its features and the taxonomy's
+  // cue evidence. classify() scores exactly this; the trainer learns from it.
+  struct Evidence {
+    AnalyzedText text;
+    std::vector<MessageFeature> features;
+    std::array<float, kModelRoles> role_cues{};  // cue evidence per Role (none: 0)
+    std::vector<float> topic_cues;               // per taxonomy topic
+    std::vector<CueHit> hits;                    // each cue once, at its best
+    bool ownership_question = false;             // asks who owns something, topic or not
+    Intent rule_intent = Intent::other;          // what the intent rules alone say
+  };
+  void gather(std::string_view message, Evidence& out) const;
+  const Taxonomy& taxonomy() const noexcept;
 
  private:
   struct Impl;

@@ -263,7 +263,8 @@ void Lexicon::add_fuzzy_word(std::string_view word, FlatIndex& fuzzy_seen) {
     fuzzy_seen.insert(wh, 0);
     FuzzyWord fw;
     fw.word_hash = wh;
-    fw.stem_hash = text_hash(stem(f));
+    fw.stem = stem(f);
+    fw.stem_hash = text_hash(fw.stem);
     fw.word = std::move(f);
     vocabulary_.insert(fw.stem_hash, 0);
     fuzzy_words_.push_back(std::move(fw));
@@ -305,6 +306,11 @@ void Lexicon::correct_typos(AnalyzedText& text) const {
     if (const FuzzyWord* fw = fuzzy_lookup(w)) {
       t.word_hash = fw->word_hash;
       t.stem_hash = fw->stem_hash;
+      // The corrected stem's text too, so features named by stems agree with
+      // the hashes ("u:roadmap" for "raodmap").
+      t.stem_begin = static_cast<std::uint32_t>(text.stems.size());
+      t.stem_size = static_cast<std::uint32_t>(fw->stem.size());
+      text.stems += fw->stem;
       t.corrected = true;
     }
   }

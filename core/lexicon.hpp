@@ -102,6 +102,7 @@ class Lexicon {
   static constexpr std::uint32_t kEndOfChain = UINT32_MAX;
   struct FuzzyWord {
     std::string word;
+    std::string stem;
     std::uint64_t word_hash;
     std::uint64_t stem_hash;
   };

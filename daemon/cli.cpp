@@ -11,6 +11,7 @@
 #include "daemon/classify_command.hpp"
 #include "daemon/cli_args.hpp"
 #include "daemon/digest_command.hpp"
+#include "daemon/eval_command.hpp"
 #include "daemon/knowledge_loader.hpp"
 #include "daemon/record_format.hpp"
 #include "daemon/serve.hpp"
@@ -26,6 +27,8 @@ usage:
   rolecall serve [--config FILE] [--threads N]        run the daemon
   rolecall ask [--team ID] TEXT...                     answer one question here
   rolecall classify --jsonl                            stdin {"id","text"} lines -> JSON lines
+  rolecall eval FILE.jsonl... [--split NAME] [--format text|json]
+                                                       accuracy on your own labelled lines
   rolecall digest --team ID [--week YYYY-Www] (--preview | --post [--force])
   rolecall check-config [--config FILE]                report every problem at once
   rolecall decisions list [--team ID] [--since WHEN] [--role ROLE] [--format table|csv|json]
@@ -112,6 +115,37 @@ int cmd_classify(const std::vector<std::string>& rest) {
     std::cerr << e.what() << "\n";
     return 2;
   }
+}
+
+int cmd_eval(const std::vector<std::string>& rest) {
+  auto args = parse_args(rest, {"config", "format", "split"}, {});
+  if (!args.error.empty()) return usage_error(args.error);
+  if (args.positionals.empty())
+    return usage_error(
+        "eval needs a JSON Lines file of labelled messages ({\"text\", \"role\", \"intent\"})");
+  const std::string format = args.get("format").value_or("text");
+  if (format != "text" && format != "json") return usage_error("--format is text or json");
+  auto config = load_or_report(args);
+  if (!config) return 2;
+  LabelledRead read;
+  for (const std::string& file : args.positionals) read_labelled_file(file, read);
+  for (const std::string& e : read.errors) std::cerr << e << "\n";
+  std::vector<LabelledLine> lines;
+  const auto split = args.get("split");
+  for (LabelledLine& l : read.lines) {
+    if (!split || l.split == *split) lines.push_back(std::move(l));
+  }
+  if (lines.empty()) {
+    std::cerr << "rolecall: no labelled lines to evaluate\n";
+    return read.errors.empty() ? 2 : 1;
+  }
+  auto k = load_knowledge(*config);
+  const std::vector<EvalItem> items = classify_labelled(k->classifier, lines);
+  EvalOptions options;
+  options.json = format == "json";
+  options.clarify_below = config->routing.clarify_below;
+  print_eval_report(evaluate(items), items, options, std::cout);
+  return read.errors.empty() ? 0 : 1;
 }
 
 int cmd_check_config(const std::vector<std::string>& rest) {
@@ -313,6 +347,7 @@ int run_cli(int argc, char** argv) {
     if (sub == "serve") return cmd_serve(rest);
     if (sub == "ask") return cmd_ask(rest);
     if (sub == "classify") return cmd_classify(rest);
+    if (sub == "eval") return cmd_eval(rest);
     if (sub == "check-config") return cmd_check_config(rest);
     if (sub == "digest") return run_digest_command(rest);
     if (sub == "decisions") return cmd_decisions(rest);

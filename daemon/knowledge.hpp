@@ -15,8 +15,13 @@
 namespace rolecall {
 
 struct Knowledge {
-  Knowledge(Taxonomy t, TeamDirectory d, RoutingPolicy p)
-      : taxonomy(std::move(t)), classifier(taxonomy), teams(std::move(d)), policy(p) {}
+  // `model` may be null: the cue lexicon alone classifies.
+  Knowledge(Taxonomy t, std::shared_ptr<const ClassifierModel> model, TeamDirectory d,
+            RoutingPolicy p)
+      : taxonomy(std::move(t)),
+        classifier(taxonomy, std::move(model)),
+        teams(std::move(d)),
+        policy(p) {}
   Taxonomy taxonomy;
   Classifier classifier;
   TeamDirectory teams;

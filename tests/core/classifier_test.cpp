@@ -15,10 +15,7 @@ namespace {
 
 class ClassifierTest : public ::testing::Test {
  protected:
-  static const Classifier& classifier() {
-    static const Classifier c(test::shipped_taxonomy());
-    return c;
-  }
+  static const Classifier& classifier() { return test::shipped_classifier(); }
   static Classification run(std::string_view text) { return classifier().classify(text); }
 };
 
@@ -269,6 +266,78 @@ TEST_F(ClassifierTest, BuildsFromAnyTaxonomy) {
   EXPECT_EQ(c.topic, "coffee");
   EXPECT_EQ(c.role, Role::product_owner);
   EXPECT_EQ(Classifier(Taxonomy{}).classify("who owns pricing?").role, Role::none);
+}
+
+}  // namespace
+}  // namespace rolecall
+
+namespace rolecall {
+namespace {
+
+Taxonomy with_extra_cue(const std::string& topic_id, const std::string& cue) {
+  std::vector<Topic> topics = test::shipped_taxonomy().topics();
+  for (Topic& t : topics) {
+    if (t.id == topic_id) t.cues.push_back(cue);
+  }
+  return Taxonomy(std::move(topics));
+}
+
+TEST(ClassifierSteering, ACueAddedToTheTaxonomyChangesTheAnswer) {
+  const std::string message = "who decides the zorblax for the new plan?";
+  const Classification before = test::shipped_classifier().classify(message);
+  EXPECT_NE(before.topic, "user_stories");
+  const Classifier steered(with_extra_cue("user_stories", "zorblax"), test::shipped_model());
+  const Classification after = steered.classify(message);
+  EXPECT_EQ(after.role, Role::product_owner);
+  EXPECT_EQ(after.topic, "user_stories");
+  EXPECT_NE(std::find(after.cues.begin(), after.cues.end(), "zorblax"), after.cues.end());
+}
+
+TEST(ClassifierSteering, ATopicTheModelNeverSawIsAnsweredFromItsCues) {
+  std::vector<Topic> topics = test::shipped_taxonomy().topics();
+  Topic t;
+  t.id = "localisation_budget";
+  t.title = "Localisation budget";
+  t.role = Role::project_manager;
+  t.explanation = "The translation vendor budget is tracked by the project manager.";
+  t.cues = {"translation vendor", "localisation budget"};
+  topics.push_back(t);
+  const Classifier c(Taxonomy(std::move(topics)), test::shipped_model());
+  const Classification r =
+      c.classify("who owns the localisation budget for the translation vendor?");
+  EXPECT_EQ(r.role, Role::project_manager);
+  EXPECT_EQ(r.topic, "localisation_budget");
+}
+
+TEST(ClassifierExplanation, TheDecidingWordsAreInTheMessage) {
+  for (const char* text : {"should there be a free option, or is it paid only?",
+                           "can we pull the login bug into this sprint?",
+                           "who sends the weekly status report to the steering committee?"}) {
+    const Classification c = test::shipped_classifier().classify(text);
+    ASSERT_NE(c.role, Role::none) << text;
+    ASSERT_FALSE(c.cues.empty()) << text;
+    std::string lower = text;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (const std::string& cue : c.cues) {
+      // Each word of a cue appears in the message (cues are matched on stems,
+      // so compare a prefix of each word).
+      std::size_t start = 0;
+      while (start < cue.size()) {
+        std::size_t end = cue.find(' ', start);
+        if (end == std::string::npos) end = cue.size();
+        const std::string word = cue.substr(start, std::min<std::size_t>(end - start, 4));
+        EXPECT_NE(lower.find(word), std::string::npos) << text << " / " << cue;
+        start = end + 1;
+      }
+    }
+  }
+}
+
+TEST(ClassifierLexiconOnly, WithoutAModelTheCuesDecide) {
+  const Classifier c(test::shipped_taxonomy());
+  EXPECT_EQ(c.classify("who owns pricing?").role, Role::product_manager);
+  EXPECT_EQ(c.classify("who owns pricing?").intent, Intent::question);
+  EXPECT_EQ(c.classify("lunch?").role, Role::none);
 }
 
 }  // namespace

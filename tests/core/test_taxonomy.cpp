@@ -2,7 +2,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "core/classifier_model_text.hpp"
 
 namespace rolecall::test {
 
@@ -32,6 +36,25 @@ const Taxonomy& shipped_taxonomy() {
   static const Taxonomy taxonomy =
       load_taxonomy_yaml(std::string(ROLECALL_SOURCE_DIR) + "/config/taxonomy.yaml");
   return taxonomy;
+}
+
+std::shared_ptr<const ClassifierModel> shipped_model() {
+  static const std::shared_ptr<const ClassifierModel> model = [] {
+    const std::string path = std::string(ROLECALL_SOURCE_DIR) + "/config/classifier-model.tsv";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": cannot read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    ModelParseResult r = parse_classifier_model(text.str());
+    if (!r.model) throw std::runtime_error(path + ": " + r.errors.front());
+    return std::make_shared<const ClassifierModel>(std::move(*r.model));
+  }();
+  return model;
+}
+
+const Classifier& shipped_classifier() {
+  static const Classifier classifier(shipped_taxonomy(), shipped_model());
+  return classifier;
 }
 
 }  // namespace rolecall::test

@@ -13,6 +13,7 @@
 
 #include "adapters/console/console_json.hpp"
 #include "adapters/console/console_page.hpp"
+#include "config/classifier_model_loader.hpp"
 #include "config/taxonomy_loader.hpp"
 #include "daemon/assistant.hpp"
 #include "daemon/knowledge.hpp"
@@ -94,8 +95,9 @@ class ConsoleTest : public ::testing::Test {
     RoutingPolicy policy;
     policy.clarify_below = o.clarify_below;
     knowledge_ = std::make_unique<KnowledgeHolder>(std::make_shared<const Knowledge>(
-        load_taxonomy(std::string(ROLECALL_SOURCE_DIR) + "/config/taxonomy.yaml"), test_teams(),
-        policy));
+        load_taxonomy(std::string(ROLECALL_SOURCE_DIR) + "/config/taxonomy.yaml"),
+        load_classifier_model(std::string(ROLECALL_SOURCE_DIR) + "/config/classifier-model.tsv"),
+        test_teams(), policy));
     if (!store_) store_ = std::make_unique<SqliteStore>(dir_.file("rolecall.db"));
     assistant_ = std::make_unique<Assistant>(*knowledge_, *store_, nullptr, true);
     router_ = std::make_unique<RequestRouter>(nullptr);
@@ -562,8 +564,9 @@ class BrokenStore final : public Store {
 
 TEST(ConsoleStoreFailure, AnswersServiceUnavailableInsteadOfThrowing) {
   KnowledgeHolder knowledge(std::make_shared<const Knowledge>(
-      load_taxonomy(std::string(ROLECALL_SOURCE_DIR) + "/config/taxonomy.yaml"), test_teams(),
-      RoutingPolicy{}));
+      load_taxonomy(std::string(ROLECALL_SOURCE_DIR) + "/config/taxonomy.yaml"),
+      load_classifier_model(std::string(ROLECALL_SOURCE_DIR) + "/config/classifier-model.tsv"),
+      test_teams(), RoutingPolicy{}));
   BrokenStore store;
   Assistant assistant(knowledge, store, nullptr, true);
   RequestRouter router(nullptr);

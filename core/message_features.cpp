@@ -1,0 +1,135 @@
+#include "core/message_features.hpp"
+
+#include <algorithm>
+
+#include "core/text_hash.hpp"
+
+namespace rolecall {
+namespace {
+
+// Hash of "<prefix><stem>" without building the string.
+std::uint64_t prefixed_hash(std::string_view prefix, std::string_view stem) noexcept {
+  return fnv1a_append(text_hash(prefix), stem);
+}
+
+MessageFeature fixed_feature(const char* name) {
+  MessageFeature f;
+  f.kind = MessageFeature::Kind::fixed;
+  f.fixed = name;
+  f.hash = text_hash(name);
+  return f;
+}
+
+const char* role_feature(Role role) noexcept {
+  switch (role) {
+    case Role::product_manager: return "m:product_manager";
+    case Role::product_owner: return "m:product_owner";
+    case Role::project_manager: return "m:project_manager";
+    case Role::both: return "m:both";
+    case Role::none: return nullptr;
+  }
+  return nullptr;
+}
+
+const char* length_feature(std::size_t words) noexcept {
+  if (words <= 1) return "len:1";
+  if (words <= 3) return "len:2-3";
+  if (words <= 7) return "len:4-7";
+  if (words <= 15) return "len:8-15";
+  if (words <= 40) return "len:16-40";
+  return "len:41+";
+}
+
+}  // namespace
+
+void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& roles,
+                      const std::vector<SentenceIntent>& sentences,
+                      std::vector<MessageFeature>& out) {
+  const std::size_t start = out.size();
+  const std::vector<TextToken>& tokens = text.tokens;
+  std::size_t words = 0;
+  for (std::uint32_t i = 0; i < tokens.size(); ++i) {
+    const TextToken& t = tokens[i];
+    if (t.quoted) continue;
+    ++words;
+    const std::string_view stem = text.stem(t);
+    MessageFeature u;
+    u.kind = MessageFeature::Kind::unigram;
+    u.token = i;
+    u.hash = prefixed_hash("u:", stem);
+    out.push_back(u);
+    if (t.clause_start) {
+      MessageFeature s = u;
+      s.kind = MessageFeature::Kind::clause_start;
+      s.hash = prefixed_hash("s:", stem);
+      out.push_back(s);
+    }
+    if (i + 1 < tokens.size() && !tokens[i + 1].quoted && tokens[i + 1].sentence == t.sentence) {
+      MessageFeature b = u;
+      b.kind = MessageFeature::Kind::bigram;
+      b.hash = fnv1a_append(fnv1a_append(prefixed_hash("b:", stem), " "), text.stem(tokens[i + 1]));
+      out.push_back(b);
+    }
+  }
+
+  bool ownership_question = false, ownership_word = false, request = false, question = false;
+  bool question_mark = false, last_asks = false;
+  for (std::size_t s = 0; s < sentences.size(); ++s) {
+    const SentenceIntent& si = sentences[s];
+    ownership_question = ownership_question || si.ownership_question;
+    ownership_word = ownership_word || si.ownership_word;
+    request = request || si.request;
+    question = question || si.question;
+    if (s < text.sentences.size() && !text.sentences[s].quoted) {
+      question_mark = question_mark || text.sentences[s].question_mark;
+      last_asks = text.sentences[s].question_mark;
+    }
+  }
+  if (ownership_question) out.push_back(fixed_feature("i:ownership_question"));
+  if (ownership_word) out.push_back(fixed_feature("i:ownership_word"));
+  if (request) out.push_back(fixed_feature("i:request"));
+  if (question) out.push_back(fixed_feature("i:question"));
+  if (question_mark) out.push_back(fixed_feature("i:question_mark"));
+  if (last_asks) out.push_back(fixed_feature("i:ends_asking"));
+  for (const RoleMention& r : roles) {
+    if (const char* name = role_feature(r.role)) out.push_back(fixed_feature(name));
+  }
+  out.push_back(fixed_feature(length_feature(words)));
+
+  // Each feature once: binary features, so a repeated word is not louder.
+  auto first = out.begin() + static_cast<std::ptrdiff_t>(start);
+  std::stable_sort(first, out.end(), [](const MessageFeature& a, const MessageFeature& b) {
+    return a.hash < b.hash;
+  });
+  out.erase(std::unique(
+                first, out.end(),
+                [](const MessageFeature& a, const MessageFeature& b) { return a.hash == b.hash; }),
+            out.end());
+}
+
+std::string feature_name(const AnalyzedText& text, const MessageFeature& f) {
+  switch (f.kind) {
+    case MessageFeature::Kind::unigram: return "u:" + std::string(text.stem(text.tokens[f.token]));
+    case MessageFeature::Kind::clause_start:
+      return "s:" + std::string(text.stem(text.tokens[f.token]));
+    case MessageFeature::Kind::bigram:
+      return "b:" + std::string(text.stem(text.tokens[f.token])) + " " +
+             std::string(text.stem(text.tokens[f.token + 1]));
+    case MessageFeature::Kind::fixed: return f.fixed;
+  }
+  return {};
+}
+
+std::string feature_words(const AnalyzedText& text, const MessageFeature& f) {
+  switch (f.kind) {
+    case MessageFeature::Kind::unigram:
+    case MessageFeature::Kind::clause_start: return std::string(text.word(text.tokens[f.token]));
+    case MessageFeature::Kind::bigram:
+      return std::string(text.word(text.tokens[f.token])) + " " +
+             std::string(text.word(text.tokens[f.token + 1]));
+    case MessageFeature::Kind::fixed: return {};
+  }
+  return {};
+}
+
+}  // namespace rolecall

@@ -1,0 +1,80 @@
+#pragma once
+// Fits a ClassifierModel to labelled messages: three multinomial logistic
+// regressions (role, intent, topic) over the messages' features, with the
+// taxonomy's cue evidence entering through the two shared tie weights (see
+// classifier_model.hpp). L2-regularised cross-entropy, minimised by full-batch
+// Adam: deterministic (no shuffling, no random start), so the same corpus
+// gives the same model file on every machine.
+//
+// Pure: examples in, weights out. Reading the corpus and the taxonomy is the
+// trainer program's job (tools/train_classifier.cpp).
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/classifier_model.hpp"
+
+namespace rolecall {
+
+struct TrainingExample {
+  std::vector<std::uint32_t> features;  // feature ids (index into the names)
+  std::array<float, kModelRoles> role_cues{};
+  std::vector<std::pair<std::uint32_t, float>> topic_cues;  // topic id, evidence > 0
+  int role = 0;                                             // Role as int
+  int intent = 0;                                           // Intent as int
+  int topic = -1;                                           // topic id, -1 when none
+  float weight = 1.0f;
+};
+
+struct TrainingOptions {
+  double l2_role = 0.002;
+  double l2_intent = 0.002;
+  double l2_topic = 0.001;
+  int iterations = 250;
+  double learning_rate = 0.05;
+  // Weights smaller than this are left out of the model file.
+  float prune_below = 0.01f;
+};
+
+// The trained parameters before they become a model (the trainer also uses
+// the raw scores for cross-validation).
+struct TrainedWeights {
+  std::size_t feature_count = 0;
+  std::size_t topic_count = 0;
+  std::vector<float> role;    // feature_count x kModelRoles
+  std::vector<float> intent;  // feature_count x kModelIntents
+  std::vector<float> topic;   // feature_count x topic_count
+  std::array<float, kModelRoles> role_bias{};
+  std::array<float, kModelIntents> intent_bias{};
+  std::vector<float> topic_bias;
+  float role_tie = 1.0f;
+  float topic_tie = 1.0f;
+
+  std::array<double, kModelRoles> role_scores(const TrainingExample& e) const;
+  std::array<double, kModelIntents> intent_scores(const TrainingExample& e) const;
+};
+
+TrainedWeights train_weights(const std::vector<TrainingExample>& examples,
+                             std::size_t feature_count, std::size_t topic_count,
+                             const TrainingOptions& options);
+
+// The temperature (0.3 .. 5) that minimises the negative log-likelihood of
+// `labels` under softmax(scores / T): calibration on held-back predictions.
+template <std::size_t N>
+double fit_temperature(const std::vector<std::array<double, N>>& scores,
+                       const std::vector<int>& labels);
+
+// Builds the model: names[i] is feature i's name, topics the topic ids.
+ClassifierModel to_model(const TrainedWeights& w, const std::vector<std::string>& names,
+                         const std::vector<std::string>& topics, double role_temperature,
+                         double intent_temperature, const TrainingOptions& options);
+
+extern template double fit_temperature<kModelRoles>(
+    const std::vector<std::array<double, kModelRoles>>&, const std::vector<int>&);
+extern template double fit_temperature<kModelIntents>(
+    const std::vector<std::array<double, kModelIntents>>&, const std::vector<int>&);
+
+}  // namespace rolecall

@@ -1,0 +1,58 @@
+#include "core/message_features.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/classifier.hpp"
+#include "core/text_hash.hpp"
+#include "tests/core/test_taxonomy.hpp"
+
+namespace rolecall {
+namespace {
+
+std::set<std::string> names_of(std::string_view message) {
+  const Classifier c(test::shipped_taxonomy());
+  Classifier::Evidence ev;
+  c.gather(message, ev);
+  std::set<std::string> names;
+  for (const MessageFeature& f : ev.features) {
+    const std::string name = feature_name(ev.text, f);
+    // The hash classify() looks up is the hash of the readable name.
+    EXPECT_EQ(text_hash(name), f.hash) << name;
+    EXPECT_TRUE(names.insert(name).second) << "feature twice: " << name;
+  }
+  return names;
+}
+
+TEST(MessageFeatures, WordsPairsClauseStartsAndFindings) {
+  const auto n = names_of("Can we pull the login bug into this sprint? Who approves that?");
+  for (const char* want : {"u:sprint", "b:login bug", "s:can", "s:who", "i:ownership_question",
+                           "i:question_mark", "i:ends_asking", "len:8-15"}) {
+    EXPECT_TRUE(n.count(want)) << want;
+  }
+  // Pairs never cross a sentence boundary.
+  EXPECT_FALSE(n.count("b:sprint who"));
+}
+
+TEST(MessageFeatures, QuotedLinesGiveNoFeatures) {
+  const auto n = names_of("> pricing tiers for the enterprise plan\nok thanks");
+  EXPECT_FALSE(n.count("u:pricing"));
+  EXPECT_TRUE(n.count("u:thank") || n.count("u:thanks"));
+}
+
+TEST(MessageFeatures, RoleNamesAndTypoCorrectedWords) {
+  const auto n = names_of("can the PO refine the backlgo");
+  EXPECT_TRUE(n.count("m:product_owner"));
+  // The typo is read as the cue word it was corrected to.
+  EXPECT_TRUE(n.count("u:backlog")) << "corrected stem";
+}
+
+TEST(MessageFeatures, EmptyMessageHasOnlyItsLength) {
+  const auto n = names_of("");
+  EXPECT_EQ(n, std::set<std::string>{"len:1"});
+}
+
+}  // namespace
+}  // namespace rolecall

@@ -1,0 +1,270 @@
+// train-classifier: learns config/classifier-model.tsv from the labelled
+// corpus (tests/data/corpus/*.jsonl, lines with "split": "train" only; the
+// held-out lines are never read) and the taxonomy's cues.
+//
+//   build/tools/train-classifier [--taxonomy config/taxonomy.yaml]
+//       [--corpus tests/data/corpus] [--out config/classifier-model.tsv]
+//
+// Steps: gather each line's features and cue evidence with the same code
+// classify() uses; keep features seen in at least two lines; five-fold
+// cross-validation by group gives out-of-fold scores, from which the
+// temperatures are fitted and a clarify_below is suggested; then the final
+// model is trained on every training line. Deterministic: the same inputs
+// write the same file.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config_error.hpp"
+#include "config/taxonomy_loader.hpp"
+#include "core/classifier.hpp"
+#include "core/classifier_model_text.hpp"
+#include "core/evaluation.hpp"
+#include "core/model_training.hpp"
+#include "core/text_hash.hpp"
+#include "daemon/labelled_corpus.hpp"
+
+namespace fs = std::filesystem;
+using namespace rolecall;
+
+namespace {
+
+constexpr int kFolds = 5;
+constexpr int kMinFeatureCount = 2;
+
+struct Args {
+  TrainingOptions options;
+  int min_count = kMinFeatureCount;
+  std::string dump_cv;  // write each line's out-of-fold prediction here (for error analysis)
+  std::string taxonomy = ROLECALL_SOURCE_DIR "/config/taxonomy.yaml";
+  std::string corpus = ROLECALL_SOURCE_DIR "/tests/data/corpus";
+  std::string out = ROLECALL_SOURCE_DIR "/config/classifier-model.tsv";
+};
+
+int usage() {
+  std::cerr << "usage: train-classifier [--taxonomy FILE] [--corpus DIR] [--out FILE]\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) return usage();
+    if (a == "--taxonomy")
+      args.taxonomy = argv[++i];
+    else if (a == "--corpus")
+      args.corpus = argv[++i];
+    else if (a == "--out")
+      args.out = argv[++i];
+    else if (a == "--l2")
+      args.options.l2_role = args.options.l2_intent = std::atof(argv[++i]);
+    else if (a == "--l2-topic")
+      args.options.l2_topic = std::atof(argv[++i]);
+    else if (a == "--iterations")
+      args.options.iterations = std::atoi(argv[++i]);
+    else if (a == "--min-count")
+      args.min_count = std::atoi(argv[++i]);
+    else if (a == "--dump-cv")
+      args.dump_cv = argv[++i];
+    else
+      return usage();
+  }
+  const auto started = std::chrono::steady_clock::now();
+
+  Taxonomy taxonomy;
+  try {
+    taxonomy = load_taxonomy(args.taxonomy);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what();
+    return 1;
+  }
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(args.corpus, ec)) {
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path().string());
+  }
+  if (ec || files.empty()) {
+    std::cerr << args.corpus << ": no .jsonl files\n";
+    return 1;
+  }
+  std::sort(files.begin(), files.end());
+  LabelledRead read;
+  for (const std::string& f : files) read_labelled_file(f, read);
+  for (const std::string& e : read.errors) std::cerr << e << "\n";
+  if (!read.errors.empty()) return 1;
+
+  std::vector<LabelledLine> train;
+  for (LabelledLine& l : read.lines) {
+    if (l.split == "train") train.push_back(std::move(l));
+  }
+  std::unordered_map<std::string, int> topic_index;
+  std::vector<std::string> topics;
+  for (const Topic& t : taxonomy.topics()) {
+    topic_index.emplace(t.id, static_cast<int>(topics.size()));
+    topics.push_back(t.id);
+  }
+
+  // Evidence and feature names, with the lexicon-only classifier (the model
+  // does not change what is gathered).
+  const Classifier gatherer(taxonomy);
+  Classifier::Evidence ev;
+  std::vector<std::vector<std::string>> line_features(train.size());
+  std::vector<TrainingExample> examples(train.size());
+  std::map<std::string, int> counts;
+  for (std::size_t k = 0; k < train.size(); ++k) {
+    gatherer.gather(train[k].text, ev);
+    for (const MessageFeature& f : ev.features) {
+      line_features[k].push_back(feature_name(ev.text, f));
+      ++counts[line_features[k].back()];
+    }
+    TrainingExample& e = examples[k];
+    e.role_cues = ev.role_cues;
+    for (std::size_t t = 0; t < ev.topic_cues.size(); ++t) {
+      if (ev.topic_cues[t] > 0.0f)
+        e.topic_cues.emplace_back(static_cast<std::uint32_t>(t), ev.topic_cues[t]);
+    }
+    e.role = static_cast<int>(train[k].role);
+    e.intent = static_cast<int>(train[k].intent);
+    const auto it = topic_index.find(train[k].topic);
+    e.topic = train[k].role == Role::none || it == topic_index.end() ? -1 : it->second;
+  }
+  std::vector<std::string> names;
+  std::unordered_map<std::string, std::uint32_t> name_index;
+  for (const auto& [name, n] : counts) {
+    if (n < args.min_count) continue;
+    name_index.emplace(name, static_cast<std::uint32_t>(names.size()));
+    names.push_back(name);
+  }
+  for (std::size_t k = 0; k < train.size(); ++k) {
+    for (const std::string& n : line_features[k]) {
+      const auto it = name_index.find(n);
+      if (it != name_index.end()) examples[k].features.push_back(it->second);
+    }
+  }
+
+  const TrainingOptions options = args.options;
+  // Cross-validation by group: no group on both sides of a fold.
+  std::vector<std::array<double, kModelRoles>> oof_role(train.size());
+  std::vector<std::array<double, kModelIntents>> oof_intent(train.size());
+  std::vector<int> fold(train.size());
+  for (std::size_t k = 0; k < train.size(); ++k) {
+    const std::string& g = train[k].group.empty() ? train[k].id : train[k].group;
+    fold[k] = static_cast<int>(text_hash(g) % kFolds);
+  }
+  std::vector<TrainedWeights> fold_weights;
+  for (int f = 0; f < kFolds; ++f) {
+    std::vector<TrainingExample> in;
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      if (fold[k] != f) in.push_back(examples[k]);
+    }
+    fold_weights.push_back(train_weights(in, names.size(), topics.size(), options));
+    const TrainedWeights& w = fold_weights.back();
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      if (fold[k] != f) continue;
+      oof_role[k] = w.role_scores(examples[k]);
+      oof_intent[k] = w.intent_scores(examples[k]);
+    }
+  }
+  std::vector<int> role_labels, intent_labels;
+  for (const TrainingExample& e : examples) {
+    role_labels.push_back(e.role);
+    intent_labels.push_back(e.intent);
+  }
+  const double role_t = fit_temperature<kModelRoles>(oof_role, role_labels);
+  const double intent_t = fit_temperature<kModelIntents>(oof_intent, intent_labels);
+
+  // Out-of-fold answers through classify() itself, with the fold's model:
+  // the figures are what the shipped code would have answered.
+  std::vector<EvalItem> items(train.size());
+  for (int f = 0; f < kFolds; ++f) {
+    const Classifier fold_classifier(taxonomy, std::make_shared<const ClassifierModel>(to_model(
+                                                   fold_weights[static_cast<std::size_t>(f)], names,
+                                                   topics, role_t, intent_t, options)));
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      if (fold[k] != f) continue;
+      const Classification c = fold_classifier.classify(train[k].text);
+      EvalItem& it = items[k];
+      it.role = train[k].role;
+      it.intent = train[k].intent;
+      it.predicted_role = c.role;
+      it.predicted_intent = c.intent;
+      it.confidence = c.confidence;
+    }
+  }
+  const EvalReport cv = evaluate(items);
+  if (!args.dump_cv.empty()) {
+    std::ofstream dump(args.dump_cv);
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      std::replace_if(
+          train[k].text.begin(), train[k].text.end(),
+          [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
+      dump << train[k].id << '\t' << to_string(items[k].role) << '\t'
+           << to_string(items[k].predicted_role) << '\t' << to_string(items[k].intent) << '\t'
+           << to_string(items[k].predicted_intent) << '\t' << items[k].confidence << '\t'
+           << train[k].text.substr(0, 160) << '\n';
+    }
+  }
+  std::printf("training lines: %zu, features kept: %zu (seen in >= %d lines)\n", train.size(),
+              names.size(), args.min_count);
+  std::printf("cross-validation (%d folds by group): role %.3f, intent %.3f, ECE %.3f\n", kFolds,
+              cv.role_accuracy, cv.intent_accuracy, cv.expected_calibration_error);
+  for (const char* kind : {"real", "written"}) {
+    std::vector<EvalItem> some;
+    for (std::size_t k = 0; k < train.size(); ++k)
+      if (train[k].kind == kind) some.push_back(items[k]);
+    const EvalReport r = evaluate(some);
+    std::printf("  %-8s %4zu lines: role %.3f, intent %.3f\n", kind, some.size(), r.role_accuracy,
+                r.intent_accuracy);
+  }
+  std::printf("temperatures: role %.2f, intent %.2f\n", role_t, intent_t);
+  double suggested = -1.0;
+  for (int t = 20; t <= 95; ++t) {
+    const CoveragePoint p = coverage_at(items, t / 100.0);
+    if (p.committed_accuracy >= 0.96 && p.asked <= 0.15) {
+      suggested = t / 100.0;
+      break;
+    }
+  }
+  for (double t : {0.4, 0.5, 0.6, 0.7, 0.8}) {
+    const CoveragePoint p = coverage_at(items, t);
+    std::printf("  ask below %.2f: asks %.1f %%, right on the rest %.3f\n", t, 100 * p.asked,
+                p.committed_accuracy);
+  }
+  if (suggested > 0)
+    std::printf("suggested routing.clarify_below: %.2f\n", suggested);
+  else
+    std::printf("no threshold reaches 0.96 on committed answers while asking on <= 15 %%\n");
+
+  const TrainedWeights final_w = train_weights(examples, names.size(), topics.size(), options);
+  ClassifierModel model = to_model(final_w, names, topics, role_t, intent_t, options);
+  char description[160];
+  std::snprintf(description, sizeof description,
+                "%zu training lines, %zu features; cross-validated role %.3f intent %.3f",
+                train.size(), model.rows().size(), cv.role_accuracy, cv.intent_accuracy);
+  model.description = description;
+  std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
+  out << format_classifier_model(model);
+  out.close();
+  if (!out) {
+    std::cerr << args.out << ": cannot write\n";
+    return 1;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("wrote %s (%zu features) in %.1f s\n", args.out.c_str(), model.rows().size(),
+              seconds);
+  return 0;
+}
