@@ -33,7 +33,7 @@ struct TrainingOptions {
   double l2_role = 0.002;
   double l2_intent = 0.002;
   double l2_topic = 0.001;
-  int iterations = 250;
+  int iterations = 120;
   double learning_rate = 0.05;
   // Weights smaller than this are left out of the model file.
   float prune_below = 0.01f;
