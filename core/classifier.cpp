@@ -94,7 +94,9 @@ Classifier& Classifier::operator=(Classifier&&) noexcept = default;
 
 const Taxonomy& Classifier::taxonomy() const noexcept { return impl_->taxonomy; }
 
-void Classifier::gather(std::string_view message, Evidence& ev) const {
+void Classifier::gather(std::string_view message, Evidence& ev) const { gather(message, ev, true); }
+
+void Classifier::gather(std::string_view message, Evidence& ev, bool want_features) const {
   const Impl& im = *impl_;
   analyze_text(message, ev.text);
   ev.hits.clear();
@@ -137,13 +139,14 @@ void Classifier::gather(std::string_view message, Evidence& ev) const {
   ev.rule_intent = IntentDetector::decide(sentences, total >= kMinEvidence);
 
   ev.features.clear();
-  extract_features(ev.text, roles, sentences, ev.features);
+  // classify() without a model does not read the features.
+  if (want_features) extract_features(ev.text, roles, sentences, ev.features);
 }
 
 Classification Classifier::classify(std::string_view message) const {
   const Impl& im = *impl_;
   Evidence ev;
-  gather(message, ev);
+  gather(message, ev, im.model != nullptr);
 
   // Role scores.
   std::array<double, kModelRoles> role_score{};
@@ -215,38 +218,46 @@ Classification Classifier::classify(std::string_view message) const {
         out.alternative_topic = im.taxonomy.topics()[static_cast<std::size_t>(alt)].id;
     }
 
-    // The explanation: what pushed the winner above the runner-up.
+    // The explanation: what pushed the winner above the runner-up. Strings
+    // are built only for the few reasons shown.
     struct Reason {
       double weight;
-      std::string words;
+      int hit;      // index into ev.hits, or -1
+      int feature;  // index into ev.features, or -1
     };
     std::vector<Reason> reasons;
     const double tie = m ? static_cast<double>(m->role_tie) : 2.0;
-    for (const CueHit& h : ev.hits) {
-      if (topic_fits(out.role, im.topic_roles[h.topic]) &&
-          (out.role == Role::both || im.topic_roles[h.topic] == out.role))
-        reasons.push_back({tie * h.weight, std::string(im.lexicon.cue_text(h.cue))});
+    for (std::size_t k = 0; k < ev.hits.size(); ++k) {
+      const Role r = im.topic_roles[ev.hits[k].topic];
+      if (r == out.role || (out.role == Role::both && topic_fits(Role::both, r)))
+        reasons.push_back({tie * ev.hits[k].weight, static_cast<int>(k), -1});
     }
     if (m) {
-      for (const MessageFeature& f : ev.features) {
+      for (std::size_t k = 0; k < ev.features.size(); ++k) {
+        const MessageFeature& f = ev.features[k];
         if (f.kind != MessageFeature::Kind::unigram && f.kind != MessageFeature::Kind::bigram)
           continue;
         const ClassifierModel::Row* row = m->find(f.hash);
         if (!row) continue;
         const double push = static_cast<double>(row->role[best]) - row->role[second];
-        if (push > 0.15) reasons.push_back({push, feature_words(ev.text, f)});
+        if (push > 0.15) reasons.push_back({push, -1, static_cast<int>(k)});
       }
     }
-    std::stable_sort(reasons.begin(), reasons.end(),
-                     [](const Reason& a, const Reason& b) { return a.weight > b.weight; });
+    std::sort(reasons.begin(), reasons.end(), [](const Reason& a, const Reason& b) {
+      return a.weight != b.weight ? a.weight > b.weight : a.hit > b.hit;
+    });
     for (const Reason& r : reasons) {
       if (out.cues.size() == kMaxExplainingWords) break;
+      const std::string words =
+          r.hit >= 0
+              ? std::string(im.lexicon.cue_text(ev.hits[static_cast<std::size_t>(r.hit)].cue))
+              : feature_words(ev.text, ev.features[static_cast<std::size_t>(r.feature)]);
       // A word already inside a chosen phrase says nothing new.
-      bool covered = false;
+      bool covered = words.empty();
       for (const std::string& c : out.cues)
         covered =
-            covered || c.find(r.words) != std::string::npos || r.words.find(c) != std::string::npos;
-      if (!covered && !r.words.empty()) out.cues.push_back(r.words);
+            covered || c.find(words) != std::string::npos || words.find(c) != std::string::npos;
+      if (!covered) out.cues.push_back(words);
     }
   }
 

@@ -68,6 +68,7 @@ class Classifier {
   const Taxonomy& taxonomy() const noexcept;
 
  private:
+  void gather(std::string_view message, Evidence& out, bool want_features) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

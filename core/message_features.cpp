@@ -47,6 +47,7 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
                       std::vector<MessageFeature>& out) {
   const std::size_t start = out.size();
   const std::vector<TextToken>& tokens = text.tokens;
+  out.reserve(start + 3 * tokens.size() + 12);
   std::size_t words = 0;
   for (std::uint32_t i = 0; i < tokens.size(); ++i) {
     const TextToken& t = tokens[i];
@@ -98,8 +99,8 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
 
   // Each feature once: binary features, so a repeated word is not louder.
   auto first = out.begin() + static_cast<std::ptrdiff_t>(start);
-  std::stable_sort(first, out.end(), [](const MessageFeature& a, const MessageFeature& b) {
-    return a.hash < b.hash;
+  std::sort(first, out.end(), [](const MessageFeature& a, const MessageFeature& b) {
+    return a.hash != b.hash ? a.hash < b.hash : a.token < b.token;
   });
   out.erase(std::unique(
                 first, out.end(),

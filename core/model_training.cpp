@@ -203,7 +203,8 @@ ClassifierModel to_model(const TrainedWeights& w, const std::vector<std::string>
     std::vector<ClassifierModel::TopicWeight> topic;
     for (std::size_t t = 0; t < w.topic_count; ++t) {
       const float v = w.topic[f * w.topic_count + t];
-      if (std::fabs(v) >= 2.0f * cut) topic.push_back({static_cast<std::uint32_t>(t), v});
+      if (std::fabs(v) >= options.prune_topic_below)
+        topic.push_back({static_cast<std::uint32_t>(t), v});
     }
     if (!any && topic.empty()) continue;
     m.add_feature(names[f], role, intent, topic);

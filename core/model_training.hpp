@@ -37,6 +37,9 @@ struct TrainingOptions {
   double learning_rate = 0.05;
   // Weights smaller than this are left out of the model file.
   float prune_below = 0.01f;
+  // Topic weights only pick a topic among the chosen role's few; smaller
+  // ones than this change no answer and cost time per feature.
+  float prune_topic_below = 0.05f;
 };
 
 // The trained parameters before they become a model (the trainer also uses
