@@ -37,6 +37,7 @@ RUN cmake -S . -B /build -G Ninja \
  && DESTDIR=/staging cmake --install /build --strip \
  && test -x /staging/usr/local/bin/rolecall \
  && test -f /staging/usr/local/share/rolecall/taxonomy.yaml \
+ && test -f /staging/usr/local/share/rolecall/classifier-model.tsv \
  && test -f /staging/usr/local/share/rolecall/rolecall.example.yaml
 
 # -------------------------------------------------------------- runtime stage
@@ -60,10 +61,12 @@ RUN groupadd --system --gid 10001 rolecall \
  && install -d -m 0755 /etc/rolecall
 
 COPY --from=build /staging/usr/local/ /usr/local/
-# The example config runs as it is; taxonomy.path (relative) resolves next to it.
+# The example config runs as it is; taxonomy.path (relative) resolves next to it,
+# and the classifier model is found next to the taxonomy.
 # ldd fails the build here, not at the first start, if a runtime library is missing.
 RUN cp /usr/local/share/rolecall/rolecall.example.yaml /etc/rolecall/rolecall.yaml \
  && cp /usr/local/share/rolecall/taxonomy.yaml /etc/rolecall/taxonomy.yaml \
+ && cp /usr/local/share/rolecall/classifier-model.tsv /etc/rolecall/classifier-model.tsv \
  && if ldd /usr/local/bin/rolecall | grep "not found"; then exit 1; fi
 
 ENV ROLECALL_CONFIG=/etc/rolecall/rolecall.yaml \

@@ -92,8 +92,9 @@ TrainedWeights train_weights(const std::vector<TrainingExample>& examples,
         for (std::size_t i = 0; i < kModelIntents; ++i)
           is[i] += theta[L.intent_w + f * kModelIntents + i];
       softmax_in_place(is, kModelIntents, e.intent);
+      const double wi = w * options.intent_class_weight[static_cast<std::size_t>(e.intent)];
       for (std::size_t i = 0; i < kModelIntents; ++i) {
-        const double g = w * (is[i] - (static_cast<int>(i) == e.intent ? 1.0 : 0.0));
+        const double g = wi * (is[i] - (static_cast<int>(i) == e.intent ? 1.0 : 0.0));
         grad[L.intent_b + i] += g;
         for (std::uint32_t f : e.features) grad[L.intent_w + f * kModelIntents + i] += g;
       }

@@ -34,6 +34,10 @@ struct TrainingOptions {
   double l2_intent = 0.002;
   double l2_topic = 0.001;
   int iterations = 120;
+  // Weight of each intent class in the intent loss (Intent order). Requests
+  // weigh more: a request taken for chatter is silently dropped in an intake
+  // channel, while chatter taken for a request gets a reply someone dismisses.
+  std::array<double, kModelIntents> intent_class_weight{1.0, 1.5, 1.0};
   double learning_rate = 0.05;
   // Weights smaller than this are left out of the model file.
   float prune_below = 0.01f;

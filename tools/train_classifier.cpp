@@ -51,6 +51,11 @@ struct Args {
   std::string out = ROLECALL_SOURCE_DIR "/config/classifier-model.tsv";
 };
 
+double recall(const std::array<std::array<std::size_t, 3>, 3>& m, std::size_t i) {
+  const std::size_t row = m[i][0] + m[i][1] + m[i][2];
+  return row == 0 ? 0.0 : static_cast<double>(m[i][i]) / static_cast<double>(row);
+}
+
 int usage() {
   std::cerr << "usage: train-classifier [--taxonomy FILE] [--corpus DIR] [--out FILE]\n";
   return 2;
@@ -79,6 +84,8 @@ int main(int argc, char** argv) {
       args.min_count = std::atoi(argv[++i]);
     else if (a == "--dump-cv")
       args.dump_cv = argv[++i];
+    else if (a == "--request-weight")
+      args.options.intent_class_weight[1] = std::atof(argv[++i]);
     else
       return usage();
   }
@@ -229,6 +236,9 @@ int main(int argc, char** argv) {
     std::printf("  %-8s %4zu lines: role %.3f, intent %.3f\n", kind, some.size(), r.role_accuracy,
                 r.intent_accuracy);
   }
+  std::printf("  intent recall: question %.3f, request %.3f, other %.3f\n",
+              recall(cv.intent_confusion, 0), recall(cv.intent_confusion, 1),
+              recall(cv.intent_confusion, 2));
   std::printf("temperatures: role %.2f, intent %.2f\n", role_t, intent_t);
   double suggested = -1.0;
   for (int t = 20; t <= 95; ++t) {
