@@ -52,6 +52,10 @@ struct TaxonomyConfig {
   // like `path`. Default: classifier-model.tsv next to the taxonomy file.
   // Empty when the config says `model: none` (the cue lexicon alone decides).
   std::string model;
+  // False when `model` is the default. A missing default file is then a
+  // warning and rolecall classifies with the cue lexicon alone; a missing file
+  // the config names is an error.
+  bool model_explicit = false;
 };
 
 enum class LogLevel { trace, debug, info, warn, error };

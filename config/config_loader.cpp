@@ -335,8 +335,10 @@ class Loader {
     config_.taxonomy.model =
         (std::filesystem::path(config_.taxonomy.path).parent_path() / kDefaultModelFile).string();
     if (map.has("model")) {
-      if (auto m = map.non_empty_string("model"))
+      if (auto m = map.non_empty_string("model")) {
         config_.taxonomy.model = *m == "none" ? std::string() : resolve(*m).string();
+        config_.taxonomy.model_explicit = true;
+      }
     }
   }
 
@@ -917,12 +919,23 @@ std::vector<Problem> check_config(const std::string& path, const Environment& en
     load_taxonomy(loader.config().taxonomy.path);
   } catch (const ConfigError& e) {
     problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+    return problems;  // the model is checked once the taxonomy loads
   }
-  if (!loader.config().taxonomy.model.empty()) {
-    try {
-      load_classifier_model(loader.config().taxonomy.model);
-    } catch (const ConfigError& e) {
-      problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+  const TaxonomyConfig& tc = loader.config().taxonomy;
+  if (!tc.model.empty()) {
+    if (!tc.model_explicit && !fs::exists(tc.model)) {
+      problems.push_back(Problem{tc.model, 0, 0,
+                                 "no classifier model next to the taxonomy: rolecall will "
+                                 "classify with the cue words alone, which is much less "
+                                 "accurate (copy classifier-model.tsv there or set "
+                                 "taxonomy.model)",
+                                 Problem::Severity::warning});
+    } else {
+      try {
+        load_classifier_model(tc.model);
+      } catch (const ConfigError& e) {
+        problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+      }
     }
   }
   return problems;

@@ -23,6 +23,7 @@ constexpr const char* kTeamsToken = "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA
 constexpr const char* kOtherToken = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 constexpr const char* kSmallTaxonomy = ROLECALL_SOURCE_DIR "/tests/config/data/taxonomy_small.yaml";
+constexpr const char* kShippedModel = ROLECALL_SOURCE_DIR "/config/classifier-model.tsv";
 
 // The smallest config that names people.
 constexpr const char* kOneTeam = R"(product_teams:
@@ -646,9 +647,37 @@ TEST_F(ConfigLoaderTest, CheckConfigAlsoValidatesTheTaxonomy) {
   EXPECT_EQ(missing.back().file, (dir_.path() / "other/taxonomy.yaml").string());
 
   // All good: no problems at all.
-  std::string good = write("good/rolecall.yaml",
-                           "taxonomy: {path: " + std::string(kSmallTaxonomy) + "}\n" + kOneTeam);
+  std::string good =
+      write("good/rolecall.yaml", "taxonomy: {path: " + std::string(kSmallTaxonomy) +
+                                      ", model: " + std::string(kShippedModel) + "}\n" + kOneTeam);
   EXPECT_TRUE(check_config(good, {}).empty()) << to_string(check_config(good, {}));
+}
+
+TEST_F(ConfigLoaderTest, ClassifierModelProblems) {
+  // Default model (next to the taxonomy) missing: a warning, not an error.
+  std::string defaulted = write(
+      "d/rolecall.yaml", "taxonomy: {path: " + std::string(kSmallTaxonomy) + "}\n" + kOneTeam);
+  auto w = check_config(defaulted, {});
+  EXPECT_EQ(error_count(w), 0u) << to_string(w);
+  EXPECT_TRUE(has_problem(w, "no classifier model next to the taxonomy")) << to_string(w);
+
+  // A model the config names must exist and parse; problems carry the line.
+  write("m/broken.tsv", "rolecall-classifier-model 1\nroles a b\n");
+  std::string broken = write("m/rolecall.yaml", "taxonomy: {path: " + std::string(kSmallTaxonomy) +
+                                                    ", model: broken.tsv}\n" + kOneTeam);
+  auto b = check_config(broken, {});
+  EXPECT_TRUE(has_problem(b, 2, 1, "roles must be")) << to_string(b);
+  std::string missing = write("m/missing.yaml", "taxonomy: {path: " + std::string(kSmallTaxonomy) +
+                                                    ", model: nowhere.tsv}\n" + kOneTeam);
+  auto m = check_config(missing, {});
+  EXPECT_TRUE(has_problem(m, "cannot read the classifier model")) << to_string(m);
+  EXPECT_EQ(error_count(m), 1u);
+
+  // `none`: the cue lexicon alone, nothing to report.
+  std::string none = write("n/rolecall.yaml", "taxonomy: {path: " + std::string(kSmallTaxonomy) +
+                                                  ", model: none}\n" + kOneTeam);
+  EXPECT_TRUE(check_config(none, {}).empty()) << to_string(check_config(none, {}));
+  EXPECT_TRUE(load_config(none, {}).taxonomy.model.empty());
 }
 
 TEST(ResolveConfigPath, FlagThenEnvironmentThenDefault) {

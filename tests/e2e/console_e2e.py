@@ -201,17 +201,19 @@ def check(condition, message):
 
 
 def write_config(source, directory):
-    """A copy of the example config (and the taxonomy next to it, where the
-    config's relative taxonomy.path looks). The environment supplies the
-    listen address and database."""
+    """A copy of the example config (and the taxonomy and classifier model
+    next to it, where the config's relative taxonomy.path looks). The
+    environment supplies the listen address and database."""
     example = os.path.join(source, "config", "rolecall.example.yaml")
     taxonomy = os.path.join(source, "config", "taxonomy.yaml")
-    for path in (example, taxonomy):
+    model = os.path.join(source, "config", "classifier-model.tsv")
+    for path in (example, taxonomy, model):
         if not os.path.isfile(path):
             raise Failure(f"missing {path}")
     config = os.path.join(directory, "rolecall.yaml")
     shutil.copyfile(example, config)
     shutil.copyfile(taxonomy, os.path.join(directory, "taxonomy.yaml"))
+    shutil.copyfile(model, os.path.join(directory, "classifier-model.tsv"))
     return config
 
 
