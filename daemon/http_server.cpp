@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -14,6 +15,8 @@
 #include <cstdio>
 #include <optional>
 #include <vector>
+
+#include "daemon/metrics.hpp"
 
 namespace rolecall {
 
@@ -35,6 +38,16 @@ std::string next_request_id() {
                 static_cast<unsigned long long>(++counter));
   return buf;
 }
+
+// accept() fails mostly when a resource has run out: file descriptors
+// (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM). The connection then
+// stays in the listen backlog, the socket stays readable, and a retry at once
+// fails at once: that loop used a whole core and wrote tens of MB/s of log
+// (issue 13). Other errors are rare (Asio already retries ECONNABORTED), and
+// pausing 10 ms after one of them costs nothing, so every failure waits.
+constexpr std::chrono::milliseconds kAcceptBackoffFirst{10};
+constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
+constexpr std::chrono::seconds kAcceptLogInterval{5};
 
 // Large enough for a typical webhook request (headers + body) in one read;
 // bigger bodies grow the buffer as Beast needs.
@@ -269,7 +282,8 @@ HttpServer::HttpServer(asio::io_context& ioc, HttpServerOptions options, Handler
     : ioc_(ioc),
       options_(std::move(options)),
       handler_(std::move(handler)),
-      acceptor_(asio::make_strand(ioc)) {
+      acceptor_(asio::make_strand(ioc)),
+      accept_retry_(acceptor_.get_executor()) {
   tcp::endpoint endpoint(asio::ip::make_address(options_.address), options_.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -288,13 +302,50 @@ void HttpServer::do_accept() {
                                              : asio::any_io_executor(asio::make_strand(ioc_));
   acceptor_.async_accept(executor, [this](beast::error_code ec, tcp::socket s) {
     if (stopping_) return;
-    if (ec) {
-      if (ec != asio::error::operation_aborted) spdlog::warn("http: accept: {}", ec.message());
-    } else {
-      auto session = std::make_shared<HttpSession>(std::move(s), *this);
-      add(session);
-      session->run();
+    if (ec == asio::error::operation_aborted) return do_accept();
+    if (ec) return on_accept_error(ec);
+    if (failed_accepts_ > 0) {
+      if (accept_errors_logged_) {
+        spdlog::info("http: accepting connections again after {} failed accepts", failed_accepts_);
+      }
+      failed_accepts_ = 0;
+      accept_backoff_ = std::chrono::milliseconds{0};
+      accept_errors_logged_ = false;
     }
+    auto session = std::make_shared<HttpSession>(std::move(s), *this);
+    add(session);
+    session->run();
+    do_accept();
+  });
+}
+
+// Runs on the acceptor's executor, like the accept handler and the timer's.
+void HttpServer::on_accept_error(const beast::error_code& ec) {
+  ++failed_accepts_;
+  if (options_.metrics) options_.metrics->inc("rolecall_http_accept_errors");
+  accept_backoff_ = accept_backoff_.count() == 0 ? kAcceptBackoffFirst
+                                                 : std::min(accept_backoff_ * 2, kAcceptBackoffMax);
+  // One line per interval at most, also when short spells come and go: the
+  // end of a spell is logged only when its start was.
+  const auto now = std::chrono::steady_clock::now();
+  if (last_accept_log_ == std::chrono::steady_clock::time_point{} ||
+      now - last_accept_log_ >= kAcceptLogInterval) {
+    if (unlogged_accept_errors_ == 0) {
+      spdlog::warn("http: accept: {}; retrying in {} ms", ec.message(), accept_backoff_.count());
+    } else {
+      spdlog::warn(
+          "http: accept: {} ({} more failed accepts since the last report); retrying in {} ms",
+          ec.message(), unlogged_accept_errors_, accept_backoff_.count());
+    }
+    last_accept_log_ = now;
+    unlogged_accept_errors_ = 0;
+    accept_errors_logged_ = true;
+  } else {
+    ++unlogged_accept_errors_;
+  }
+  accept_retry_.expires_after(accept_backoff_);
+  accept_retry_.async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec || stopping_) return;
     do_accept();
   });
 }
@@ -304,6 +355,7 @@ void HttpServer::stop() {
   asio::post(acceptor_.get_executor(), [this] {
     beast::error_code ec;
     acceptor_.close(ec);
+    accept_retry_.cancel();
   });
   std::vector<std::shared_ptr<HttpSession>> live;
   {

@@ -12,11 +12,19 @@
 //   (an escaping exception becomes a 500 and a log line).
 // - stop(): stops accepting, closes idle connections, lets requests in flight
 //   finish and answers them with "Connection: close". Thread-safe.
+// - a failed accept() (mostly EMFILE/ENFILE: out of file descriptors) is
+//   retried after a pause, 10 ms doubling up to 1 s and back to none after the
+//   next accepted connection; never at once, which spun a core. It is logged
+//   at most once per 5 s (with the number of failures not logged since), the
+//   end of such a spell once, and each failure counts in
+//   `rolecall_http_accept_errors_total` when `metrics` is set.
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -26,6 +34,8 @@
 #include "adapters/common/http_message.hpp"
 
 namespace rolecall {
+
+class Metrics;
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
@@ -37,6 +47,8 @@ struct HttpServerOptions {
   // True when one thread runs the io_context: connections then need no
   // strand, whose bookkeeping is a measurable share of a small request.
   bool single_thread = false;
+  // Where failed accepts are counted; may be null. Must outlive the server.
+  Metrics* metrics = nullptr;
 };
 
 class HttpSession;
@@ -58,6 +70,7 @@ class HttpServer {
  private:
   friend class HttpSession;
   void do_accept();
+  void on_accept_error(const boost::system::error_code& ec);
   void add(const std::shared_ptr<HttpSession>& s);
   void remove(HttpSession* s);
 
@@ -66,6 +79,13 @@ class HttpServer {
   Handler handler_;
   boost::asio::ip::tcp::acceptor acceptor_;
   unsigned short port_ = 0;
+  // Accept backoff state; used only on the acceptor's executor.
+  boost::asio::steady_timer accept_retry_;
+  std::chrono::milliseconds accept_backoff_{0};
+  std::uint64_t failed_accepts_ = 0;          // since the last accepted connection
+  std::uint64_t unlogged_accept_errors_ = 0;  // since the last log line about them
+  bool accept_errors_logged_ = false;         // a line was written during this spell
+  std::chrono::steady_clock::time_point last_accept_log_{};
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::set<std::weak_ptr<HttpSession>, std::owner_less<std::weak_ptr<HttpSession>>> sessions_;

@@ -151,6 +151,9 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_gauge("rolecall_build_info", "Build information; the value is always 1.");
   m.set("rolecall_build_info", {{"version", version}}, 1);
   m.declare_counter("rolecall_http_requests", "HTTP requests by endpoint and status.");
+  m.declare_counter("rolecall_http_accept_errors",
+                    "Failed accepts on the listening socket (mostly out of file descriptors).");
+  m.inc("rolecall_http_accept_errors", {}, 0);  // a series from the start, for alert rules
   m.declare_histogram("rolecall_http_request_duration_seconds",
                       "Time from a parsed request to its response, by endpoint.",
                       {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});

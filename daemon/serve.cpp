@@ -53,6 +53,7 @@ int run_serve(AppConfig config, unsigned threads_override) {
   options.header_limit = config.server.header_limit_bytes;
   options.read_timeout = std::chrono::milliseconds(config.server.read_timeout_ms);
   options.single_thread = threads == 1;
+  options.metrics = &services->metrics();
   std::unique_ptr<HttpServer> server;
   try {
     server = std::make_unique<HttpServer>(

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,7 +61,8 @@ std::string test_config_yaml(const std::string& extra) {
 }
 
 DaemonProcess::DaemonProcess(const std::filesystem::path& dir, const std::string& config_yaml,
-                             std::map<std::string, std::string> env, unsigned threads) {
+                             std::map<std::string, std::string> env, unsigned threads,
+                             unsigned max_open_files) {
   const auto config_path = dir / "rolecall.yaml";
   {
     std::ofstream out(config_path);
@@ -80,6 +82,10 @@ DaemonProcess::DaemonProcess(const std::filesystem::path& dir, const std::string
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     apply_env(env);
+    if (max_open_files != 0) {
+      const rlimit limit{max_open_files, max_open_files};
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
+    }
     auto argv = to_argv(args);
     ::execv(argv[0], argv.data());
     ::_exit(127);

@@ -25,9 +25,11 @@ class DaemonProcess {
  public:
   // Writes `config_yaml` to dir/rolecall.yaml and starts the daemon with
   // `env` added to the environment (ROLECALL_DB defaults to dir/rolecall.db).
-  // `threads` is passed as `serve --threads`.
+  // `threads` is passed as `serve --threads`. `max_open_files`, when not 0,
+  // is the daemon's RLIMIT_NOFILE (soft and hard), set in the child before exec.
   DaemonProcess(const std::filesystem::path& dir, const std::string& config_yaml,
-                std::map<std::string, std::string> env = {}, unsigned threads = 2);
+                std::map<std::string, std::string> env = {}, unsigned threads = 2,
+                unsigned max_open_files = 0);
   ~DaemonProcess();  // SIGKILL if still running
 
   unsigned short port() const { return port_; }
