@@ -22,7 +22,12 @@ void read_labelled_lines(std::istream& in, const std::string& name, LabelledRead
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     auto fail = [&](const std::string& problem) {
-      out.errors.push_back(name + ":" + std::to_string(number) + ": " + problem);
+      std::string e = name;
+      e += ':';
+      e += std::to_string(number);
+      e += ": ";
+      e += problem;
+      out.errors.push_back(std::move(e));
     };
     const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
