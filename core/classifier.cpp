@@ -94,6 +94,10 @@ Classifier& Classifier::operator=(Classifier&&) noexcept = default;
 
 const Taxonomy& Classifier::taxonomy() const noexcept { return impl_->taxonomy; }
 
+std::size_t Classifier::model_features() const noexcept {
+  return impl_->model ? impl_->model->rows().size() : 0;
+}
+
 void Classifier::gather(std::string_view message, Evidence& ev) const { gather(message, ev, true); }
 
 void Classifier::gather(std::string_view message, Evidence& ev, bool want_features) const {

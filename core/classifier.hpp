@@ -66,6 +66,8 @@ class Classifier {
   };
   void gather(std::string_view message, Evidence& out) const;
   const Taxonomy& taxonomy() const noexcept;
+  // The learned model's feature count; 0 when the cue lexicon alone decides.
+  std::size_t model_features() const noexcept;
 
  private:
   void gather(std::string_view message, Evidence& out, bool want_features) const;

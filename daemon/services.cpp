@@ -30,6 +30,11 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
   knowledge_ = std::make_unique<KnowledgeHolder>(load_knowledge(config_));
   spdlog::info("taxonomy: {} topics from {}; {} teams", knowledge_->get()->taxonomy.topics().size(),
                config_.taxonomy.path, knowledge_->get()->teams.teams().size());
+  if (const std::size_t features = knowledge_->get()->classifier.model_features())
+    spdlog::info("classifier: learned model, {} features, from {}", features,
+                 config_.taxonomy.model);
+  else
+    spdlog::info("classifier: the taxonomy's cue words alone (no model)");
 
   assistant_ = std::make_unique<Assistant>(*knowledge_, *store_, &metrics_,
                                            config_.storage.store_message_text);
