@@ -40,6 +40,9 @@ constexpr float kMinEvidence = 0.45f;
 // The runner-up role is offered as the alternative when at least this likely.
 constexpr double kAlternativeFloor = 0.08;
 constexpr std::size_t kMaxExplainingWords = 4;
+// How much the message must say for a topic before it is offered as the
+// alternative ("…or is it about pricing?").
+constexpr double kMinSupport = 0.5;
 
 constexpr std::size_t role_index(Role r) noexcept { return static_cast<std::size_t>(r); }
 
@@ -156,6 +159,10 @@ Classification Classifier::classify(std::string_view message) const {
   std::array<double, kModelRoles> role_score{};
   std::array<double, kModelIntents> intent_score{};
   std::vector<double> topic_score(im.topic_roles.size(), 0.0);
+  // What the message itself says for each topic (the score without the
+  // topic's prior): an alternative is offered only when the message points
+  // at it, not merely because its topic is common.
+  std::vector<double> topic_support(im.topic_roles.size(), 0.0);
   const ClassifierModel* m = im.model.get();
   if (m) {
     for (std::size_t r = 0; r < kModelRoles; ++r)
@@ -175,16 +182,17 @@ Classification Classifier::classify(std::string_view message) const {
     for (std::size_t t = 0; t < topic_score.size(); ++t) {
       const int mt = im.model_topic[t];
       topic_score[t] = m->topic_tie * ev.topic_cues[t];
-      if (mt >= 0) {
-        const auto u = static_cast<std::size_t>(mt);
-        topic_score[t] += model_topic[u] + (u < m->topic_bias.size() ? m->topic_bias[u] : 0.0f);
-      }
+      if (mt >= 0) topic_score[t] += model_topic[static_cast<std::size_t>(mt)];
+      topic_support[t] = topic_score[t];
+      if (mt >= 0 && static_cast<std::size_t>(mt) < m->topic_bias.size())
+        topic_score[t] += m->topic_bias[static_cast<std::size_t>(mt)];
     }
   } else {
     // Lexicon only: evidence against a fixed bar for none.
     for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] = 2.0 * ev.role_cues[r];
     role_score[role_index(Role::none)] = 2.0 * kMinEvidence;
-    for (std::size_t t = 0; t < topic_score.size(); ++t) topic_score[t] = ev.topic_cues[t];
+    for (std::size_t t = 0; t < topic_score.size(); ++t)
+      topic_score[t] = topic_support[t] = ev.topic_cues[t];
   }
   const std::array<double, kModelRoles> role_p =
       softmax(role_score, m ? static_cast<double>(m->role_temperature) : 1.0);
@@ -218,7 +226,7 @@ Classification Classifier::classify(std::string_view message) const {
     const Role runner = static_cast<Role>(second);
     if (runner != Role::none && role_p[second] >= kAlternativeFloor) {
       const int alt = best_topic(runner);
-      if (alt >= 0 && alt != topic)
+      if (alt >= 0 && alt != topic && topic_support[static_cast<std::size_t>(alt)] > kMinSupport)
         out.alternative_topic = im.taxonomy.topics()[static_cast<std::size_t>(alt)].id;
     }
 
