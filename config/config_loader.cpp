@@ -421,10 +421,10 @@ class Loader {
     s.active = s.enabled.value_or(true) && (!s.signing_secret.empty() || !s.app_token.empty());
     if (s.enabled.value_or(false) && s.signing_secret.empty() && s.app_token.empty()) {
       diag_.error(map.mark("enabled"),
-                  "slack is enabled but neither an app-level token (SLACK_APP_TOKEN, "
-                  "slack.app_token or slack.app_token_file: Socket Mode) nor a signing secret "
-                  "(SLACK_SIGNING_SECRET, slack.signing_secret or slack.signing_secret_file: "
-                  "the Events API URL) is set");
+                  "slack is enabled but no signing secret or app-level token is set "
+                  "(SLACK_SIGNING_SECRET, slack.signing_secret or slack.signing_secret_file for "
+                  "the Events API URL; SLACK_APP_TOKEN, slack.app_token or "
+                  "slack.app_token_file for Socket Mode)");
     }
     if (s.active && s.bot_token.empty()) {
       diag_.warning(map.mark("enabled"),

@@ -79,6 +79,7 @@ struct FakeSocketModeServer::Impl : std::enable_shared_from_this<FakeSocketModeS
   std::map<int, std::vector<std::string>> frames;
   std::size_t pings = 0;
   std::size_t round_robin = 0;
+  bool hold = false;
 
   void accept();
   void sweep();
@@ -87,11 +88,13 @@ struct FakeSocketModeServer::Impl : std::enable_shared_from_this<FakeSocketModeS
   // robin over open ones not told to disconnect (any open one when all
   // were). 0 when none is open.
   int choose(int wanted) {
-    if (wanted != 0) return sessions.count(wanted) && connections[wanted - 1].open ? wanted : 0;
+    if (wanted != 0) {
+      return sessions.count(wanted) && connections[wanted - 1].open ? wanted : 0;
+    }
     std::vector<int> good, any;
     for (const auto& [id, s] : sessions) {
       const auto& c = connections[id - 1];
-      if (!c.open || c.muted) continue;
+      if (!c.open || c.muted || !c.hello_sent) continue;
       any.push_back(id);
       if (!c.told_to_disconnect) good.push_back(id);
     }
@@ -139,16 +142,24 @@ struct FakeSocketModeServer::Impl : std::enable_shared_from_this<FakeSocketModeS
     c.target = std::move(target);
     c.opened_at = Clock::now();
     sessions[id] = session;
-    if (options.send_hello) {
-      json hello = {{"type", "hello"},
-                    {"num_connections", static_cast<int>(sessions.size())},
-                    {"debug_info",
-                     {{"host", "applink-fake-" + std::to_string(id)},
-                      {"build_number", 10},
-                      {"approximate_connection_time", 18060}}},
-                    {"connection_info", {{"app_id", "A0APP0001"}}}};
-      session->write(hello.dump());
-    }
+    if (options.send_hello && !hold) greet(id);
+    cv.notify_all();
+  }
+
+  // Under mu: hello, then whatever waited for a connection.
+  void greet(int id) {
+    auto& c = connections[id - 1];
+    if (!c.open || c.hello_sent) return;
+    c.hello_sent = true;
+    auto session = sessions.at(id);
+    json hello = {{"type", "hello"},
+                  {"num_connections", static_cast<int>(sessions.size())},
+                  {"debug_info",
+                   {{"host", "applink-fake-" + std::to_string(id)},
+                    {"build_number", 10},
+                    {"approximate_connection_time", 18060}}},
+                  {"connection_info", {{"app_id", "A0APP0001"}}}};
+    asio::post(ioc, [session, text = hello.dump()]() mutable { session->write(std::move(text)); });
     while (!waiting.empty()) {
       json envelope = std::move(waiting.front());
       waiting.pop_front();
@@ -156,7 +167,6 @@ struct FakeSocketModeServer::Impl : std::enable_shared_from_this<FakeSocketModeS
       const bool redelivery = last_delivery.count(envelope.value("envelope_id", ""));
       send_envelope(std::move(envelope), id, redelivery ? attempt + 1 : attempt);
     }
-    cv.notify_all();
   }
 
   void received(int id, std::string text) {
@@ -492,6 +502,19 @@ bool FakeSocketModeServer::send_disconnect(int connection, const std::string& re
   json frame = {
       {"type", "disconnect"}, {"reason", reason}, {"debug_info", {{"host", "applink-fake"}}}};
   return send(connection, frame.dump());
+}
+
+void FakeSocketModeServer::hold_hello(bool hold) {
+  std::lock_guard lock(impl_->mu);
+  impl_->hold = hold;
+}
+
+bool FakeSocketModeServer::send_hello(int connection) {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->sessions.count(connection)) return false;
+  impl_->greet(connection);
+  impl_->cv.notify_all();
+  return true;
 }
 
 bool FakeSocketModeServer::close(int connection) {

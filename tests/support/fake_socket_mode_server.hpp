@@ -48,6 +48,7 @@ class FakeSocketModeServer {
     bool told_to_disconnect = false;
     bool closed_by_client = false;  // the client sent a close frame
     bool muted = false;
+    bool hello_sent = false;
     Clock::time_point opened_at{}, closed_at{};
   };
 
@@ -97,6 +98,10 @@ class FakeSocketModeServer {
   bool close(int connection);  // a close frame (normal)
   bool drop(int connection);   // TCP close, no close frame
   bool mute(int connection);   // stop reading: pings go unanswered, acks unread
+  // While held, new connections get no hello (and no envelopes) until
+  // send_hello(id).
+  void hold_hello(bool hold);
+  bool send_hello(int connection);
 
   // --- what came back
   std::vector<std::string> frames_from(int connection) const;  // every text frame received
