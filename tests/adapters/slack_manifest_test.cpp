@@ -117,11 +117,9 @@ TEST(SlackSocketModeManifest, SocketModeOnAndNoRequestUrlAnywhere) {
   std::ifstream in(std::string(ROLECALL_SOURCE_DIR) +
                    "/config/slack-app-manifest.socket-mode.yaml");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // The only URL is where to paste it.
-  std::size_t urls = 0;
-  for (auto at = text.find("https://"); at != std::string::npos; at = text.find("https://", at + 1))
-    ++urls;
-  EXPECT_EQ(urls, 1u);
+  // No request URL is left, not even the HTTP manifest's placeholder.
+  EXPECT_EQ(text.find("rolecall.example.com"), std::string::npos);
+  EXPECT_EQ(text.find("/slack/events"), std::string::npos);
   EXPECT_NE(text.find("https://api.slack.com/apps"), std::string::npos);
   EXPECT_NE(text.find("connections:write"), std::string::npos);
 }

@@ -7,7 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -381,6 +384,101 @@ TEST_F(SocketModeDaemonTest, SigtermClosesTheSocketsWithCloseFrames) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 6s);
   ASSERT_TRUE(wait([&] { return socket_.open_connections().empty(); }));
   for (const auto& c : socket_.connections()) EXPECT_TRUE(c.closed_by_client) << c.id;
+}
+
+// The bench/RESULTS.md row "Socket Mode": a measured run, not part of the
+// suite (run it with --gtest_also_run_disabled_tests
+// --gtest_filter='*SocketModeBench*'; ROLECALL_SOCKET_BENCH_N sets the burst
+// size, ROLECALL_SOCKET_BENCH_THREADS the daemon's threads). One socket,
+// log level info. Latencies are measured by the fake Slack: from writing the
+// envelope to reading its ack, over loopback.
+struct LatencySummary {
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+};
+
+LatencySummary summarise(std::vector<double> ms) {
+  LatencySummary out;
+  if (ms.empty()) return out;
+  std::sort(ms.begin(), ms.end());
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
+  };
+  out.p50_ms = at(0.50);
+  out.p99_ms = at(0.99);
+  out.max_ms = ms.back();
+  return out;
+}
+
+TEST_F(SocketModeDaemonTest, DISABLED_SocketModeBench) {
+  const char* n_env = std::getenv("ROLECALL_SOCKET_BENCH_N");
+  const char* threads_env = std::getenv("ROLECALL_SOCKET_BENCH_THREADS");
+  const int n = n_env ? std::atoi(n_env) : 5000;
+  const unsigned threads = threads_env ? static_cast<unsigned>(std::atoi(threads_env)) : 1;
+  std::string yaml = test_config_yaml("slack:\n  socket_connections: 1\n");
+  yaml.replace(yaml.find("level: debug"), std::string("level: debug").size(), "level: info");
+  daemon_ = std::make_unique<DaemonProcess>(dir_.path(), yaml, env(), threads);
+  ASSERT_TRUE(socket_.wait_for_open(1, 15s)) << daemon_->log();
+  ASSERT_TRUE(daemon_->wait_for_log("connected to Socket Mode"));
+
+  json slash = json::parse(read_fixture("slack/socket_mode_envelope_slash_commands.json"));
+  slash["payload"]["command"] = "/whoowns";
+  slash["payload"]["text"] = "who prioritises the roadmap for next quarter?";
+  slash["payload"]["channel_id"] = "C0CHECK01";
+  int serial = 0;
+  auto make = [&](const std::string& kind) {
+    ++serial;
+    if (kind == "slash") {
+      json e = slash;
+      e["envelope_id"] = "s-" + std::to_string(serial);
+      return e;
+    }
+    const std::string ts = "1700" + std::to_string(100000 + serial) + ".000100";
+    return mention_envelope("m-" + std::to_string(serial), "Ev0B" + std::to_string(serial),
+                            "app_mention", "C0CHECK01", "<@U0BOT0001> who owns pricing?", ts);
+  };
+  auto latencies_since = [&](std::size_t from) {
+    std::vector<double> ms;
+    auto acks = socket_.acks();
+    for (std::size_t i = from; i < acks.size(); ++i) {
+      ms.push_back(std::chrono::duration<double, std::milli>(acks[i].at - acks[i].delivered_at)
+                       .count());
+    }
+    return ms;
+  };
+
+  for (const std::string kind : {"slash", "mention"}) {
+    // Warm up.
+    for (int i = 0; i < 200; ++i) socket_.deliver(make(kind));
+    ASSERT_TRUE(socket_.wait_until([&] { return socket_.unacked().empty(); }, 60s));
+
+    // One at a time: the latency of a single envelope on a quiet link.
+    std::size_t from = socket_.ack_count();
+    for (int i = 0; i < 1000; ++i) {
+      socket_.deliver(make(kind));
+      ASSERT_TRUE(socket_.wait_for_acks(from + static_cast<std::size_t>(i) + 1, 10s));
+    }
+    const LatencySummary single = summarise(latencies_since(from));
+
+    // A burst: every envelope written at once, acks counted as they come.
+    from = socket_.ack_count();
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) socket_.deliver(make(kind));
+    ASSERT_TRUE(socket_.wait_for_acks(from + static_cast<std::size_t>(n), 300s));
+    const auto acks = socket_.acks();
+    const double seconds =
+        std::chrono::duration<double>(acks.back().at - started).count();
+    const LatencySummary burst = summarise(latencies_since(from));
+    std::printf(
+        "SOCKET-BENCH %s threads=%u: single p50 %.3f ms p99 %.3f ms max %.3f ms | burst of %d: "
+        "%.0f envelopes/s, ack p50 %.1f ms p99 %.1f ms max %.1f ms\n",
+        kind.c_str(), threads, single.p50_ms, single.p99_ms, single.max_ms, n,
+        static_cast<double>(n) / seconds, burst.p50_ms, burst.p99_ms, burst.max_ms);
+  }
+  const std::string m = metrics();
+  for (const char* line : {"rolecall_slack_socket_ack_seconds_sum", "rolecall_slack_socket_ack_seconds_count"}) {
+    auto at = m.find(line);
+    if (at != std::string::npos) std::printf("SOCKET-BENCH %s\n", m.substr(at, m.find('\n', at) - at).c_str());
+  }
 }
 
 }  // namespace

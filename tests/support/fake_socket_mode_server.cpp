@@ -52,7 +52,10 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 
 }  // namespace
 
-struct FakeSocketModeServer::Impl : std::enable_shared_from_this<FakeSocketModeServer::Impl> {
+// Sessions and handlers refer to the Impl by plain pointer: it outlives the
+// server thread, which is joined before it goes, and the handlers still
+// queued then are only destroyed (with `ioc`), never run.
+struct FakeSocketModeServer::Impl {
   Options options;
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
@@ -218,8 +221,8 @@ class Session final : public SessionBase {
 
  public:
   template <class... Args>
-  Session(int id, std::shared_ptr<FakeSocketModeServer::Impl> server, Args&&... args)
-      : SessionBase(id), server_(std::move(server)), ws_(std::forward<Args>(args)...) {}
+  Session(int id, FakeSocketModeServer::Impl* server, Args&&... args)
+      : SessionBase(id), server_(server), ws_(std::forward<Args>(args)...) {}
 
   void start() override {
     if constexpr (kTls) {
@@ -334,7 +337,7 @@ class Session final : public SessionBase {
     server_->ended(id(), by_client);
   }
 
-  std::shared_ptr<FakeSocketModeServer::Impl> server_;
+  FakeSocketModeServer::Impl* server_;
   websocket::stream<NextLayer> ws_;
   beast::flat_buffer buffer_;
   http::request<http::empty_body> request_;
@@ -349,7 +352,7 @@ class Session final : public SessionBase {
 }  // namespace
 
 void FakeSocketModeServer::Impl::accept() {
-  acceptor.async_accept([self = shared_from_this()](const error_code& ec, tcp::socket socket) {
+  acceptor.async_accept([self = this](const error_code& ec, tcp::socket socket) {
     if (ec) return;  // stopped
     int id = 0;
     {
@@ -372,7 +375,7 @@ void FakeSocketModeServer::Impl::accept() {
 
 void FakeSocketModeServer::Impl::sweep() {
   sweeper.expires_after(std::chrono::milliseconds(20));
-  sweeper.async_wait([self = shared_from_this()](const error_code& ec) {
+  sweeper.async_wait([self = this](const error_code& ec) {
     if (ec) return;
     {
       std::lock_guard lock(self->mu);
@@ -391,7 +394,7 @@ void FakeSocketModeServer::Impl::sweep() {
 
 FakeSocketModeServer::FakeSocketModeServer() : FakeSocketModeServer(Options{}) {}
 
-FakeSocketModeServer::FakeSocketModeServer(Options options) : impl_(std::make_shared<Impl>()) {
+FakeSocketModeServer::FakeSocketModeServer(Options options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   if (!impl_->options.tls_cert_pem.empty()) {
     impl_->tls.emplace(ssl::context::tls_server);
@@ -409,11 +412,11 @@ FakeSocketModeServer::FakeSocketModeServer(Options options) : impl_(std::make_sh
   impl_->port = impl_->acceptor.local_endpoint().port();
   impl_->accept();
   if (impl_->options.ack_timeout.count() > 0) impl_->sweep();
-  impl_->thread = std::thread([impl = impl_] { impl->ioc.run(); });
+  impl_->thread = std::thread([impl = impl_.get()] { impl->ioc.run(); });
 }
 
 FakeSocketModeServer::~FakeSocketModeServer() {
-  asio::post(impl_->ioc, [impl = impl_] {
+  asio::post(impl_->ioc, [impl = impl_.get()] {
     error_code ignored;
     impl->acceptor.close(ignored);
     impl->sweeper.cancel();
@@ -426,9 +429,6 @@ FakeSocketModeServer::~FakeSocketModeServer() {
     impl->ioc.stop();
   });
   impl_->thread.join();
-  // Break the sessions' references back to the server.
-  std::lock_guard lock(impl_->mu);
-  impl_->sessions.clear();
 }
 
 unsigned short FakeSocketModeServer::port() const { return impl_->port; }

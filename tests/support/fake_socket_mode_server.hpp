@@ -115,7 +115,7 @@ class FakeSocketModeServer {
   struct Impl;  // shared with the sessions
 
  private:
-  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 // A test CA and a server certificate it signed for "localhost" and
