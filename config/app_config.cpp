@@ -104,6 +104,9 @@ std::string AppConfig::describe() const {
   line("slack.active", yes_no(slack.active));
   line("slack.signing_secret", secret_state(slack.signing_secret, slack.signing_secret_source));
   line("slack.bot_token", secret_state(slack.bot_token, slack.bot_token_source));
+  line("slack.app_token", secret_state(slack.app_token, slack.app_token_source));
+  line("slack.socket_mode", yes_no(slack.socket_mode()));
+  line("slack.socket_connections", slack.socket_connections);
   line("slack.api_url", slack.api_url);
   line("slack.post_interval_ms", slack.post_interval_ms);
   line("slack.max_attempts", slack.max_attempts);

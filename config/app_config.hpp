@@ -72,18 +72,30 @@ struct RoutingConfig {
 };
 
 struct SlackConfig {
-  // Effective switch: a signing secret is available and `enabled` is not
-  // false. (DESIGN.md: Slack is on when a signing secret is available.)
+  // Effective switch: a signing secret or an app-level token is available
+  // and `enabled` is not false. (DESIGN.md: Slack is on when a signing
+  // secret or an app token is available.)
   bool active = false;
   std::optional<bool> enabled;  // as written in the file; nullopt = auto / not given
-  std::string signing_secret;   // secret
+  std::string signing_secret;   // secret; empty: no POST /slack/events
   SecretSource signing_secret_source = SecretSource::none;
-  std::string bot_token;  // secret ("xoxb-…"); empty: no posting outside HTTP replies
+  std::string bot_token;  // secret ("xoxb-…"); empty: no posting outside direct replies
   SecretSource bot_token_source = SecretSource::none;
+  // The app-level token ("xapp-…", scope connections:write): Socket Mode is
+  // on when it is set. Validated at load: never empty once given, always
+  // starting with "xapp-".
+  std::string app_token;  // secret
+  SecretSource app_token_source = SecretSource::none;
+  unsigned socket_connections = 2;                 // redundant Socket Mode connections (1..10)
   std::string api_url = "https://slack.com/api/";  // always ends in '/'; SLACK_API_URL overrides
   unsigned post_interval_ms = 1000;                // minimum gap between posts to one channel
   unsigned max_attempts = 8;
   unsigned request_timeout_ms = 10000;
+
+  // Events arrive over Socket Mode (an app token is configured).
+  bool socket_mode() const noexcept { return active && !app_token.empty(); }
+  // POST /slack/events is served (a signing secret is configured).
+  bool http_events() const noexcept { return active && !signing_secret.empty(); }
 };
 
 // A Microsoft Teams outgoing webhook (POST /teams/webhook/NAME; the one

@@ -383,15 +383,21 @@ class Loader {
   void read_slack(YamlMap& root) {
     YamlMap map(diag_, root.value("slack"), "slack",
                 {"enabled", "signing_secret", "signing_secret_file", "bot_token", "bot_token_file",
-                 "api_url", "post_interval_ms", "max_attempts", "request_timeout_ms"});
+                 "app_token", "app_token_file", "socket_connections", "api_url", "post_interval_ms",
+                 "max_attempts", "request_timeout_ms"});
     auto& s = config_.slack;
     s.enabled = read_platform_switch(map);
     Secret signing = read_secret(map, "signing_secret", "SLACK_SIGNING_SECRET");
     Secret bot = read_secret(map, "bot_token", "SLACK_BOT_TOKEN");
+    Secret app = read_secret(map, "app_token", "SLACK_APP_TOKEN");
     s.signing_secret = std::move(signing.value);
     s.signing_secret_source = signing.source;
     s.bot_token = std::move(bot.value);
     s.bot_token_source = bot.source;
+    check_app_token(map, app);
+    s.app_token = std::move(app.value);
+    s.app_token_source = app.source;
+    read_uint(map, "socket_connections", s.socket_connections, 1, 10);
 
     if (auto url = map.string("api_url")) {
       if (is_http_url(*url)) {
@@ -412,16 +418,57 @@ class Loader {
     read_uint(map, "max_attempts", s.max_attempts, 1, 100);
     read_uint(map, "request_timeout_ms", s.request_timeout_ms, 100, 600LL * 1000);
 
-    s.active = s.enabled.value_or(true) && !s.signing_secret.empty();
-    if (s.enabled.value_or(false) && s.signing_secret.empty()) {
+    s.active = s.enabled.value_or(true) && (!s.signing_secret.empty() || !s.app_token.empty());
+    if (s.enabled.value_or(false) && s.signing_secret.empty() && s.app_token.empty()) {
       diag_.error(map.mark("enabled"),
-                  "slack is enabled but no signing secret is set (slack.signing_secret, "
-                  "slack.signing_secret_file or SLACK_SIGNING_SECRET)");
+                  "slack is enabled but no signing secret or app-level token is set "
+                  "(SLACK_SIGNING_SECRET, slack.signing_secret or slack.signing_secret_file for "
+                  "the Events API URL; SLACK_APP_TOKEN, slack.app_token or "
+                  "slack.app_token_file for Socket Mode)");
     }
     if (s.active && s.bot_token.empty()) {
       diag_.warning(map.mark("enabled"),
                     "slack is on but has no bot token (slack.bot_token, slack.bot_token_file or "
                     "SLACK_BOT_TOKEN): only direct replies to slash commands will work");
+    }
+  }
+
+  // An app-level token, once given, must look like one: an empty or wrong
+  // token would only fail later, at apps.connections.open, or not at all.
+  // The messages never contain the value.
+  void check_app_token(YamlMap& map, Secret& app) {
+    const bool from_env = app.source == SecretSource::environment;
+    const bool given = app.source != SecretSource::none || map.has("app_token");
+    if (!given) return;
+    auto problem = [&](const std::string& what) {
+      if (from_env) {
+        env_diag_.error("SLACK_APP_TOKEN " + what);
+      } else {
+        const std::string key = app.source == SecretSource::file ? "app_token_file" : "app_token";
+        diag_.error(map.mark(key), map.key_path(key) + " " + what);
+      }
+      app.value.clear();
+      app.source = SecretSource::none;
+    };
+    if (app.value.empty()) {
+      problem(
+          "is empty (an app-level token xapp-… from Basic Information > App-Level Tokens, "
+          "with the connections:write scope)");
+      return;
+    }
+    if (std::any_of(app.value.begin(), app.value.end(),
+                    [](unsigned char c) { return c <= ' ' || c == 0x7f; })) {
+      problem("contains spaces or control characters");
+      return;
+    }
+    if (app.value.rfind("xapp-", 0) != 0) {
+      std::string hint;
+      if (app.value.rfind("xoxb-", 0) == 0) {
+        hint = " (this is a bot token: it belongs in SLACK_BOT_TOKEN / slack.bot_token)";
+      } else if (app.value.rfind("xox", 0) == 0) {
+        hint = " (this is a user or legacy token)";
+      }
+      problem("is not an app-level token: it must start with xapp-" + hint);
     }
   }
 

@@ -4,7 +4,7 @@
 //
 // Variables (DESIGN.md, "Environment variables override the config file"):
 // ROLECALL_CONFIG, ROLECALL_LISTEN, ROLECALL_DB, SLACK_SIGNING_SECRET,
-// SLACK_BOT_TOKEN, SLACK_API_URL, TEAMS_WEBHOOK_SECRET. An empty value counts
+// SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_API_URL, TEAMS_WEBHOOK_SECRET. An empty value counts
 // as unset, the container convention (`-e SLACK_BOT_TOKEN=` turns it off).
 
 #include <initializer_list>
@@ -33,8 +33,8 @@ class Environment {
 
   // The names from_process() reads.
   static constexpr std::string_view known_variables[] = {
-      "ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB",         "SLACK_SIGNING_SECRET",
-      "SLACK_BOT_TOKEN", "SLACK_API_URL",   "TEAMS_WEBHOOK_SECRET"};
+      "ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB",   "SLACK_SIGNING_SECRET",
+      "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "TEAMS_WEBHOOK_SECRET"};
 
  private:
   std::map<std::string, std::string, std::less<>> vars_;

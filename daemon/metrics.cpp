@@ -171,6 +171,17 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_counter("rolecall_outbox_failures",
                     "Outbox rows given up (permanent error or attempts exhausted).");
   m.declare_counter("rolecall_digests_posted", "Weekly digests enqueued, by team and platform.");
+  m.declare_counter("rolecall_slack_app_rate_limited",
+                    "app_rate_limited events from Slack (it is dropping this app's events).");
+  m.declare_gauge("rolecall_slack_socket_connections",
+                  "Slack Socket Mode connections open (said hello).");
+  m.declare_counter("rolecall_slack_socket_reconnects",
+                    "Slack Socket Mode connections replaced or lost, by reason.");
+  m.declare_counter("rolecall_slack_socket_envelopes",
+                    "Slack Socket Mode envelopes received, by type.");
+  m.declare_histogram("rolecall_slack_socket_ack_seconds",
+                      "Time from reading a Slack Socket Mode envelope to its ack being written.",
+                      {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3});
 }
 
 }  // namespace rolecall

@@ -17,6 +17,7 @@
 #include "daemon/http_server.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/services.hpp"
+#include "daemon/slack_socket_mode_client.hpp"
 
 namespace rolecall {
 
@@ -65,6 +66,8 @@ int run_serve(AppConfig config, unsigned threads_override) {
   }
 
   DigestScheduler scheduler(ioc, services->digests(), services->config());
+  // Slack over Socket Mode, when an app-level token is configured.
+  std::unique_ptr<SlackSocketModeClient> socket_mode = services->start_slack_socket_mode(ioc);
 
   // SIGTERM/SIGINT: stop accepting, finish requests in flight, let the outbox
   // finish the delivery in hand, exit 0. A grace timer bounds the wait.
@@ -77,6 +80,7 @@ int run_serve(AppConfig config, unsigned threads_override) {
     spdlog::info("received signal {}, shutting down", signo);
     server->stop();
     scheduler.stop();
+    if (socket_mode) socket_mode->stop();  // acks in hand go out, then close frames
     grace.expires_after(std::chrono::milliseconds(config.server.shutdown_grace_ms));
     grace.async_wait([&](const boost::system::error_code& e) {
       if (!e) {
@@ -91,7 +95,7 @@ int run_serve(AppConfig config, unsigned threads_override) {
     // Only the pending wait holds the function strongly: no reference cycle.
     std::weak_ptr<std::function<void()>> weak_check = check;
     *check = [&, poll, weak_check] {
-      if (server->open_connections() == 0) {
+      if (server->open_connections() == 0 && (!socket_mode || socket_mode->idle())) {
         grace.cancel();  // nothing left: let io_context run out of work
         hup.cancel();
         housekeeping.cancel();

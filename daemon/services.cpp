@@ -11,6 +11,7 @@
 #include "daemon/digest_service.hpp"
 #include "daemon/knowledge_loader.hpp"
 #include "daemon/platform_wiring.hpp"
+#include "daemon/slack_socket_mode_client.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace rolecall {
@@ -39,8 +40,8 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
   assistant_ = std::make_unique<Assistant>(*knowledge_, *store_, &metrics_,
                                            config_.storage.store_message_text);
 
-  PlatformWiring platforms(config_);
-  deliverers_ = platforms.deliverers();
+  platforms_ = std::make_unique<PlatformWiring>(config_);
+  deliverers_ = platforms_->deliverers();
 
   OutboxOptions outbox_options;
   outbox_options.max_attempts = static_cast<int>(config_.outbox.max_attempts);
@@ -70,7 +71,12 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
   register_routes();
   PlatformContext ctx{assistant_.get(), store_.get(),  knowledge_.get(),
                       &metrics_,        outbox_.get(), &config_};
-  platforms.register_routes(*router_, ctx);
+  platforms_->register_routes(*router_, ctx);
+}
+
+std::unique_ptr<SlackSocketModeClient> Services::start_slack_socket_mode(
+    boost::asio::io_context& ioc) {
+  return platforms_->make_socket_mode_client(ioc, &metrics_);
 }
 
 Services::~Services() {

@@ -22,9 +22,15 @@
 #include "daemon/request_router.hpp"
 #include "storage/store.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace rolecall {
 
 class DigestService;
+class PlatformWiring;
+class SlackSocketModeClient;
 
 class Services {
  public:
@@ -37,6 +43,11 @@ class Services {
   OutboxWorker& outbox() { return *outbox_; }
   DigestService& digests() { return *digests_; }
   const AppConfig& config() const { return config_; }
+
+  // Slack Socket Mode (an app-level token is configured): the client,
+  // started; it connects once `ioc` runs. nullptr when Socket Mode is off.
+  // Destroy it after `ioc` stopped running and before `ioc`.
+  std::unique_ptr<SlackSocketModeClient> start_slack_socket_mode(boost::asio::io_context& ioc);
 
   // Hourly housekeeping: drops message texts past storage.retention_days and
   // expired dedupe keys. Never throws (store errors are logged).
@@ -59,7 +70,7 @@ class Services {
   std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<DigestService> digests_;
   std::unique_ptr<RequestRouter> router_;
-  std::string slack_bot_user_id_, slack_bot_id_;
+  std::unique_ptr<PlatformWiring> platforms_;
 };
 
 }  // namespace rolecall

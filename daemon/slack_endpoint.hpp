@@ -1,29 +1,31 @@
 #pragma once
-// POST /slack/events (also /slack/commands and /slack/interactive): the Slack
-// glue. One URL takes the Events API, slash commands and interactivity, told
-// apart by content type and body (adapters/slack/slack_request.hpp).
+// POST /slack/events (also /slack/commands and /slack/interactive): the
+// Slack Events API receiver over HTTP. One URL takes the Events API, slash
+// commands and interactivity, told apart by content type and body
+// (adapters/slack/slack_request.hpp).
 //
 // Order for every request: ssl_check (unsigned; answered 200, nothing else
-// read) -> signature (401 and nothing else on failure) -> parse (400 when
-// malformed) -> dedupe -> Assistant -> reply. The HTTP reply is immediate;
-// every other message (thread replies, DMs, message updates) is an outbox
-// row, so Slack's 3-second budget is always kept.
+// read) -> signature (401 and nothing else on failure) -> parse -> the
+// shared SlackHandler (daemon/slack_handler.hpp), whose reply becomes the
+// HTTP response: 200 (with the reply's JSON, if any), 400 when malformed,
+// 503 when the store failed (Slack retries).
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
-#include "daemon/platform_wiring.hpp"
+#include "daemon/request_router.hpp"
+#include "daemon/slack_handler.hpp"
 
 namespace rolecall {
 
+class Metrics;
+
 struct SlackEndpointContext {
-  PlatformContext platform;
-  std::string signing_secret;
-  std::string bot_user_id;  // from auth.test; "" when unknown
-  std::string bot_id;       // from auth.test; "" when unknown
-  bool can_post = false;    // a bot token is configured
-  std::int64_t dedupe_ttl_seconds = 24 * 3600;
+  std::shared_ptr<SlackHandler> handler;
+  Metrics* metrics = nullptr;
+  std::string signing_secret;           // never empty
   std::function<std::int64_t()> clock;  // Unix seconds; empty = system clock
 };
 

@@ -87,9 +87,7 @@ SlackEvent parse_event(const json& e) {
   return ev;
 }
 
-SlackRequest parse_events_json(const HttpRequest& request) {
-  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) return Malformed{"body is not valid JSON"};
+SlackRequest events_body(const json& body, int retry_num, std::string retry_reason) {
   if (!body.is_object()) return Malformed{"JSON body is not an object"};
   std::string type = str(body, "type");
   if (type.empty()) return Malformed{"JSON body has no type"};
@@ -111,8 +109,8 @@ SlackRequest parse_events_json(const HttpRequest& request) {
     const auto event_time = integer(body, "event_time");
     if (!event_time) return Malformed{"event_time is not an integer"};
     cb.event_time = *event_time;
-    cb.retry_num = small_number(request.header("x-slack-retry-num"));
-    cb.retry_reason = std::string(request.header("x-slack-retry-reason"));
+    cb.retry_num = retry_num;
+    cb.retry_reason = std::move(retry_reason);
     const json& auths = member(body, "authorizations");
     if (auths.is_array() && !auths.empty()) cb.authorized_user_id = str(auths.front(), "user_id");
     cb.event = parse_event(event);
@@ -126,9 +124,14 @@ SlackRequest parse_events_json(const HttpRequest& request) {
   return UnknownPayload{type};
 }
 
-SlackRequest parse_interactivity(std::string_view payload_text) {
-  json payload = json::parse(payload_text, nullptr, /*allow_exceptions=*/false);
-  if (payload.is_discarded()) return Malformed{"payload is not valid JSON"};
+SlackRequest parse_events_json(const HttpRequest& request) {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) return Malformed{"body is not valid JSON"};
+  return events_body(body, small_number(request.header("x-slack-retry-num")),
+                     std::string(request.header("x-slack-retry-reason")));
+}
+
+SlackRequest interactivity(const json& payload) {
   if (!payload.is_object()) return Malformed{"payload is not an object"};
   std::string type = str(payload, "type");
   if (type.empty()) return Malformed{"payload has no type"};
@@ -162,6 +165,12 @@ SlackRequest parse_interactivity(std::string_view payload_text) {
   if (ba.user_id.empty()) return Malformed{"block_actions without a user"};
   if (ba.actions.empty()) return Malformed{"block_actions without actions"};
   return ba;
+}
+
+SlackRequest parse_interactivity(std::string_view payload_text) {
+  json payload = json::parse(payload_text, nullptr, /*allow_exceptions=*/false);
+  if (payload.is_discarded()) return Malformed{"payload is not valid JSON"};
+  return interactivity(payload);
 }
 
 SlashCommand to_slash_command(FormFields& form) {
@@ -256,6 +265,45 @@ SlackRequest parse_slack_request(const HttpRequest& request) noexcept {
   } catch (const std::exception& e) {
     // Only allocation failure can get here; still never escape an adapter.
     return Malformed{std::string("internal error: ") + e.what()};
+  } catch (...) {
+    return Malformed{"internal error"};
+  }
+}
+
+SlackRequest parse_events_api_json(const nlohmann::json& body, int retry_num,
+                                   std::string retry_reason) noexcept {
+  try {
+    return events_body(body, retry_num, std::move(retry_reason));
+  } catch (...) {
+    return Malformed{"internal error"};
+  }
+}
+
+SlackRequest parse_interactive_json(const nlohmann::json& payload) noexcept {
+  try {
+    return interactivity(payload);
+  } catch (...) {
+    return Malformed{"internal error"};
+  }
+}
+
+SlackRequest parse_slash_command_json(const nlohmann::json& payload) noexcept {
+  try {
+    if (!payload.is_object()) return Malformed{"slash command payload is not an object"};
+    // JSON strings are valid UTF-8 already (the parser checks).
+    SlashCommand cmd;
+    cmd.command = str(payload, "command");
+    cmd.text = str(payload, "text");
+    cmd.user_id = str(payload, "user_id");
+    cmd.user_name = str(payload, "user_name");
+    cmd.channel_id = str(payload, "channel_id");
+    cmd.channel_name = str(payload, "channel_name");
+    cmd.team_id = str(payload, "team_id");
+    cmd.api_app_id = str(payload, "api_app_id");
+    cmd.response_url = str(payload, "response_url");
+    cmd.trigger_id = str(payload, "trigger_id");
+    if (cmd.command.empty()) return Malformed{"empty command"};
+    return cmd;
   } catch (...) {
     return Malformed{"internal error"};
   }

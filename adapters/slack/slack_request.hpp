@@ -19,6 +19,7 @@
 // All Slack timestamps (ts, thread_ts, message_ts) are opaque strings.
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -123,6 +124,18 @@ bool is_ssl_check(const HttpRequest& request) noexcept;
 
 // Parses a request whose signature has been verified. Never throws.
 SlackRequest parse_slack_request(const HttpRequest& request) noexcept;
+
+// The same parsers for payloads that arrive already decoded to JSON (Socket
+// Mode envelopes, adapters/slack/socket_mode_frame.hpp). They give the same
+// values as the HTTP path for the same content, and never throw.
+//   - an Events API body (event_callback, app_rate_limited, …); `retry_num`
+//     and `retry_reason` are the delivery's retry attempt and reason;
+//   - an interactivity payload (block_actions, …);
+//   - a slash command: an object whose string fields are the form's fields.
+SlackRequest parse_events_api_json(const nlohmann::json& body, int retry_num,
+                                   std::string retry_reason) noexcept;
+SlackRequest parse_interactive_json(const nlohmann::json& payload) noexcept;
+SlackRequest parse_slash_command_json(const nlohmann::json& payload) noexcept;
 
 // Loop prevention and noise filtering for Events API messages. True when the
 // event must not be answered or routed:

@@ -5,6 +5,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -92,6 +94,51 @@ TEST(SlackManifest, EventsAndInteractivityUseTheSameUrl) {
   EXPECT_EQ(s["interactivity"]["request_url"].as<std::string>(), kUrl);
   EXPECT_FALSE(s["socket_mode_enabled"].as<bool>());
   EXPECT_EQ(manifest()["_metadata"]["major_version"].as<int>(), 1);
+}
+
+// config/slack-app-manifest.socket-mode.yaml: the same app without a public
+// URL. It must differ from the HTTP manifest only in what Socket Mode needs.
+YAML::Node socket_manifest() {
+  return YAML::LoadFile(std::string(ROLECALL_SOURCE_DIR) +
+                        "/config/slack-app-manifest.socket-mode.yaml");
+}
+
+TEST(SlackSocketModeManifest, SocketModeOnAndNoRequestUrlAnywhere) {
+  auto m = socket_manifest();
+  auto s = m["settings"];
+  EXPECT_TRUE(s["socket_mode_enabled"].as<bool>());
+  EXPECT_FALSE(s["event_subscriptions"]["request_url"]);
+  EXPECT_TRUE(s["interactivity"]["is_enabled"].as<bool>());
+  EXPECT_FALSE(s["interactivity"]["request_url"]);
+  for (const auto& c : m["features"]["slash_commands"]) {
+    EXPECT_FALSE(c["url"]) << c["command"].as<std::string>();
+    EXPECT_TRUE(c["should_escape"].as<bool>());
+  }
+  std::ifstream in(std::string(ROLECALL_SOURCE_DIR) +
+                   "/config/slack-app-manifest.socket-mode.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // No request URL is left, not even the HTTP manifest's placeholder.
+  EXPECT_EQ(text.find("rolecall.example.com"), std::string::npos);
+  EXPECT_EQ(text.find("/slack/events"), std::string::npos);
+  EXPECT_NE(text.find("https://api.slack.com/apps"), std::string::npos);
+  EXPECT_NE(text.find("connections:write"), std::string::npos);
+}
+
+TEST(SlackSocketModeManifest, OtherwiseTheSameAppAsTheHttpManifest) {
+  auto http = manifest();
+  auto socket = socket_manifest();
+  EXPECT_EQ(YAML::Dump(socket["display_information"]), YAML::Dump(http["display_information"]));
+  EXPECT_EQ(YAML::Dump(socket["oauth_config"]), YAML::Dump(http["oauth_config"]));
+  EXPECT_EQ(YAML::Dump(socket["features"]["app_home"]), YAML::Dump(http["features"]["app_home"]));
+  EXPECT_EQ(YAML::Dump(socket["features"]["bot_user"]), YAML::Dump(http["features"]["bot_user"]));
+  EXPECT_EQ(strings(socket["settings"]["event_subscriptions"]["bot_events"]),
+            strings(http["settings"]["event_subscriptions"]["bot_events"]));
+  std::set<std::string> http_commands, socket_commands;
+  for (const auto& c : http["features"]["slash_commands"])
+    http_commands.insert(c["command"].as<std::string>());
+  for (const auto& c : socket["features"]["slash_commands"])
+    socket_commands.insert(c["command"].as<std::string>());
+  EXPECT_EQ(socket_commands, http_commands);
 }
 
 }  // namespace

@@ -258,6 +258,95 @@ TEST_F(ConfigLoaderTest, SlackFollowsItsSigningSecret) {
   EXPECT_TRUE(has_problem(warn.warnings, "no bot token"));
 }
 
+TEST_F(ConfigLoaderTest, AnAppTokenTurnsOnSlackOverSocketMode) {
+  // The app token alone turns Slack on, over Socket Mode, without a signing
+  // secret (and so without /slack/events).
+  AppConfig socket = load(kOneTeam, Environment{{"SLACK_APP_TOKEN", "xapp-1-A0APP-123-abc"},
+                                                {"SLACK_BOT_TOKEN", "xoxb-1"}});
+  EXPECT_TRUE(socket.slack.active);
+  EXPECT_TRUE(socket.slack.socket_mode());
+  EXPECT_FALSE(socket.slack.http_events());
+  EXPECT_EQ(socket.slack.app_token, "xapp-1-A0APP-123-abc");
+  EXPECT_EQ(socket.slack.app_token_source, SecretSource::environment);
+  EXPECT_EQ(socket.slack.socket_connections, 2u);
+  EXPECT_TRUE(socket.warnings.empty()) << to_string(socket.warnings);
+
+  // Both: Socket Mode and the Events API URL.
+  AppConfig both =
+      load(kOneTeam, Environment{{"SLACK_APP_TOKEN", "xapp-1-x"}, {"SLACK_SIGNING_SECRET", "s"}});
+  EXPECT_TRUE(both.slack.socket_mode());
+  EXPECT_TRUE(both.slack.http_events());
+
+  // Neither: off; enabled: true then names both ways.
+  AppConfig off = load(kOneTeam);
+  EXPECT_FALSE(off.slack.active);
+  EXPECT_FALSE(off.slack.socket_mode());
+  auto p = problems(std::string("slack:\n  enabled: true\n") + kOneTeam);
+  EXPECT_TRUE(has_problem(p, 2, 12, "no signing secret or app-level token"));
+  EXPECT_TRUE(has_problem(p, 2, 12, "SLACK_APP_TOKEN"));
+
+  // enabled: false wins over the token.
+  EXPECT_FALSE(load(std::string("slack: {enabled: false}\n") + kOneTeam,
+                    Environment{{"SLACK_APP_TOKEN", "xapp-1-x"}})
+                   .slack.socket_mode());
+
+  // From the file, inline or from a file; the environment wins.
+  write("secrets/app", "xapp-from-file\n");
+  AppConfig file = load(std::string("slack:\n  app_token_file: secrets/app\n  "
+                                    "socket_connections: 10\n") +
+                        kOneTeam);
+  EXPECT_EQ(file.slack.app_token, "xapp-from-file");
+  EXPECT_EQ(file.slack.app_token_source, SecretSource::file);
+  EXPECT_EQ(file.slack.socket_connections, 10u);
+  EXPECT_TRUE(file.slack.socket_mode());
+  AppConfig inline_token = load(std::string("slack: {app_token: xapp-inline}\n") + kOneTeam,
+                                Environment{{"SLACK_APP_TOKEN", "xapp-env"}});
+  EXPECT_EQ(inline_token.slack.app_token, "xapp-env");
+}
+
+TEST_F(ConfigLoaderTest, EmptyOrWrongAppTokensStopTheStartWithoutShowingThem) {
+  const std::string bot_like = "xoxb-1234-SECRETBOT";
+  const std::string garbage = "not-a-token-SECRETGARBAGE";
+  write("secrets/empty", "\n");
+
+  // Empty inline value.
+  auto empty = problems(std::string("slack:\n  app_token: \"\"\n") + kOneTeam);
+  EXPECT_TRUE(has_problem(empty, 2, 14, "slack.app_token is empty"));
+  // Empty file.
+  auto empty_file = problems(std::string("slack:\n  app_token_file: secrets/empty\n") + kOneTeam);
+  EXPECT_TRUE(has_problem(empty_file, 2, 19, "is empty"));
+  // A bot token where the app token belongs, in the file and in the environment.
+  auto bot = problems(std::string("slack:\n  app_token: ") + bot_like + "\n" + kOneTeam);
+  EXPECT_TRUE(has_problem(bot, 2, 14, "slack.app_token is not an app-level token"));
+  EXPECT_TRUE(has_problem(bot, 2, 14, "this is a bot token"));
+  auto env = problems(kOneTeam, Environment{{"SLACK_APP_TOKEN", garbage}});
+  EXPECT_TRUE(has_problem(env,
+                          "SLACK_APP_TOKEN is not an app-level token: it must start with "
+                          "xapp-"));
+  auto spaced = problems(kOneTeam, Environment{{"SLACK_APP_TOKEN", "xapp-1 2"}});
+  EXPECT_TRUE(has_problem(spaced, "SLACK_APP_TOKEN contains spaces or control characters"));
+  // socket_connections: 1..10.
+  auto many =
+      problems(std::string("slack:\n  app_token: xapp-1\n  socket_connections: 11\n") + kOneTeam);
+  EXPECT_TRUE(has_problem(many, 3, 23, "socket_connections"));
+  EXPECT_TRUE(has_problem(problems(std::string("slack: {socket_connections: 0}\n") + kOneTeam),
+                          "socket_connections"));
+
+  for (const auto* list : {&bot, &env}) {
+    const std::string text = to_string(*list);
+    EXPECT_EQ(text.find("SECRETBOT"), std::string::npos) << text;
+    EXPECT_EQ(text.find("SECRETGARBAGE"), std::string::npos) << text;
+  }
+
+  // describe() says where it came from, never what it is.
+  AppConfig c = load(kOneTeam, Environment{{"SLACK_APP_TOKEN", "xapp-1-SECRETAPP"}});
+  const std::string text = c.describe();
+  EXPECT_EQ(text.find("SECRETAPP"), std::string::npos) << text;
+  EXPECT_NE(text.find("slack.app_token = (set, from environment)"), std::string::npos) << text;
+  EXPECT_NE(text.find("slack.socket_mode = true"), std::string::npos) << text;
+  EXPECT_NE(text.find("slack.socket_connections = 2"), std::string::npos) << text;
+}
+
 TEST_F(ConfigLoaderTest, SecretFilesAreReadRelativeToTheConfigAndTrimmed) {
   write("secrets/signing", "from-file-secret\n");
   write("secrets/bot", "xoxb-file\r\n");
