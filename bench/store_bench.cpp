@@ -92,12 +92,15 @@ WalWriteCounts g_wal_writes_at_open;
 
 // range(0): the store's max_batch (1 = no group commit: one transaction per
 // write); range(1): checkpoint_pages (0 = SQLite checkpoints inside commits).
-// page_size: of the new file (0 = the store's default, 2 KiB).
-void open_insert_store(benchmark::State& state, const char* name, int page_size = 0) {
+// page_size: of the new file (0 = the store's default, 2 KiB). wal_coalescing:
+// open through the WAL-coalescing VFS (off = stock SQLite, the default).
+void open_insert_store(benchmark::State& state, const char* name, int page_size = 0,
+                       bool wal_coalescing = false) {
   SqliteStoreOptions options;
   options.max_batch = static_cast<std::size_t>(state.range(0));
   options.checkpoint_pages = static_cast<int>(state.range(1));
   if (page_size > 0) options.page_size = page_size;
+  options.wal_coalescing = wal_coalescing;
   g_insert_store = std::make_unique<SqliteStore>(
       (g_dir / (name + std::to_string(++g_db_counter) + ".db")).string(), options);
   g_wal_writes_at_open = wal_write_counts();
@@ -110,7 +113,8 @@ void close_insert_store(benchmark::State& state) {
   state.counters["ckpt_bg"] = static_cast<double>(stats.background_checkpoints);
   state.counters["ckpt_inline"] = static_cast<double>(stats.inline_checkpoints);
   // write() calls on the WAL per commit (storage/sqlite/wal_coalescing_vfs.hpp):
-  // SQLite asks for two per page; the VFS issues about one per commit.
+  // SQLite asks for two per page; the VFS issues about one per commit. Only
+  // counted through the VFS: 0 for a stock store.
   const auto wal = wal_write_counts();
   state.counters["wal_writes_per_commit"] =
       stats.transactions ? static_cast<double>(wal.issued - g_wal_writes_at_open.issued) /
@@ -119,8 +123,8 @@ void close_insert_store(benchmark::State& state) {
   g_insert_store.reset();
 }
 
-void record_routings(benchmark::State& state, int page_size) {
-  if (state.thread_index() == 0) open_insert_store(state, "insert-", page_size);
+void record_routings(benchmark::State& state, int page_size, bool wal_coalescing) {
+  if (state.thread_index() == 0) open_insert_store(state, "insert-", page_size, wal_coalescing);
   // Records are built (with their SHA-256) before timing: that is not the store's work.
   const auto rows = request_rows(state.thread_index() + 1);
   std::size_t i = 0;
@@ -130,22 +134,25 @@ void record_routings(benchmark::State& state, int page_size) {
   state.SetItemsProcessed(state.iterations());
   if (state.thread_index() == 0) close_insert_store(state);
 }
-void BM_RecordRouting(benchmark::State& state) { record_routings(state, 0); }
+// range(2): 1 = through the WAL-coalescing VFS (storage.wal_coalescing: true).
+void BM_RecordRouting(benchmark::State& state) { record_routings(state, 0, state.range(2) != 0); }
 // The same on a file with SQLite's default 4 KiB pages (the store's default
 // before 2026-11-23, and what files created before then keep).
-void BM_RecordRouting4KiBPages(benchmark::State& state) { record_routings(state, 4096); }
+void BM_RecordRouting4KiBPages(benchmark::State& state) { record_routings(state, 4096, false); }
 // Without group commit, with SQLite's own checkpoints and with the thread.
 BENCHMARK(BM_RecordRouting)
-    ->ArgNames({"max_batch", "ckpt_pages"})
-    ->Args({1, 0})
-    ->Args({1, 1000})
+    ->ArgNames({"max_batch", "ckpt_pages", "vfs"})
+    ->Args({1, 0, 0})
+    ->Args({1, 1000, 0})
     ->ThreadRange(1, 16)
     ->UseRealTime()
     ->MinTime(2.0);
-// As the daemon runs it.
+// As the daemon runs it (vfs:0, stock SQLite, the default), and with the
+// WAL-coalescing VFS (vfs:1) for comparison.
 BENCHMARK(BM_RecordRouting)
-    ->ArgNames({"max_batch", "ckpt_pages"})
-    ->Args({256, 1000})
+    ->ArgNames({"max_batch", "ckpt_pages", "vfs"})
+    ->Args({256, 1000, 0})
+    ->Args({256, 1000, 1})
     ->ThreadRange(1, 64)
     ->UseRealTime()
     ->MinTime(2.0);

@@ -88,12 +88,14 @@ std::string AppConfig::describe() const {
   line("server.header_limit_bytes", server.header_limit_bytes);
   line("server.read_timeout_ms", server.read_timeout_ms);
   line("server.shutdown_grace_ms", server.shutdown_grace_ms);
+  line("server.max_connections", server.max_connections);
   line("storage.path", storage.path);
   line("storage.store_message_text", yes_no(storage.store_message_text));
   line("storage.retention_days", storage.retention_days == 0
                                      ? std::string("0 (keep)")
                                      : std::to_string(storage.retention_days));
   line("storage.busy_timeout_ms", storage.busy_timeout_ms);
+  line("storage.wal_coalescing", yes_no(storage.wal_coalescing));
   line("taxonomy.path", taxonomy.path);
   line("taxonomy.model",
        taxonomy.model.empty() ? std::string("none (cue lexicon only)") : taxonomy.model);
@@ -127,6 +129,7 @@ std::string AppConfig::describe() const {
   line("outbox.max_attempts", outbox.max_attempts);
   line("outbox.base_backoff_ms", outbox.base_backoff_ms);
   line("outbox.max_backoff_ms", outbox.max_backoff_ms);
+  line("outbox.max_depth", outbox.max_depth);
   line("dedupe_ttl_hours", dedupe_ttl_hours);
   for (const auto& t : directory.teams()) {
     std::string prefix = "product_teams." + t.id;

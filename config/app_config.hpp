@@ -35,6 +35,9 @@ struct ServerConfig {
   std::size_t header_limit_bytes = std::size_t{8} * 1024;
   unsigned read_timeout_ms = 10000;
   unsigned shutdown_grace_ms = 5000;  // time in-flight requests get on SIGTERM
+  // Open connections at most; beyond it a new connection gets a 503 (or is
+  // closed) at once, without being read or handled (daemon/http_server.hpp).
+  unsigned max_connections = 1024;
 };
 
 struct StorageConfig {
@@ -42,6 +45,9 @@ struct StorageConfig {
   bool store_message_text = true;        // false: keep decisions, drop message bodies
   unsigned retention_days = 90;          // 0 = keep forever
   unsigned busy_timeout_ms = 5000;       // SQLite busy timeout
+  // Write WAL frames through the WAL-coalescing VFS (SqliteStoreOptions::
+  // wal_coalescing); false = stock SQLite, the default.
+  bool wal_coalescing = false;
 };
 
 struct TaxonomyConfig {
@@ -135,6 +141,9 @@ struct OutboxConfig {
   unsigned max_attempts = 8;
   unsigned base_backoff_ms = 1000;
   unsigned max_backoff_ms = 300000;
+  // Pending rows above which the daemon warns and counts (daemon/
+  // outbox_depth_watch.hpp); rows are still accepted beyond it.
+  unsigned max_depth = 100000;
 };
 
 struct AppConfig {

@@ -281,7 +281,7 @@ class Loader {
   void read_server(YamlMap& root) {
     YamlMap map(diag_, root.value("server"), "server",
                 {"listen", "threads", "body_limit_bytes", "header_limit_bytes", "read_timeout_ms",
-                 "shutdown_grace_ms"});
+                 "shutdown_grace_ms", "max_connections"});
     auto& s = config_.server;
     if (auto listen = map.string("listen")) {
       if (auto hp = parse_listen(*listen)) {
@@ -310,11 +310,13 @@ class Loader {
     read_uint(map, "header_limit_bytes", s.header_limit_bytes, 1024, 1024LL * 1024);
     read_uint(map, "read_timeout_ms", s.read_timeout_ms, 100, 3600LL * 1000);
     read_uint(map, "shutdown_grace_ms", s.shutdown_grace_ms, 0, 3600LL * 1000);
+    read_uint(map, "max_connections", s.max_connections, 1, 1000000);
   }
 
   void read_storage(YamlMap& root) {
-    YamlMap map(diag_, root.value("storage"), "storage",
-                {"path", "store_message_text", "retention_days", "busy_timeout_ms"});
+    YamlMap map(
+        diag_, root.value("storage"), "storage",
+        {"path", "store_message_text", "retention_days", "busy_timeout_ms", "wal_coalescing"});
     auto& s = config_.storage;
     if (map.has("path")) {
       if (auto p = map.non_empty_string("path")) s.path = *p;
@@ -323,6 +325,7 @@ class Loader {
     if (auto v = map.boolean("store_message_text")) s.store_message_text = *v;
     read_uint(map, "retention_days", s.retention_days, 0, 100LL * 365);
     read_uint(map, "busy_timeout_ms", s.busy_timeout_ms, 0, 600LL * 1000);
+    if (auto v = map.boolean("wal_coalescing")) s.wal_coalescing = *v;
   }
 
   void read_taxonomy(YamlMap& root) {
@@ -494,11 +497,12 @@ class Loader {
 
   void read_outbox(YamlMap& root) {
     YamlMap map(diag_, root.value("outbox"), "outbox",
-                {"max_attempts", "base_backoff_ms", "max_backoff_ms"});
+                {"max_attempts", "base_backoff_ms", "max_backoff_ms", "max_depth"});
     auto& o = config_.outbox;
     read_uint(map, "max_attempts", o.max_attempts, 1, 100);
     read_uint(map, "base_backoff_ms", o.base_backoff_ms, 1, 3600LL * 1000);
     read_uint(map, "max_backoff_ms", o.max_backoff_ms, 1, 24LL * 3600LL * 1000);
+    read_uint(map, "max_depth", o.max_depth, 1, 100000000);
     if (o.max_backoff_ms < o.base_backoff_ms) {
       diag_.error(map.mark("max_backoff_ms"),
                   "outbox.max_backoff_ms must not be smaller than outbox.base_backoff_ms");

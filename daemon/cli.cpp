@@ -221,6 +221,7 @@ std::unique_ptr<SqliteStore> open_store(const AppConfig& config) {
   SqliteStoreOptions options;
   options.busy_timeout_ms = static_cast<int>(config.storage.busy_timeout_ms);
   options.readers = 1;
+  options.wal_coalescing = config.storage.wal_coalescing;
   return std::make_unique<SqliteStore>(config.storage.path, options);
 }
 

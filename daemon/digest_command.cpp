@@ -53,6 +53,7 @@ int run_digest_command(const std::vector<std::string>& raw) {
   SqliteStoreOptions options;
   options.readers = 1;
   options.busy_timeout_ms = static_cast<int>(config.storage.busy_timeout_ms);
+  options.wal_coalescing = config.storage.wal_coalescing;
   SqliteStore store(config.storage.path, options);
   DigestService digests(store, knowledge, config, nullptr, {});
   const auto now = static_cast<std::int64_t>(std::time(nullptr));

@@ -14,6 +14,7 @@
 #include <boost/beast/version.hpp>
 #include <cstdio>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "daemon/metrics.hpp"
@@ -48,6 +49,19 @@ std::string next_request_id() {
 constexpr std::chrono::milliseconds kAcceptBackoffFirst{10};
 constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
 constexpr std::chrono::seconds kAcceptLogInterval{5};
+
+// The answer to a connection over server.max_connections: written in one
+// non-blocking send on a fresh socket (its send buffer is empty, so it fits).
+constexpr std::string_view kRefusal =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Server: rolecall\r\n"
+    "Content-Type: application/json\r\n"
+    "Retry-After: 1\r\n"
+    "Content-Length: 32\r\n"
+    "Connection: close\r\n"
+    "\r\n"
+    R"({"error":"too many connections"})";
+static_assert(std::string_view(R"({"error":"too many connections"})").size() == 32);
 
 // Large enough for a typical webhook request (headers + body) in one read;
 // bigger bodies grow the buffer as Beast needs.
@@ -290,6 +304,10 @@ HttpServer::HttpServer(asio::io_context& ioc, HttpServerOptions options, Handler
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
+  if (options_.metrics && options_.max_connections > 0) {
+    options_.metrics->set("rolecall_http_connections_max", {},
+                          static_cast<double>(options_.max_connections));
+  }
 }
 
 HttpServer::~HttpServer() = default;
@@ -311,6 +329,10 @@ void HttpServer::do_accept() {
       failed_accepts_ = 0;
       accept_backoff_ = std::chrono::milliseconds{0};
       accept_errors_logged_ = false;
+    }
+    if (options_.max_connections > 0 && open_connections() >= options_.max_connections) {
+      refuse(s);
+      return do_accept();
     }
     auto session = std::make_shared<HttpSession>(std::move(s), *this);
     add(session);
@@ -350,6 +372,37 @@ void HttpServer::on_accept_error(const beast::error_code& ec) {
   });
 }
 
+// Runs on the acceptor's executor. Nothing here waits: the connection costs
+// no more than the accept that made it, however many arrive.
+void HttpServer::refuse(tcp::socket& socket) {
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  // Closing a socket with unread bytes makes the kernel answer with a reset,
+  // which can overtake the 503 on its way to the client: read and drop what
+  // has already arrived (a typical request is one segment).
+  std::array<char, 4096> sink;
+  for (int i = 0; i < 4 && !ec; ++i) socket.read_some(asio::buffer(sink), ec);
+  ec = {};
+  socket.write_some(asio::buffer(kRefusal.data(), kRefusal.size()), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+
+  ++refused_;
+  if (options_.metrics) options_.metrics->inc("rolecall_http_connections_refused");
+  const auto now = std::chrono::steady_clock::now();
+  if (last_refusal_log_ == std::chrono::steady_clock::time_point{} ||
+      now - last_refusal_log_ >= kAcceptLogInterval) {
+    spdlog::warn(
+        "http: {} connections open, the most server.max_connections allows; refusing new ones "
+        "with 503 ({} refused since the last report)",
+        open_connections(), unlogged_refusals_ + 1);
+    last_refusal_log_ = now;
+    unlogged_refusals_ = 0;
+  } else {
+    ++unlogged_refusals_;
+  }
+}
+
 void HttpServer::stop() {
   if (stopping_.exchange(true)) return;
   asio::post(acceptor_.get_executor(), [this] {
@@ -360,7 +413,7 @@ void HttpServer::stop() {
   std::vector<std::shared_ptr<HttpSession>> live;
   {
     std::lock_guard lock(mutex_);
-    for (auto& w : sessions_)
+    for (auto& [address, w] : sessions_)
       if (auto s = w.lock()) live.push_back(std::move(s));
   }
   for (auto& s : live) s->shutdown();
@@ -371,16 +424,23 @@ std::size_t HttpServer::open_connections() const {
   return sessions_.size();
 }
 
+// The gauge is set under the same lock as the map changes, so concurrent
+// opens and closes cannot leave it at a stale value.
 void HttpServer::add(const std::shared_ptr<HttpSession>& s) {
   std::lock_guard lock(mutex_);
-  sessions_.insert(s);
+  sessions_[s.get()] = s;
+  if (options_.metrics) {
+    options_.metrics->set("rolecall_http_connections_open", {},
+                          static_cast<double>(sessions_.size()));
+  }
 }
 
 void HttpServer::remove(HttpSession* s) {
   std::lock_guard lock(mutex_);
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    auto p = it->lock();
-    it = (!p || p.get() == s) ? sessions_.erase(it) : std::next(it);
+  sessions_.erase(s);
+  if (options_.metrics) {
+    options_.metrics->set("rolecall_http_connections_open", {},
+                          static_cast<double>(sessions_.size()));
   }
 }
 

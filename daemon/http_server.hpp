@@ -18,6 +18,15 @@
 //   at most once per 5 s (with the number of failures not logged since), the
 //   end of such a spell once, and each failure counts in
 //   `rolecall_http_accept_errors_total` when `metrics` is set.
+// - at most `max_connections` connections are open at once. One accepted
+//   beyond that is refused at once on the accepting thread: what the client
+//   already sent is read and dropped (no parsing, no handler), a fixed
+//   "503 Service Unavailable" with "Retry-After: 1" and "Connection: close"
+//   is written without waiting, and the socket is closed. A client that sends
+//   its request later may see the connection reset instead of the 503. Each
+//   refusal counts in `rolecall_http_connections_refused_total`; a warning
+//   is logged at most once per 5 s; `rolecall_http_connections_open` is the
+//   number open. Connections under the limit are served as usual.
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -28,8 +37,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
+#include <unordered_map>
 
 #include "adapters/common/http_message.hpp"
 
@@ -47,7 +56,10 @@ struct HttpServerOptions {
   // True when one thread runs the io_context: connections then need no
   // strand, whose bookkeeping is a measurable share of a small request.
   bool single_thread = false;
-  // Where failed accepts are counted; may be null. Must outlive the server.
+  // Open connections at most (see above); 0 = no limit.
+  std::size_t max_connections = 1024;
+  // Where failed accepts, refused and open connections are counted; may be
+  // null. Must outlive the server.
   Metrics* metrics = nullptr;
 };
 
@@ -66,11 +78,14 @@ class HttpServer {
   void start();
   void stop();
   std::size_t open_connections() const;
+  // Connections refused over max_connections since start.
+  std::uint64_t refused_connections() const noexcept { return refused_.load(); }
 
  private:
   friend class HttpSession;
   void do_accept();
   void on_accept_error(const boost::system::error_code& ec);
+  void refuse(boost::asio::ip::tcp::socket& socket);
   void add(const std::shared_ptr<HttpSession>& s);
   void remove(HttpSession* s);
 
@@ -86,9 +101,16 @@ class HttpServer {
   std::uint64_t unlogged_accept_errors_ = 0;  // since the last log line about them
   bool accept_errors_logged_ = false;         // a line was written during this spell
   std::chrono::steady_clock::time_point last_accept_log_{};
+  // Refusals over max_connections; the log state is used on the acceptor's executor.
+  std::atomic<std::uint64_t> refused_{0};
+  std::uint64_t unlogged_refusals_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
-  std::set<std::weak_ptr<HttpSession>, std::owner_less<std::weak_ptr<HttpSession>>> sessions_;
+  // Open sessions by address. A session removes itself when it closes; one
+  // that dies without closing (the io_context destroyed at exit) leaves an
+  // expired entry behind, which a new session at the same address replaces.
+  std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions_;
 };
 
 }  // namespace rolecall

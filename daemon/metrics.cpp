@@ -154,6 +154,13 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_counter("rolecall_http_accept_errors",
                     "Failed accepts on the listening socket (mostly out of file descriptors).");
   m.inc("rolecall_http_accept_errors", {}, 0);  // a series from the start, for alert rules
+  m.declare_gauge("rolecall_http_connections_open", "HTTP connections open now.");
+  m.set("rolecall_http_connections_open", {}, 0);
+  m.declare_gauge("rolecall_http_connections_max",
+                  "The most HTTP connections open at once (server.max_connections).");
+  m.declare_counter("rolecall_http_connections_refused",
+                    "Connections refused with a 503 because server.max_connections were open.");
+  m.inc("rolecall_http_connections_refused", {}, 0);
   m.declare_histogram("rolecall_http_request_duration_seconds",
                       "Time from a parsed request to its response, by endpoint.",
                       {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
@@ -166,6 +173,11 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_counter("rolecall_decisions", "Decisions logged, by platform.");
   m.declare_counter("rolecall_duplicate_events", "Inbound events dropped as duplicates.");
   m.declare_gauge("rolecall_outbox_depth", "Outbox rows waiting for delivery.");
+  m.declare_gauge("rolecall_outbox_max_depth",
+                  "Outbox depth above which rolecall warns (outbox.max_depth).");
+  m.declare_counter("rolecall_outbox_depth_exceeded",
+                    "Times the outbox depth rose above outbox.max_depth.");
+  m.inc("rolecall_outbox_depth_exceeded", {}, 0);
   m.declare_counter("rolecall_outbox_deliveries", "Outbox deliveries, by destination and outcome.");
   m.declare_counter("rolecall_outbox_retries", "Outbox delivery attempts that will be retried.");
   m.declare_counter("rolecall_outbox_failures",

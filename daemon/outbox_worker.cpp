@@ -18,6 +18,7 @@ OutboxWorker::OutboxWorker(Store& store, std::vector<std::shared_ptr<Deliverer>>
       metrics_(metrics),
       clock_(clock ? std::move(clock)
                    : [] { return static_cast<std::int64_t>(std::time(nullptr)); }),
+      depth_watch_(store, options_.max_depth, metrics),
       rng_(std::random_device{}()) {}
 
 OutboxWorker::~OutboxWorker() { stop(); }
@@ -120,6 +121,7 @@ void OutboxWorker::loop() {
     } catch (const std::exception& e) {
       spdlog::error("outbox: store error, will retry: {}", e.what());
     }
+    depth_watch_.check();
     if (stopping_) break;
     if (attempted >= options_.batch) continue;  // more may be due right now
     auto wait = options_.idle_poll;

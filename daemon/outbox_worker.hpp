@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "adapters/common/deliverer.hpp"
+#include "daemon/outbox_depth_watch.hpp"
 #include "storage/store.hpp"
 
 namespace rolecall {
@@ -34,6 +35,9 @@ struct OutboxOptions {
   std::chrono::milliseconds max_backoff{300000};
   std::chrono::milliseconds idle_poll{5000};  // re-check the store when nothing wakes us
   int batch = 50;
+  // Pending rows above which the depth watch warns (daemon/outbox_depth_watch.hpp);
+  // 0 = not watched. Rows are enqueued beyond it all the same.
+  std::int64_t max_depth = 0;
 };
 
 class OutboxWorker {
@@ -57,6 +61,10 @@ class OutboxWorker {
   // Seconds to wait before attempt number `attempts + 1` (with jitter).
   std::int64_t backoff_seconds(int attempts);
 
+  // Checked by the worker's thread after each round of deliveries; others
+  // may check it too (it is thread-safe).
+  OutboxDepthWatch& depth_watch() { return depth_watch_; }
+
  private:
   void loop();
   Deliverer* deliverer_for(const std::string& destination) const;
@@ -66,6 +74,7 @@ class OutboxWorker {
   OutboxOptions options_;
   Metrics* metrics_;
   Clock clock_;
+  OutboxDepthWatch depth_watch_;
   std::mt19937_64 rng_;
   std::mutex mutex_;
   std::condition_variable wake_;

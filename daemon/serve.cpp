@@ -1,7 +1,10 @@
 #include "daemon/serve.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -22,6 +25,41 @@
 namespace rolecall {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// Descriptors the daemon needs besides its connections: the store's SQLite
+// connections (database and WAL each), outbound HTTP clients, the listener,
+// epoll, log files, and slack.
+constexpr rlim_t kReservedFds = 128;
+
+// Each open connection holds a descriptor. When the soft limit cannot hold
+// server.max_connections of them, accept() fails (and backs off) before the
+// limit can answer 503: raise the soft limit as far as the hard one allows.
+void fit_open_file_limit(unsigned max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t want = static_cast<rlim_t>(max_connections) + kReservedFds;
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= want) return;
+  const rlim_t before = limit.rlim_cur;
+  rlimit raised = limit;
+  raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? want : std::min<rlim_t>(want, limit.rlim_max);
+  if (raised.rlim_cur > before && ::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+    limit = raised;
+    spdlog::info("raised the open file limit from {} to {} for server.max_connections {}", before,
+                 limit.rlim_cur, max_connections);
+  }
+  if (limit.rlim_cur < want) {
+    spdlog::warn(
+        "server.max_connections is {} but the process may open only {} files (hard limit {}): "
+        "past about {} connections, new ones wait in the listen queue instead of getting a 503; "
+        "raise the limit (systemd LimitNOFILE=, ulimit -n) or lower server.max_connections",
+        max_connections, limit.rlim_cur, limit.rlim_max,
+        limit.rlim_cur > kReservedFds ? limit.rlim_cur - kReservedFds : 0);
+  }
+}
+
+}  // namespace
 
 int run_serve(AppConfig config, unsigned threads_override) {
   setup_logging(to_string(config.log.level), to_string(config.log.format));
@@ -54,7 +92,9 @@ int run_serve(AppConfig config, unsigned threads_override) {
   options.header_limit = config.server.header_limit_bytes;
   options.read_timeout = std::chrono::milliseconds(config.server.read_timeout_ms);
   options.single_thread = threads == 1;
+  options.max_connections = config.server.max_connections;
   options.metrics = &services->metrics();
+  fit_open_file_limit(config.server.max_connections);
   std::unique_ptr<HttpServer> server;
   try {
     server = std::make_unique<HttpServer>(
@@ -75,9 +115,14 @@ int run_serve(AppConfig config, unsigned threads_override) {
   asio::signal_set hup(ioc, SIGHUP);
   asio::steady_timer grace(ioc);
   asio::steady_timer housekeeping(ioc);
+  asio::steady_timer depth_timer(ioc);
+  // Set on SIGTERM: a timer handler already queued when it is cancelled must
+  // not re-arm it, or the io_context would never run out of work.
+  std::atomic<bool> shutting_down{false};
   stop_signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     spdlog::info("received signal {}, shutting down", signo);
+    shutting_down = true;
     server->stop();
     scheduler.stop();
     if (socket_mode) socket_mode->stop();  // acks in hand go out, then close frames
@@ -99,6 +144,7 @@ int run_serve(AppConfig config, unsigned threads_override) {
         grace.cancel();  // nothing left: let io_context run out of work
         hup.cancel();
         housekeeping.cancel();
+        depth_timer.cancel();
         return;
       }
       poll->expires_after(std::chrono::milliseconds(20));
@@ -126,6 +172,18 @@ int run_serve(AppConfig config, unsigned threads_override) {
       if (ec) return;
       services->maintenance();
       schedule_housekeeping();
+
+      // The outbox depth against outbox.max_depth every few seconds, besides the
+      // worker's own checks, which wait while it is in a round of slow deliveries.
+      std::function<void()> schedule_depth_check = [&] {
+        depth_timer.expires_after(std::chrono::seconds(5));
+        depth_timer.async_wait([&](const boost::system::error_code& ec) {
+          if (ec || shutting_down) return;
+          services->outbox().depth_watch().check();
+          schedule_depth_check();
+        });
+      };
+      schedule_depth_check();
     });
   };
   schedule_housekeeping();

@@ -25,8 +25,10 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
 
   SqliteStoreOptions store_options;
   store_options.busy_timeout_ms = static_cast<int>(config_.storage.busy_timeout_ms);
+  store_options.wal_coalescing = config_.storage.wal_coalescing;
   store_ = std::make_unique<SqliteStore>(config_.storage.path, store_options);
-  spdlog::info("store: {} (SQLite, WAL)", config_.storage.path);
+  spdlog::info("store: {} (SQLite, WAL{})", config_.storage.path,
+               config_.storage.wal_coalescing ? ", WAL-coalescing VFS" : "");
 
   knowledge_ = std::make_unique<KnowledgeHolder>(load_knowledge(config_));
   spdlog::info("taxonomy: {} topics from {}; {} teams", knowledge_->get()->taxonomy.topics().size(),
@@ -47,6 +49,7 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
   outbox_options.max_attempts = static_cast<int>(config_.outbox.max_attempts);
   outbox_options.base_backoff = std::chrono::milliseconds(config_.outbox.base_backoff_ms);
   outbox_options.max_backoff = std::chrono::milliseconds(config_.outbox.max_backoff_ms);
+  outbox_options.max_depth = static_cast<std::int64_t>(config_.outbox.max_depth);
   outbox_ = std::make_unique<OutboxWorker>(*store_, deliverers_, outbox_options, &metrics_);
   metrics_.gauge_callback("rolecall_outbox_depth", [store = store_.get()] {
     try {

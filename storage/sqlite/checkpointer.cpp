@@ -6,8 +6,10 @@
 
 namespace rolecall {
 
-Checkpointer::Checkpointer(const std::string& path, int busy_timeout_ms, int threshold_pages)
-    : conn_(std::make_unique<Connection>(path, Connection::Mode::writer, busy_timeout_ms)),
+Checkpointer::Checkpointer(const std::string& path, int busy_timeout_ms, int threshold_pages,
+                           bool wal_coalescing)
+    : conn_(std::make_unique<Connection>(path, Connection::Mode::writer, busy_timeout_ms,
+                                         wal_coalescing)),
       threshold_pages_(threshold_pages > 0 ? threshold_pages : 1000),
       next_trigger_(threshold_pages_),
       thread_([this] { loop(); }) {}

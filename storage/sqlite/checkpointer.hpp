@@ -28,8 +28,10 @@ class Connection;
 
 class Checkpointer {
  public:
-  // Opens its own connection to `path`. Throws SQLite::Exception.
-  Checkpointer(const std::string& path, int busy_timeout_ms, int threshold_pages);
+  // Opens its own connection to `path` (through the WAL-coalescing VFS when
+  // `wal_coalescing`, like the store's). Throws SQLite::Exception.
+  Checkpointer(const std::string& path, int busy_timeout_ms, int threshold_pages,
+               bool wal_coalescing = false);
   ~Checkpointer();  // stops the thread; call detach() on the writer first
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;

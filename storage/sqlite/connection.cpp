@@ -16,8 +16,9 @@ int open_flags(Connection::Mode mode) {
 
 }  // namespace
 
-Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms)
-    : db_(path, open_flags(mode), busy_timeout_ms, wal_coalescing_vfs()) {
+Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, bool wal_coalescing)
+    : db_(path.c_str(), open_flags(mode), busy_timeout_ms,
+          wal_coalescing ? wal_coalescing_vfs() : nullptr) {
   // Each of these is per connection, so every connection sets them.
   db_.exec("PRAGMA foreign_keys = ON");
   db_.exec("PRAGMA synchronous = NORMAL");

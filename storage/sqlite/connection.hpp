@@ -19,8 +19,10 @@ class Connection {
 
   // Opens (creating when `mode` is writer) and applies the per-connection
   // settings: busy timeout, foreign keys, synchronous=NORMAL; readers are
-  // query_only. Throws SQLite::Exception.
-  Connection(const std::string& path, Mode mode, int busy_timeout_ms);
+  // query_only. `wal_coalescing`: open through the WAL-coalescing VFS
+  // (storage/sqlite/wal_coalescing_vfs.hpp) instead of SQLite's default one.
+  // Throws SQLite::Exception.
+  Connection(const std::string& path, Mode mode, int busy_timeout_ms, bool wal_coalescing = false);
 
   SQLite::Database& db() { return db_; }
 

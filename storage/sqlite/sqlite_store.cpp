@@ -251,8 +251,8 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
   }
 
   try {
-    writer_ =
-        std::make_unique<Connection>(path_, Connection::Mode::writer, options_.busy_timeout_ms);
+    writer_ = std::make_unique<Connection>(path_, Connection::Mode::writer,
+                                           options_.busy_timeout_ms, options_.wal_coalescing);
   } catch (const SQLite::Exception& e) {
     throw StoreError(describe(path_, "open", e, options_.busy_timeout_ms));
   }
@@ -307,15 +307,16 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
   guarded("open reader", [&] {
     auto fill = [&](ReaderPool& pool, int n, Connection::Mode mode) {
       for (int i = 0; i < n; ++i) {
-        pool.all.push_back(std::make_unique<Connection>(path_, mode, options_.busy_timeout_ms));
+        pool.all.push_back(std::make_unique<Connection>(path_, mode, options_.busy_timeout_ms,
+                                                        options_.wal_coalescing));
         pool.free.push_back(pool.all.back().get());
       }
     };
     fill(readers_, options_.readers, Connection::Mode::reader);
     fill(bulk_readers_, options_.bulk_readers, Connection::Mode::bulk_reader);
     if (options_.checkpoint_pages > 0) {
-      checkpointer_ = std::make_unique<Checkpointer>(path_, options_.busy_timeout_ms,
-                                                     options_.checkpoint_pages);
+      checkpointer_ = std::make_unique<Checkpointer>(
+          path_, options_.busy_timeout_ms, options_.checkpoint_pages, options_.wal_coalescing);
       checkpointer_->attach(writer_->db().getHandle());
     }
     return 0;

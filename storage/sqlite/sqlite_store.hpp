@@ -7,9 +7,11 @@
 // the last transactions committed since the WAL was last synced (at each
 // checkpoint), and never corrupts the file. Missing parent directories are
 // created. The schema is migrated forward at open (storage/sqlite/migrations.hpp).
-// Connections open the file through a VFS that writes a transaction's WAL
-// frames with one write() at its commit instead of two per page
-// (storage/sqlite/wal_coalescing_vfs.hpp); the file format is plain SQLite.
+// Connections open the file through SQLite's default VFS, or, when
+// SqliteStoreOptions::wal_coalescing is set, through a VFS that writes a
+// transaction's WAL frames with one write() at its commit instead of two per
+// page (storage/sqlite/wal_coalescing_vfs.hpp); the file format is plain
+// SQLite either way.
 //
 // Threads: one writer connection fed by a group-commit queue, two pools of
 // reader connections, and a checkpoint thread. Every method may be called
@@ -71,6 +73,15 @@ struct SqliteStoreOptions {
   // inserts 10-25 % faster than SQLite's default 4 KiB with the weekly
   // summary unchanged (bench/RESULTS.md). 0 = SQLite's default.
   int page_size = 2048;
+  // Open every connection through the WAL-coalescing VFS
+  // (storage/sqlite/wal_coalescing_vfs.hpp; config `storage.wal_coalescing`).
+  // Off by default: it relies on an undocumented detail of SQLite (that the
+  // WAL is opened under the very filename pointer sqlite3_filename_wal()
+  // returns), needed two fixes after it landed (one for corruption), and
+  // saves system calls that matter little at the request rates a chat
+  // platform sends (bench/RESULTS.md, "Storage"). Stores with and without it
+  // may share a file: the format is plain SQLite.
+  bool wal_coalescing = false;
 };
 
 // Group-commit counters since open: writes / transactions = mean batch size.

@@ -65,9 +65,12 @@ TEST_F(ConfigLoaderTest, EmptyFileGivesDefaults) {
   EXPECT_EQ(c.server.body_limit_bytes, 1024u * 1024u);
   EXPECT_EQ(c.server.header_limit_bytes, 8192u);
   EXPECT_EQ(c.server.read_timeout_ms, 10000u);
+  EXPECT_EQ(c.server.max_connections, 1024u);
   EXPECT_EQ(c.storage.path, "var/rolecall.db");
   EXPECT_TRUE(c.storage.store_message_text);
   EXPECT_EQ(c.storage.retention_days, 90u);
+  EXPECT_FALSE(c.storage.wal_coalescing);  // stock SQLite unless asked
+  EXPECT_EQ(c.outbox.max_depth, 100000u);
   EXPECT_EQ(c.taxonomy.path, (dir_.path() / "taxonomy.yaml").lexically_normal().string());
   EXPECT_EQ(c.log.level, LogLevel::info);
   EXPECT_EQ(c.log.format, LogFormat::automatic);
@@ -96,14 +99,15 @@ TEST_F(ConfigLoaderTest, ReadsEverySection) {
   header_limit_bytes: 4096
   read_timeout_ms: 500
   shutdown_grace_ms: 100
-storage: {path: /tmp/x.db, store_message_text: false, retention_days: 0, busy_timeout_ms: 10}
+  max_connections: 50
+storage: {path: /tmp/x.db, store_message_text: false, retention_days: 0, busy_timeout_ms: 10, wal_coalescing: true}
 log: {level: debug, format: json}
 routing: {clarify_below: 0.6, learn_threshold: 0}
 slack: {api_url: "http://127.0.0.1:1234/api", post_interval_ms: 0, max_attempts: 2, request_timeout_ms: 300}
 teams: {max_attempts: 3, request_timeout_ms: 400}
 console: {enabled: yes}
 digest: {catch_up_hours: 2}
-outbox: {max_attempts: 5, base_backoff_ms: 10, max_backoff_ms: 20}
+outbox: {max_attempts: 5, base_backoff_ms: 10, max_backoff_ms: 20, max_depth: 7}
 dedupe_ttl_hours: 48
 )");
   EXPECT_EQ(c.server.host, "::1");
@@ -113,10 +117,12 @@ dedupe_ttl_hours: 48
   EXPECT_EQ(c.server.header_limit_bytes, 4096u);
   EXPECT_EQ(c.server.read_timeout_ms, 500u);
   EXPECT_EQ(c.server.shutdown_grace_ms, 100u);
+  EXPECT_EQ(c.server.max_connections, 50u);
   EXPECT_EQ(c.storage.path, "/tmp/x.db");
   EXPECT_FALSE(c.storage.store_message_text);
   EXPECT_EQ(c.storage.retention_days, 0u);
   EXPECT_EQ(c.storage.busy_timeout_ms, 10u);
+  EXPECT_TRUE(c.storage.wal_coalescing);
   EXPECT_EQ(c.log.level, LogLevel::debug);
   EXPECT_EQ(c.log.format, LogFormat::json);
   EXPECT_DOUBLE_EQ(c.routing.clarify_below, 0.6);
@@ -133,7 +139,22 @@ dedupe_ttl_hours: 48
   EXPECT_EQ(c.outbox.max_attempts, 5u);
   EXPECT_EQ(c.outbox.base_backoff_ms, 10u);
   EXPECT_EQ(c.outbox.max_backoff_ms, 20u);
+  EXPECT_EQ(c.outbox.max_depth, 7u);
   EXPECT_EQ(c.dedupe_ttl_hours, 48u);
+}
+
+TEST_F(ConfigLoaderTest, ResourceBoundsAndTheVfsSwitchAreChecked) {
+  auto p = problems(R"(server: {max_connections: 0}
+storage: {wal_coalescing: sometimes}
+outbox: {max_depth: -5}
+)");
+  EXPECT_TRUE(has_problem(p, 1, 27, "server.max_connections must be a whole number from 1 to"))
+      << to_string(p);
+  EXPECT_TRUE(has_problem(p, 2, 27, "storage.wal_coalescing must be true or false"))
+      << to_string(p);
+  EXPECT_TRUE(has_problem(p, 3, 21, "outbox.max_depth must be a whole number from 1 to"))
+      << to_string(p);
+  EXPECT_EQ(error_count(p), 3u) << to_string(p);
 }
 
 TEST_F(ConfigLoaderTest, ScalarProblemsAreAllReportedWithPositions) {

@@ -14,6 +14,7 @@
 #include "tests/storage/child_process.hpp"
 #include "tests/storage/scratch_dir.hpp"
 #include "tests/storage/store_fixtures.hpp"
+#include "tests/storage/suite_options.hpp"
 
 namespace rolecall {
 namespace {
@@ -49,7 +50,7 @@ void write_batch(Store& store, const std::string& who, int n, std::vector<std::i
 TEST(Concurrency, TwoThreadsWriteWhileAThirdReads) {
   ScratchDir dir;
   const std::string path = dir.file("db.sqlite");
-  SqliteStore store(path);
+  SqliteStore store(path, storage_test::test_store_options());
   constexpr int kN = 1500;
   std::vector<std::int64_t> ids_a, ids_b;
   std::atomic<bool> writing{true};
@@ -99,7 +100,7 @@ TEST(Concurrency, TwoThreadsWriteWhileAThirdReads) {
 
 TEST(Concurrency, EightThreadsOnAPoolOfTwoReaders) {
   ScratchDir dir;
-  SqliteStoreOptions options;
+  SqliteStoreOptions options = storage_test::test_store_options();
   options.readers = 2;  // more threads than readers: they wait, never fail
   SqliteStore store(dir.file("db.sqlite"), options);
   std::vector<std::thread> threads;
@@ -130,7 +131,9 @@ TEST(Concurrency, EightThreadsOnAPoolOfTwoReaders) {
 TEST(Concurrency, TwoProcessesWriteConcurrently) {
   ScratchDir dir;
   const std::string path = dir.file("db.sqlite");
-  { SqliteStore create(path); }  // no connection open across fork()
+  {
+    SqliteStore create(path, storage_test::test_store_options());
+  }  // no connection open across fork()
   constexpr int kN = 1500;
 
   Pipe go, report;
@@ -138,7 +141,7 @@ TEST(Concurrency, TwoProcessesWriteConcurrently) {
     go.close_write();
     report.close_read();
     try {
-      SqliteStore store(path);
+      SqliteStore store(path, storage_test::test_store_options());
       char c = 0;
       if (!go.read_exact(&c, 1)) return 2;
       write_batch(store, "child", kN, nullptr);
@@ -151,7 +154,7 @@ TEST(Concurrency, TwoProcessesWriteConcurrently) {
   go.close_read();
   report.close_write();
 
-  SqliteStore store(path);
+  SqliteStore store(path, storage_test::test_store_options());
   go.write_all("g", 1);  // both sides open before either starts writing
   try {
     write_batch(store, "parent", kN, nullptr);
@@ -180,7 +183,7 @@ TEST(Concurrency, TwoProcessesOpenAFreshFileAtOnce) {
     char c = 0;
     if (!go.read_exact(&c, 1)) return 2;
     try {
-      SqliteStore store(path);
+      SqliteStore store(path, storage_test::test_store_options());
       store.record_routing(make_routing("child", kT0));
       return 0;
     } catch (const std::exception& e) {
@@ -193,7 +196,7 @@ TEST(Concurrency, TwoProcessesOpenAFreshFileAtOnce) {
   go.write_all("g", 1);
   std::optional<SqliteStore> store;
   try {
-    store.emplace(path);
+    store.emplace(path, storage_test::test_store_options());
     store->record_routing(make_routing("parent", kT0));
   } catch (const std::exception& e) {
     ADD_FAILURE() << "parent: " << e.what();

@@ -12,6 +12,7 @@
 #include "tests/storage/child_process.hpp"
 #include "tests/storage/scratch_dir.hpp"
 #include "tests/storage/store_fixtures.hpp"
+#include "tests/storage/suite_options.hpp"
 
 namespace rolecall {
 namespace {
@@ -33,7 +34,7 @@ std::vector<std::int64_t> write_until_killed(const std::string& path, int kill_a
   Pipe ids;
   const pid_t child = fork_child([&] {
     ids.close_read();
-    SqliteStore store(path);
+    SqliteStore store(path, storage_test::test_store_options());
     for (int i = 0; i < 10'000'000; ++i) {
       const std::int64_t id = store.record_routing(make_routing(
           "T1", kT0 + i, Role::product_owner, "backlog", "text of message " + std::to_string(i)));
@@ -78,7 +79,7 @@ TEST(Crash, SigkillMidWritesLosesNothingCommitted) {
                             .getInt();
       EXPECT_EQ(torn, 0) << "round " << round;
     }
-    SqliteStore store(path);
+    SqliteStore store(path, storage_test::test_store_options());
     for (auto rid : all) {
       auto r = store.get_routing(rid);
       ASSERT_TRUE(r.has_value()) << "committed routing " << rid << " lost in round " << round;

@@ -17,6 +17,7 @@
 #include "tests/storage/child_process.hpp"
 #include "tests/storage/scratch_dir.hpp"
 #include "tests/storage/store_fixtures.hpp"
+#include "tests/storage/suite_options.hpp"
 
 namespace rolecall {
 namespace {
@@ -31,7 +32,8 @@ using ::testing::HasSubstr;
 constexpr std::int64_t kT0 = 1'763'900'000;
 
 // The StoreError message of opening `path`, or "" when it opened.
-std::string open_error(const std::string& path, SqliteStoreOptions options = {}) {
+std::string open_error(const std::string& path,
+                       SqliteStoreOptions options = storage_test::test_store_options()) {
   try {
     SqliteStore store(path, options);
   } catch (const StoreError& e) {
@@ -71,7 +73,7 @@ TEST(FailMatrix, CorruptPagesAreReportedNotCrashed) {
   ScratchDir dir;
   const std::string path = dir.file("db.sqlite");
   {
-    SqliteStore store(path);
+    SqliteStore store(path, storage_test::test_store_options());
     for (int i = 0; i < 300; ++i) store.record_routing(make_routing("T1", kT0 + i));
   }
   {
@@ -83,7 +85,7 @@ TEST(FailMatrix, CorruptPagesAreReportedNotCrashed) {
   }
   std::string msg;
   try {
-    SqliteStore store(path);
+    SqliteStore store(path, storage_test::test_store_options());
     store.list_routings({});
     store.record_routing(make_routing("T1", kT0));
   } catch (const StoreError& e) {
@@ -130,13 +132,15 @@ TEST(FailMatrix, ReadOnlyDirectoryForANewDatabase) {
 TEST(FailMatrix, ReadOnlyDirectoryForAnExistingDatabase) {
   ScratchDir dir;
   const std::string path = dir.file("ro/rolecall.db");
-  { SqliteStore create(path); }  // closes cleanly: no -wal / -shm left
+  {
+    SqliteStore create(path, storage_test::test_store_options());
+  }  // closes cleanly: no -wal / -shm left
   ImmutableDir ro(dir.path() / "ro");
   if (!ro.ok()) GTEST_SKIP() << "file system without the immutable flag";
   // WAL needs its -wal and -shm files next to the database.
   std::string msg;
   try {
-    SqliteStore store(path);
+    SqliteStore store(path, storage_test::test_store_options());
     store.record_routing(make_routing("T1", kT0));
   } catch (const StoreError& e) {
     msg = e.what();
@@ -147,7 +151,7 @@ TEST(FailMatrix, ReadOnlyDirectoryForAnExistingDatabase) {
 TEST(FailMatrix, LockedBeyondTheBusyTimeout) {
   ScratchDir dir;
   const std::string path = dir.file("db.sqlite");
-  SqliteStoreOptions options;
+  SqliteStoreOptions options = storage_test::test_store_options();
   options.busy_timeout_ms = 100;
   SqliteStore store(path, options);
   const auto id = store.record_routing(make_routing("T1", kT0));
@@ -177,12 +181,12 @@ TEST(FailMatrix, LockedBeyondTheBusyTimeout) {
 TEST(FailMatrix, FileSizeLimitHitThenRecovered) {
   ScratchDir dir;
   const std::string path = dir.file("db.sqlite");
-  { SqliteStore create(path); }
+  { SqliteStore create(path, storage_test::test_store_options()); }
   Pipe report;
   const pid_t child = fork_child([&] {
     report.close_read();
     ::signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG
-    SqliteStore store(path);
+    SqliteStore store(path, storage_test::test_store_options());
     rlimit rl{};
     ::getrlimit(RLIMIT_FSIZE, &rl);
     const rlimit original = rl;
@@ -221,7 +225,7 @@ TEST(FailMatrix, FileSizeLimitHitThenRecovered) {
 TEST(FailMatrix, BackupToBadPlaces) {
   ScratchDir dir;
   const std::string path = dir.file("db.sqlite");
-  SqliteStore store(path);
+  SqliteStore store(path, storage_test::test_store_options());
   std::filesystem::create_directories(dir.path() / "adir");
   std::ofstream(dir.file("afile")) << "x";
 

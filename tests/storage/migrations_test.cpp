@@ -10,6 +10,7 @@
 
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/storage/scratch_dir.hpp"
+#include "tests/storage/suite_options.hpp"
 
 namespace rolecall {
 namespace {
@@ -77,7 +78,7 @@ TEST_P(FromEveryEarlierVersion, MigratesToLatestKeepingData) {
     if (version >= 1) seed(db, version);
   }
 
-  SqliteStore store(path);
+  SqliteStore store(path, storage_test::test_store_options());
   {
     SQLite::Database db(path, SQLite::OPEN_READONLY);
     EXPECT_EQ(schema_version(db), latest_schema_version());
@@ -155,7 +156,7 @@ TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
     db.exec("PRAGMA user_version = " + std::to_string(future));
   }
   try {
-    SqliteStore store(path);
+    SqliteStore store(path, storage_test::test_store_options());
     FAIL() << "opened a database newer than this binary";
   } catch (const StoreError& e) {
     const std::string expected = "database schema version " + std::to_string(future) +
@@ -181,7 +182,7 @@ TEST(Migrations, AFailingStepAppliesNothing) {
     db.exec("CREATE TABLE digests_sent (x)");
   }
   try {
-    SqliteStore store(path);
+    SqliteStore store(path, storage_test::test_store_options());
     FAIL() << "migration over a conflicting table succeeded";
   } catch (const StoreError& e) {
     EXPECT_THAT(e.what(), HasSubstr("schema migration to version 2"));

@@ -13,6 +13,7 @@
 #include "storage/sqlite/migrations.hpp"
 #include "tests/storage/scratch_dir.hpp"
 #include "tests/storage/store_fixtures.hpp"
+#include "tests/storage/suite_options.hpp"
 
 namespace rolecall {
 namespace {
@@ -31,7 +32,7 @@ class SqliteStoreTest : public ::testing::Test {
  protected:
   ScratchDir dir_;
   std::string path_ = dir_.file("var/rolecall.db");
-  SqliteStore store_{path_};
+  SqliteStore store_{path_, storage_test::test_store_options()};
 };
 
 std::string pragma(const std::string& path, const std::string& name) {
@@ -56,14 +57,14 @@ TEST_F(SqliteStoreTest, NewFilesGetTheConfiguredPageSizeExistingOnesKeepTheirs) 
     db.exec("PRAGMA page_size = 4096; CREATE TABLE t(x); DROP TABLE t;");
   }
   {
-    SqliteStore old(old_path);
+    SqliteStore old(old_path, storage_test::test_store_options());
     const auto id = old.record_routing(make_routing("T1", kT0));
     EXPECT_TRUE(old.get_routing(id).has_value());
   }
   EXPECT_EQ(pragma(old_path, "page_size"), "4096");
   EXPECT_EQ(pragma(old_path, "journal_mode"), "wal");
   EXPECT_EQ(pragma(old_path, "integrity_check"), "ok");
-  SqliteStoreOptions options;
+  SqliteStoreOptions options = storage_test::test_store_options();
   options.page_size = 8192;
   const std::string other = dir_.file("8k.db");
   { SqliteStore s(other, options); }
@@ -72,7 +73,7 @@ TEST_F(SqliteStoreTest, NewFilesGetTheConfiguredPageSizeExistingOnesKeepTheirs) 
 
 TEST_F(SqliteStoreTest, ReopenKeepsEverything) {
   const auto id = store_.record_routing(make_routing("T1", kT0));
-  SqliteStore again(path_);
+  SqliteStore again(path_, storage_test::test_store_options());
   auto r = again.get_routing(id);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->team_id, "T1");
@@ -476,7 +477,7 @@ TEST_F(SqliteStoreTest, OutboxSurvivesReopen) {
   const auto a = store_.due_outbox(kT0, 10).at(0).id;
   store_.mark_retry(a, kT0 + 60, "HTTP 429");
   {
-    SqliteStore again(path_);
+    SqliteStore again(path_, storage_test::test_store_options());
     EXPECT_EQ(again.outbox_depth(), 2);
     EXPECT_FALSE(again.enqueue(make_message("a"), kT0 + 1));
     auto due = again.due_outbox(kT0 + 60, 10);
@@ -556,7 +557,7 @@ TEST_F(SqliteStoreTest, BackupIsAConsistentReadableCopy) {
   SQLite::Database db(copy, SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM routings").getInt(), 1);
-  SqliteStore restored(copy);
+  SqliteStore restored(copy, storage_test::test_store_options());
   EXPECT_EQ(restored.get_routing(id)->team_id, "T1");
   EXPECT_EQ(restored.outbox_depth(), 1);
 }
@@ -582,7 +583,7 @@ namespace {
 TEST(CorrectionTotals, MatchARecountOfTheLog) {
   storage_test::ScratchDir dir;
   const std::string path = dir.file("db.sqlite");
-  SqliteStore store(path);
+  SqliteStore store(path, storage_test::test_store_options());
   const Role roles[] = {Role::product_manager, Role::product_owner, Role::both};
   for (int i = 0; i < 300; ++i) {
     const auto id = store.record_routing(storage_test::make_routing(
@@ -628,7 +629,7 @@ namespace {
 
 TEST(WriteBatch, CommitsAllWritesOfARequestTogether) {
   storage_test::ScratchDir dir;
-  SqliteStore store(dir.file("db.sqlite"));
+  SqliteStore store(dir.file("db.sqlite"), storage_test::test_store_options());
   const auto before = store.write_stats();
   std::int64_t id = 0;
   store.write_batch([&](Store& s) {
@@ -647,7 +648,7 @@ TEST(WriteBatch, CommitsAllWritesOfARequestTogether) {
 
 TEST(WriteBatch, AThrowingBatchWritesNothing) {
   storage_test::ScratchDir dir;
-  SqliteStore store(dir.file("db.sqlite"));
+  SqliteStore store(dir.file("db.sqlite"), storage_test::test_store_options());
   std::int64_t id = 0;
   EXPECT_THROW(store.write_batch([&](Store& s) {
     s.remember_event("slack:Ev1", 100, 200);
@@ -666,7 +667,7 @@ TEST(WriteBatch, AThrowingBatchWritesNothing) {
 
 TEST(WriteBatch, BatchesFromManyThreadsBesidePlainWrites) {
   storage_test::ScratchDir dir;
-  SqliteStore store(dir.file("db.sqlite"));
+  SqliteStore store(dir.file("db.sqlite"), storage_test::test_store_options());
   std::vector<std::thread> threads;
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&, t] {

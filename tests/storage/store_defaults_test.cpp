@@ -6,6 +6,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/storage/scratch_dir.hpp"
 #include "tests/storage/store_fixtures.hpp"
+#include "tests/storage/suite_options.hpp"
 
 namespace rolecall {
 namespace {
@@ -64,7 +65,7 @@ class Forwarding final : public Store {
 
 TEST(StoreDefaults, AgreeWithSqliteStore) {
   storage_test::ScratchDir dir;
-  SqliteStore sqlite(dir.file("db.sqlite"));
+  SqliteStore sqlite(dir.file("db.sqlite"), storage_test::test_store_options());
   Forwarding plain(sqlite);
 
   const Role roles[] = {Role::product_manager, Role::product_owner, Role::both};

@@ -1,6 +1,8 @@
 // The WAL-coalescing VFS: fewer writes, and still every committed
 // transaction in the file (as seen through a separate file descriptor, by
-// plain SQLite with the default VFS) the moment the call returns.
+// plain SQLite with the default VFS) the moment the call returns. It is
+// opt-in (storage.wal_coalescing, default off): the stores here turn it on
+// themselves, in both runs of the suite.
 
 #include "storage/sqlite/wal_coalescing_vfs.hpp"
 
@@ -13,6 +15,7 @@
 #include "tests/storage/child_process.hpp"
 #include "tests/storage/scratch_dir.hpp"
 #include "tests/storage/store_fixtures.hpp"
+#include "tests/storage/suite_options.hpp"
 
 namespace rolecall {
 namespace {
@@ -22,6 +25,12 @@ using storage_test::ScratchDir;
 
 constexpr std::int64_t kT0 = 1'763'900'000;
 
+SqliteStoreOptions with_vfs() {
+  SqliteStoreOptions options;
+  options.wal_coalescing = true;
+  return options;
+}
+
 int count_with_plain_sqlite(const std::string& path) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   return db.execAndGet("SELECT count(*) FROM routings").getInt();
@@ -30,7 +39,7 @@ int count_with_plain_sqlite(const std::string& path) {
 TEST(WalCoalescingVfs, EachCommitIsInTheFileWhenTheCallReturnsWithOneWrite) {
   ScratchDir dir;
   const std::string path = dir.file("vfs.db");
-  SqliteStore store(path);
+  SqliteStore store(path, with_vfs());
   store.record_routing(make_routing("T1", kT0));  // WAL header and first frames
   const WalWriteCounts before = wal_write_counts();
   constexpr int kCommits = 50;
@@ -50,9 +59,9 @@ TEST(WalCoalescingVfs, EachCommitIsInTheFileWhenTheCallReturnsWithOneWrite) {
 TEST(WalCoalescingVfs, AConnectionThatDidNotStartTheWalCoalescesToo) {
   ScratchDir dir;
   const std::string path = dir.file("second.db");
-  SqliteStore first(path);
+  SqliteStore first(path, with_vfs());
   first.record_routing(make_routing("T1", kT0));  // first writes the WAL header
-  SqliteStore second(path);                       // reads it from the file instead
+  SqliteStore second(path, with_vfs());           // reads it from the file instead
   const WalWriteCounts before = wal_write_counts();
   constexpr int kCommits = 30;
   for (int i = 0; i < kCommits; ++i) {
@@ -150,7 +159,7 @@ TEST(WalCoalescingVfs, BigTransactionsGoOutInPiecesAndStayWhole) {
   ScratchDir dir;
   const std::string path = dir.file("big.db");
   {
-    SqliteStore store(path);
+    SqliteStore store(path, with_vfs());
     // ~2 MB of text in one transaction: many 64 KiB pieces, one commit.
     store.write_batch([&](Store& s) {
       for (int i = 0; i < 500; ++i) {
@@ -175,6 +184,41 @@ TEST(WalCoalescingVfs, BigTransactionsGoOutInPiecesAndStayWhole) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM routings WHERE length(text) = 4000").getInt(), 500);
+}
+
+// The default is stock SQLite: no write goes through the VFS.
+TEST(WalCoalescingVfs, IsOffByDefault) {
+  EXPECT_FALSE(SqliteStoreOptions{}.wal_coalescing);
+  ScratchDir dir;
+  const std::string path = dir.file("stock.db");
+  const WalWriteCounts before = wal_write_counts();
+  {
+    SqliteStore store(path);
+    for (int i = 0; i < 20; ++i) store.record_routing(make_routing("T1", kT0 + i));
+    EXPECT_EQ(count_with_plain_sqlite(path), 20);
+  }
+  const WalWriteCounts after = wal_write_counts();
+  EXPECT_EQ(after.requested, before.requested);
+  EXPECT_EQ(after.issued, before.issued);
+}
+
+// Each run of the storage suite really opens its stores the way it says
+// (tests/storage/suite_options.hpp): a misspelt variable must not quietly
+// run the stock suite twice.
+TEST(WalCoalescingVfs, TheSuiteRunsWithTheVfsItWasAskedFor) {
+  ScratchDir dir;
+  const WalWriteCounts before = wal_write_counts();
+  {
+    SqliteStore store(dir.file("suite.db"), storage_test::test_store_options());
+    for (int i = 0; i < 5; ++i) store.record_routing(make_routing("T1", kT0 + i));
+  }
+  const WalWriteCounts after = wal_write_counts();
+  if (storage_test::suite_uses_wal_coalescing()) {
+    EXPECT_GT(after.requested, before.requested);
+    EXPECT_LT(after.issued - before.issued, after.requested - before.requested);
+  } else {
+    EXPECT_EQ(after.requested, before.requested);
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "storage/sqlite/connection.hpp"
 #include "tests/storage/scratch_dir.hpp"
+#include "tests/storage/suite_options.hpp"
 
 namespace rolecall {
 namespace {
@@ -34,7 +35,8 @@ class WriteQueueTest : public ::testing::Test {
   }
   std::vector<int> values() {
     std::vector<int> out;
-    Connection reader(dir_.file("q.db"), Connection::Mode::reader, 1000);
+    Connection reader(dir_.file("q.db"), Connection::Mode::reader, 1000,
+                      storage_test::suite_uses_wal_coalescing());
     SQLite::Statement s(reader.db(), "SELECT v FROM t ORDER BY v");
     while (s.executeStep()) out.push_back(s.getColumn(0).getInt());
     return out;
@@ -58,7 +60,8 @@ class WriteQueueTest : public ::testing::Test {
   }
 
   ScratchDir dir_;
-  Connection conn_{dir_.file("q.db"), Connection::Mode::writer, 1000};
+  Connection conn_{dir_.file("q.db"), Connection::Mode::writer, 1000,
+                   storage_test::suite_uses_wal_coalescing()};
   WriteQueue queue_{conn_, describe};
 };
 
@@ -116,7 +119,8 @@ TEST_F(WriteQueueTest, AFailingSingleJobLeavesNothing) {
 
 TEST_F(WriteQueueTest, ALockedDatabaseFailsEveryJobWithAStoreError) {
   conn_.db().setBusyTimeout(50);
-  Connection hog(dir_.file("q.db"), Connection::Mode::writer, 0);
+  Connection hog(dir_.file("q.db"), Connection::Mode::writer, 0,
+                 storage_test::suite_uses_wal_coalescing());
   hog.db().exec("BEGIN IMMEDIATE");
   auto a = insert(1);
   queue_.submit(a);
