@@ -31,6 +31,8 @@ class CpprestSlackWebApi final : public SlackWebApi {
   CpprestSlackWebApi& operator=(const CpprestSlackWebApi&) = delete;
 
   SlackApiResult call(const std::string& method, const nlohmann::json& body) override;
+  SlackApiResult get(const std::string& method,
+                     const std::vector<std::pair<std::string, std::string>>& query) override;
   SlackApiResult post_url(const std::string& absolute_url, const nlohmann::json& body) override;
 
  private:
