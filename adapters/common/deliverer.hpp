@@ -51,10 +51,10 @@ struct DeliveryResult {
 // outbox row whose earlier attempt was left unfinished.
 struct PostLookup {
   enum class Outcome {
-    found,        // the post is there: the row is delivered; send nothing
-    not_found,    // looked where it would be, and it is not: safe to send
-    failed,       // could not look (network, 5xx, 429, an odd reply): unsure
-    unsupported   // this platform or destination cannot be asked
+    found,       // the post is there: the row is delivered; send nothing
+    not_found,   // looked where it would be, and it is not: safe to send
+    failed,      // could not look (network, 5xx, 429, an odd reply): unsure
+    unsupported  // this platform or destination cannot be asked
   };
   Outcome outcome = Outcome::unsupported;
   // For failed: true when looking can never succeed (missing_scope,

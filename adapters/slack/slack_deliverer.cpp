@@ -52,8 +52,8 @@ std::string origin_of(const std::string& url) {
 DeliveryResult classify_web_api_result(const SlackApiResult& r) {
   if (r.http_status == 0) return network_retry(r);
   if (r.http_status == 429) {
-    return DeliveryResult::retry_later(r.error().empty() ? "ratelimited" : r.error(),
-                                       r.retry_after, SentState::not_sent);
+    return DeliveryResult::retry_later(r.error().empty() ? "ratelimited" : r.error(), r.retry_after,
+                                       SentState::not_sent);
   }
   if (r.http_status >= 500 || r.http_status == 408) {
     return DeliveryResult::retry_later(http_code(r.http_status), r.retry_after);

@@ -624,8 +624,8 @@ std::optional<std::int64_t> SqliteStore::next_outbox_due() {
 
 void SqliteStore::mark_attempt_started(std::int64_t id, std::int64_t now) {
   write("mark_attempt_started", [&](Connection& c) {
-    auto s = c.prepare(
-        "UPDATE outbox SET attempt_started_at = ?1 WHERE id = ?2 AND state = 'pending'");
+    auto s =
+        c.prepare("UPDATE outbox SET attempt_started_at = ?1 WHERE id = ?2 AND state = 'pending'");
     s->bind(1, static_cast<std::int64_t>(now));
     s->bind(2, static_cast<std::int64_t>(id));
     return s->exec();

@@ -256,7 +256,8 @@ TEST(SlackDeliverer, PostsCarryTheOutboxIdAsMetadata) {
   auto body = json::parse(f.server.requests().at(0).body);
   EXPECT_EQ(body["metadata"]["event_type"], "rolecall_outbox");
   EXPECT_EQ(body["metadata"]["event_payload"]["outbox_id"], 42);
-  EXPECT_EQ(body["metadata"]["event_payload"]["key"], outbox_metadata(42, "key-1")["event_payload"]["key"]);
+  EXPECT_EQ(body["metadata"]["event_payload"]["key"],
+            outbox_metadata(42, "key-1")["event_payload"]["key"]);
   EXPECT_TRUE(has_outbox_metadata({{"metadata", body["metadata"]}}, 42, "key-1"));
   EXPECT_FALSE(has_outbox_metadata({{"metadata", body["metadata"]}}, 43, "key-1"));
   EXPECT_FALSE(has_outbox_metadata({{"metadata", body["metadata"]}}, 42, "key-2"));
@@ -265,9 +266,10 @@ TEST(SlackDeliverer, PostsCarryTheOutboxIdAsMetadata) {
 
   // DM posts too; untagged sends, updates and ephemeral messages not.
   f.server.push_reply({200, {}, read_fixture("slack/web_conversations_open_ok.json")});
-  ASSERT_EQ(f.deliverer->deliver({"slack:conversations.open+post", "U42", R"({"text":"x"})", "k"}, 7)
-                .outcome,
-            Outcome::delivered);
+  ASSERT_EQ(
+      f.deliverer->deliver({"slack:conversations.open+post", "U42", R"({"text":"x"})", "k"}, 7)
+          .outcome,
+      Outcome::delivered);
   EXPECT_EQ(json::parse(f.server.requests().at(2).body)["metadata"]["event_payload"]["outbox_id"],
             7);
   f.deliverer->deliver(m);
@@ -290,8 +292,11 @@ TEST(SlackDeliverer, FindPostReadsTheThreadWithMetadata) {
   Fixture f;
   OutboxMessage m{"slack:chat.postMessage", "C1", R"({"text":"x","thread_ts":"1700000000.000100"})",
                   "key-1"};
-  f.server.push_reply({200, {}, page(json::array({{{"ts", "1.1"}, {"text", "a person"}},
-                                                  {{"ts", "1.2"}, {"metadata", outbox_metadata(5, "key-1")}}}))});
+  f.server.push_reply(
+      {200,
+       {},
+       page(json::array({{{"ts", "1.1"}, {"text", "a person"}},
+                         {{"ts", "1.2"}, {"metadata", outbox_metadata(5, "key-1")}}}))});
   auto found = f.deliverer->find_post(m, 5, 1700000100);
   EXPECT_EQ(found.outcome, PostLookup::Outcome::found);
   EXPECT_EQ(json::parse(found.found)["ts"], "1.2");
@@ -304,7 +309,8 @@ TEST(SlackDeliverer, FindPostReadsTheThreadWithMetadata) {
     EXPECT_NE(req.target.find(arg), std::string::npos) << arg << " in " << req.target;
   }
 
-  f.server.push_reply({200, {}, page(json::array({{{"ts", "1.2"}, {"metadata", outbox_metadata(6, "key-1")}}}))});
+  f.server.push_reply(
+      {200, {}, page(json::array({{{"ts", "1.2"}, {"metadata", outbox_metadata(6, "key-1")}}}))});
   EXPECT_EQ(f.deliverer->find_post(m, 5, 1700000100).outcome, PostLookup::Outcome::not_found);
 }
 
@@ -312,7 +318,10 @@ TEST(SlackDeliverer, FindPostReadsChannelHistoryForATopLevelPostAndFollowsCursor
   Fixture f;
   OutboxMessage m{"slack:chat.postMessage", "C9", R"({"text":"digest"})", "digest:1"};
   f.server.push_reply({200, {}, page(json::array({{{"ts", "2.1"}}}), "cur1", true)});
-  f.server.push_reply({200, {}, page(json::array({{{"ts", "2.0"}, {"metadata", outbox_metadata(3, "digest:1")}}}))});
+  f.server.push_reply(
+      {200,
+       {},
+       page(json::array({{{"ts", "2.0"}, {"metadata", outbox_metadata(3, "digest:1")}}}))});
   EXPECT_EQ(f.deliverer->find_post(m, 3, 1000).outcome, PostLookup::Outcome::found);
   auto reqs = f.server.requests();
   ASSERT_EQ(reqs.size(), 2u);
@@ -336,10 +345,11 @@ TEST(SlackDeliverer, FindPostOfADirectMessageOpensTheConversationFirst) {
   Fixture f;
   f.server.push_reply({200, {}, read_fixture("slack/web_conversations_open_ok.json")});
   f.server.push_reply({200, {}, page(json::array())});
-  EXPECT_EQ(f.deliverer->find_post({"slack:conversations.open+post", "U42", R"({"text":"x"})", "k"},
-                                   4, 1000)
-                .outcome,
-            PostLookup::Outcome::not_found);
+  EXPECT_EQ(
+      f.deliverer
+          ->find_post({"slack:conversations.open+post", "U42", R"({"text":"x"})", "k"}, 4, 1000)
+          .outcome,
+      PostLookup::Outcome::not_found);
   auto reqs = f.server.requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_EQ(reqs[0].target, "/api/conversations.open");
@@ -362,13 +372,11 @@ TEST(SlackDeliverer, FindPostFailuresSayWhetherToTryAgain) {
     bool permanent;
     std::int64_t after;
   };
-  for (const Expect& e : {Expect{"lookup: http_500", false, -1}, Expect{"lookup: ratelimited", false, 9},
-                          Expect{"lookup: bad_response", false, -1},
-                          Expect{"lookup: internal_error", false, -1},
-                          Expect{"lookup: bad_response", false, -1},
-                          Expect{"lookup: missing_scope", true, -1},
-                          Expect{"lookup: thread_not_found", true, -1},
-                          Expect{"lookup: http_403", true, -1}}) {
+  for (const Expect& e :
+       {Expect{"lookup: http_500", false, -1}, Expect{"lookup: ratelimited", false, 9},
+        Expect{"lookup: bad_response", false, -1}, Expect{"lookup: internal_error", false, -1},
+        Expect{"lookup: bad_response", false, -1}, Expect{"lookup: missing_scope", true, -1},
+        Expect{"lookup: thread_not_found", true, -1}, Expect{"lookup: http_403", true, -1}}) {
     auto r = f.deliverer->find_post(m, 1, 1000);
     EXPECT_EQ(r.outcome, PostLookup::Outcome::failed) << e.error;
     EXPECT_EQ(r.error, e.error);
@@ -392,9 +400,9 @@ TEST(SlackDeliverer, FindPostIsUnsupportedWhereNothingCanBeReadBack) {
         << m.destination;
   }
   // Never sendable, so never sent: nothing to find.
-  EXPECT_EQ(f.deliverer->find_post({"slack:chat.postMessage", "C1", "not json", "k"}, 1, 1000)
-                .outcome,
-            PostLookup::Outcome::not_found);
+  EXPECT_EQ(
+      f.deliverer->find_post({"slack:chat.postMessage", "C1", "not json", "k"}, 1, 1000).outcome,
+      PostLookup::Outcome::not_found);
   EXPECT_EQ(f.server.request_count(), 0u);
 }
 

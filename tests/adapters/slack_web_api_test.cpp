@@ -43,12 +43,13 @@ TEST(SlackWebApi, GetSendsTheArgumentsInTheQueryWithTheToken) {
   FakeHttpServer server;
   server.push_reply({200, {}, R"({"ok":true,"messages":[]})"});
   auto api = make_api(server);
-  SlackApiResult r = api.get("conversations.replies",
-                             {{"channel", "C1"}, {"ts", "1.5"}, {"cursor", "a b&c=d/é"}});
+  SlackApiResult r =
+      api.get("conversations.replies", {{"channel", "C1"}, {"ts", "1.5"}, {"cursor", "a b&c=d/é"}});
   EXPECT_TRUE(r.ok());
   auto req = server.requests().at(0);
   EXPECT_EQ(req.method, "GET");
-  EXPECT_EQ(req.target, "/api/conversations.replies?channel=C1&ts=1.5&cursor=a%20b%26c%3Dd%2F%C3%A9");
+  EXPECT_EQ(req.target,
+            "/api/conversations.replies?channel=C1&ts=1.5&cursor=a%20b%26c%3Dd%2F%C3%A9");
   EXPECT_EQ(req.headers["authorization"], "Bearer xoxb-test-token");
   EXPECT_EQ(req.body, "");
 }

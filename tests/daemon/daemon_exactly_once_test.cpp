@@ -87,7 +87,8 @@ TEST(ExactlyOnceDaemonTest, KilledBetweenSlacksOkAndTheCommitTheReplyIsNotPosted
   // Slack stores the reply at once but answers only after 30 s: the daemon is
   // killed inside that window.
   slack.push_fault("chat.postMessage", {FakeSlackFault::Kind::post_then_delay, 1, 30000ms});
-  auto daemon = std::make_unique<DaemonProcess>(dir.path(), test_config_yaml(), env_for(dir, slack));
+  auto daemon =
+      std::make_unique<DaemonProcess>(dir.path(), test_config_yaml(), env_for(dir, slack));
   ASSERT_EQ(post_mention(daemon->port(), "Ev0ONCE001", "1700000100.000100"), 200);
   ASSERT_TRUE(wait_until([&] { return slack.messages().size() == 1; })) << daemon->log();
   daemon->stop(SIGKILL);

@@ -38,7 +38,8 @@ struct ProcessDied : std::runtime_error {
 class DyingDeliverer final : public Deliverer {
  public:
   enum class When { before_send, after_send };
-  DyingDeliverer(std::shared_ptr<Deliverer> inner, When when) : inner_(std::move(inner)), when_(when) {}
+  DyingDeliverer(std::shared_ptr<Deliverer> inner, When when)
+      : inner_(std::move(inner)), when_(when) {}
   bool handles(const std::string& d) const override { return inner_->handles(d); }
   using Deliverer::deliver;
   DeliveryResult deliver(const OutboxMessage& m, std::int64_t id) override {
@@ -250,8 +251,8 @@ TEST_F(OutboxWorkerTest, ARateLimitedPostIsRetriedWithoutALookup) {
 // does not count.
 TEST_F(OutboxWorkerTest, ATopLevelPostIsLookedForInHistoryByIdAndKey) {
   json payload = {{"channel", "C0CHECK01"}, {"text", "digest"}};
-  ASSERT_TRUE(store_->enqueue({"slack:chat.postMessage", "C0CHECK01", payload.dump(), "digest:1"},
-                              now_));
+  ASSERT_TRUE(
+      store_->enqueue({"slack:chat.postMessage", "C0CHECK01", payload.dump(), "digest:1"}, now_));
   // Same outbox id, different key (another rolecall database's row 1).
   slack_.add_message("C0CHECK01", "", "someone else's", outbox_metadata(1, "digest:other"));
   open_dying(DyingDeliverer::When::after_send);

@@ -65,7 +65,7 @@ struct Options {
   int slow_ms = 400;
   int drain_timeout_s = 180;
   double control_s = 60;  // with --kills 0: how long to send
-  std::string dir;  // keep the run's files here (default: a temp dir, removed)
+  std::string dir;        // keep the run's files here (default: a temp dir, removed)
   std::string json_out;
 };
 
@@ -201,8 +201,9 @@ int main(int argc, char** argv) {
   const std::string db_path = (dir / "rolecall.db").string();
 
   FakeSlackApi slack(o.seed);
-  FakeSlackFaultRates post{o.p429, o.p500, o.p_post_then_500, o.p_slow, o.p_drop,
-                           std::chrono::milliseconds(o.slow_ms), 1};
+  FakeSlackFaultRates post{o.p429,   o.p500,   o.p_post_then_500,
+                           o.p_slow, o.p_drop, std::chrono::milliseconds(o.slow_ms),
+                           1};
   slack.set_fault_rates("chat.postMessage", post);
   FakeSlackFaultRates look{o.p429 / 2, o.p500 / 2, 0, 0, o.p_drop / 2, 0ms, 1};
   slack.set_fault_rates("conversations.replies", look);
@@ -383,8 +384,8 @@ int main(int argc, char** argv) {
 
   const bool pass = lost == 0 && duplicated == 0 && stray == 0 && integrity_failures == 0 &&
                     pending == 0 && (o.kills == 0 || kills == o.kills);
-  std::cerr << "crash_soak: " << (pass ? "PASS" : "FAIL") << ": " << kills << " kills, "
-            << accepted << " events, " << lost << " lost, " << duplicated << " duplicated, "
+  std::cerr << "crash_soak: " << (pass ? "PASS" : "FAIL") << ": " << kills << " kills, " << accepted
+            << " events, " << lost << " lost, " << duplicated << " duplicated, "
             << "integrity " << (integrity_failures == 0 ? "ok" : "FAILED") << ", "
             << static_cast<int>(seconds) << " s\n";
   return pass ? 0 : 1;

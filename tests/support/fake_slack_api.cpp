@@ -53,7 +53,8 @@ std::map<std::string, std::string> arguments(const RecordedRequest& r, json& jso
   if (auto q = r.target.find('?'); q != std::string::npos) parse_form(r.target.substr(q + 1), args);
   json_body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (json_body.is_object()) {
-    for (auto& [k, v] : json_body.items()) args[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    for (auto& [k, v] : json_body.items())
+      args[k] = v.is_string() ? v.get<std::string>() : v.dump();
   } else {
     json_body = json::object();
     if (!r.body.empty()) parse_form(r.body, args);
@@ -80,8 +81,11 @@ FakeReply json_reply(int status, const json& body) {
 double ts_value(const std::string& ts) { return ts.empty() ? 0 : std::strtod(ts.c_str(), nullptr); }
 
 json message_json(const FakeSlackMessage& m, bool with_metadata) {
-  json j = {{"type", "message"}, {"user", "U0BOT0001"}, {"bot_id", "B0BOT0001"},
-            {"text", m.text},    {"ts", m.ts}};
+  json j = {{"type", "message"},
+            {"user", "U0BOT0001"},
+            {"bot_id", "B0BOT0001"},
+            {"text", m.text},
+            {"ts", m.ts}};
   if (!m.thread_ts.empty()) j["thread_ts"] = m.thread_ts;
   if (with_metadata && !m.metadata.is_null()) j["metadata"] = m.metadata;
   return j;
@@ -116,9 +120,8 @@ std::vector<FakeSlackMessage> FakeSlackApi::messages() const {
   return messages_;
 }
 
-FakeSlackMessage FakeSlackApi::add_message(const std::string& channel,
-                                           const std::string& thread_ts, const std::string& text,
-                                           const json& metadata) {
+FakeSlackMessage FakeSlackApi::add_message(const std::string& channel, const std::string& thread_ts,
+                                           const std::string& text, const json& metadata) {
   std::lock_guard lock(mu_);
   return store_locked(channel, thread_ts, text, metadata, json::object());
 }
@@ -157,11 +160,11 @@ FakeSlackFault FakeSlackApi::next_fault(const std::string& method) {
   std::uniform_real_distribution<double> dist(0.0, 1.0);
   double x = dist(rng_);
   using Kind = FakeSlackFault::Kind;
-  for (auto [p, kind] : {std::pair{r.rate_limited, Kind::rate_limited},
-                         std::pair{r.server_error, Kind::server_error},
-                         std::pair{r.post_then_error, Kind::post_then_error},
-                         std::pair{r.post_then_delay, Kind::post_then_delay},
-                         std::pair{r.drop, Kind::drop}}) {
+  for (auto [p, kind] :
+       {std::pair{r.rate_limited, Kind::rate_limited},
+        std::pair{r.server_error, Kind::server_error},
+        std::pair{r.post_then_error, Kind::post_then_error},
+        std::pair{r.post_then_delay, Kind::post_then_delay}, std::pair{r.drop, Kind::drop}}) {
     if (x < p) return {kind, r.retry_after_s, r.delay};
     x -= p;
   }
@@ -218,10 +221,9 @@ FakeReply FakeSlackApi::handle(const RecordedRequest& request) {
       r.close_without_reply = true;
       return r;
     }
-    FakeReply r = json_reply(200, {{"ok", true},
-                                   {"channel", m.channel},
-                                   {"ts", m.ts},
-                                   {"message", message_json(m, true)}});
+    FakeReply r = json_reply(
+        200,
+        {{"ok", true}, {"channel", m.channel}, {"ts", m.ts}, {"message", message_json(m, true)}});
     if (fault.kind == Kind::post_then_delay) r.delay = fault.delay;
     return r;
   }
@@ -276,11 +278,11 @@ FakeReply FakeSlackApi::read_messages(const std::string& method,
   }
   const std::size_t next = offset + out.size();
   const bool more = next < matching.size();
-  return json_reply(200, {{"ok", true},
-                          {"messages", out},
-                          {"has_more", more},
-                          {"response_metadata",
-                           {{"next_cursor", more ? std::to_string(next) : std::string()}}}});
+  return json_reply(
+      200, {{"ok", true},
+            {"messages", out},
+            {"has_more", more},
+            {"response_metadata", {{"next_cursor", more ? std::to_string(next) : std::string()}}}});
 }
 
 }  // namespace rolecall::testing

@@ -107,7 +107,8 @@ class FakeSlackApi {
   FakeSlackMessage store_locked(const std::string& channel, const std::string& thread_ts,
                                 const std::string& text, const nlohmann::json& metadata,
                                 const nlohmann::json& body);
-  FakeReply read_messages(const std::string& method, const std::map<std::string, std::string>& args);
+  FakeReply read_messages(const std::string& method,
+                          const std::map<std::string, std::string>& args);
 
   mutable std::mutex mu_;
   std::vector<FakeSlackMessage> messages_;
