@@ -75,17 +75,20 @@ struct CpprestSlackWebApi::Impl {
   std::mutex mu;
   std::map<std::string, std::shared_ptr<client::http_client>> clients;  // by origin
 
+  client::http_client_config config() const {
+    client::http_client_config config;
+    config.set_timeout(options.timeout);
+    // cpprest follows up to 10 redirects by default; a redirect would
+    // replay the token and the message somewhere Slack did not intend.
+    config.set_max_redirects(0);
+    return config;
+  }
+
+  // The shared client of an origin: its connections are kept and reused.
   std::shared_ptr<client::http_client> client_for(const std::string& origin) {
     std::lock_guard lock(mu);
     auto& slot = clients[origin];
-    if (!slot) {
-      client::http_client_config config;
-      config.set_timeout(options.timeout);
-      // cpprest follows up to 10 redirects by default; a redirect would
-      // replay the token and the message somewhere Slack did not intend.
-      config.set_max_redirects(0);
-      slot = std::make_shared<client::http_client>(web::uri(origin), config);
-    }
+    if (!slot) slot = std::make_shared<client::http_client>(web::uri(origin), config());
     return slot;
   }
 
@@ -93,7 +96,17 @@ struct CpprestSlackWebApi::Impl {
   SlackApiResult send(const SplitUrl& url, const nlohmann::json* body, bool with_token) {
     SlackApiResult result;
     try {
-      auto http_client = client_for(url.origin);
+      // A POST goes out on a connection of its own, never a reused one:
+      // when a reused connection closes before the status line arrives,
+      // cpprest sends the request again on a new connection, without telling
+      // us (http_client_asio.cpp, was_reused_and_closed_by_server). If Slack
+      // had already taken the first copy, that posts the message twice, and
+      // no lookup of ours can see it happen (issue 13: the crash soak's
+      // dropped connections found it). A GET may be repeated; it keeps the
+      // shared, kept-alive client.
+      auto http_client = body
+                             ? std::make_shared<client::http_client>(web::uri(url.origin), config())
+                             : client_for(url.origin);
       http::http_request request(body ? http::methods::POST : http::methods::GET);
       request.set_request_uri(url.path_and_query);
       if (with_token) request.headers().add("Authorization", "Bearer " + options.token);

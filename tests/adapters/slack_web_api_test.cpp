@@ -54,6 +54,24 @@ TEST(SlackWebApi, GetSendsTheArgumentsInTheQueryWithTheToken) {
   EXPECT_EQ(req.body, "");
 }
 
+// A POST is never sent twice by the HTTP client itself: cpprest resends a
+// request when a reused keep-alive connection closes before the reply, which
+// for chat.postMessage posts the message twice (issue 13). Every POST gets
+// a connection of its own, so a dropped one is a network error for the
+// outbox worker to classify, and Slack sees one request.
+TEST(SlackWebApi, APostWhoseConnectionDropsIsNotResentBehindOurBack) {
+  FakeHttpServer server;
+  auto api = make_api(server);
+  EXPECT_TRUE(api.call("auth.test", nlohmann::json::object()).ok());
+  FakeReply drop;
+  drop.close_without_reply = true;
+  server.push_reply(drop);
+  SlackApiResult r = api.call("chat.postMessage", {{"channel", "C1"}, {"text", "once"}});
+  EXPECT_EQ(r.http_status, 0);
+  EXPECT_FALSE(r.network_error.empty());
+  EXPECT_EQ(server.request_count(), 2u) << "the post was sent twice";
+}
+
 TEST(SlackWebApi, BaseUrlWithoutTrailingSlashIsAccepted) {
   FakeHttpServer server;
   CpprestSlackWebApi api({server.base_url() + "api", "t", 5000ms});
@@ -162,11 +180,13 @@ TEST(SlackWebApi, InvalidUtf8InTheBodyIsReplacedNotThrown) {
   EXPECT_EQ(sent["text"], "bad \xEF\xBF\xBD byte");
 }
 
-TEST(SlackWebApi, KeepAliveReusesOneClientAcrossCalls) {
+TEST(SlackWebApi, ManyCallsInARowAllArrive) {
   FakeHttpServer server;
   auto api = make_api(server);
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(api.call("auth.test", {}).ok());
-  EXPECT_EQ(server.request_count(), 5u);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_TRUE(api.get("conversations.history", {{"channel", "C1"}}).ok());
+  EXPECT_EQ(server.request_count(), 10u);
 }
 
 TEST(SlackAuthTest, ReturnsTheBotIdentity) {
