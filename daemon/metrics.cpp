@@ -182,6 +182,9 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_counter("rolecall_outbox_retries", "Outbox delivery attempts that will be retried.");
   m.declare_counter("rolecall_outbox_failures",
                     "Outbox rows given up (permanent error or attempts exhausted).");
+  m.declare_counter("rolecall_outbox_lookups",
+                    "Looks on the platform for the post of a row whose earlier attempt was cut "
+                    "short, by destination and outcome (found, not_found, failed, unsupported).");
   m.declare_counter("rolecall_digests_posted", "Weekly digests enqueued, by team and platform.");
   m.declare_counter("rolecall_slack_app_rate_limited",
                     "app_rate_limited events from Slack (it is dropping this app's events).");

@@ -72,45 +72,109 @@ int OutboxWorker::run_once(std::int64_t now) {
       if (metrics_) metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
       continue;
     }
-    DeliveryResult result = d->deliver(row.message);
-    switch (result.outcome) {
-      case DeliveryResult::Outcome::delivered:
+    process(row, *d);
+  }
+  return attempted;
+}
+
+void OutboxWorker::process(const OutboxRow& row, Deliverer& d) {
+  const std::string& dest = row.message.destination;
+  auto count_lookup = [&](const char* outcome) {
+    if (metrics_)
+      metrics_->inc("rolecall_outbox_lookups", {{"destination", dest}, {"outcome", outcome}});
+  };
+
+  if (row.attempt_started_at != 0) {
+    // The attempt that started then never recorded its outcome, or ended in
+    // a way that may have posted. Slack's chat.postMessage takes no
+    // idempotency key, so the only way to know is to look.
+    const PostLookup look = d.find_post(row.message, row.id, row.attempt_started_at);
+    switch (look.outcome) {
+      case PostLookup::Outcome::found:
+        count_lookup("found");
+        spdlog::info("outbox: row {} to {} was posted by an earlier attempt; not posting again",
+                     row.id, dest);
         store_.mark_delivered(row.id, clock_());
         if (metrics_)
           metrics_->inc("rolecall_outbox_deliveries",
                         {{"destination", dest}, {"outcome", "delivered"}});
-        spdlog::debug("outbox: delivered row {} to {}", row.id, dest);
+        return;
+      case PostLookup::Outcome::not_found:
+        count_lookup("not_found");
+        spdlog::info("outbox: row {} to {}: the earlier attempt posted nothing; sending", row.id,
+                     dest);
         break;
-      case DeliveryResult::Outcome::retry: {
-        const int attempts = row.attempts + 1;
-        if (attempts >= options_.max_attempts) {
-          spdlog::error("outbox: row {} to {} failed {} times, giving up: {}", row.id, dest,
-                        attempts, result.error);
-          store_.mark_failed(row.id, result.error);
+      case PostLookup::Outcome::failed:
+        count_lookup("failed");
+        if (look.permanent) {
+          // Looking can never work here (e.g. a missing *:history scope), and
+          // sending without looking may post twice: give the row up.
+          spdlog::error(
+              "outbox: row {} to {}: cannot check whether an earlier attempt posted it ({}); "
+              "giving up rather than risk posting twice",
+              row.id, dest, look.error);
+          store_.mark_failed(row.id, look.error);
           if (metrics_) metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
-          break;
+          return;
         }
-        const std::int64_t wait = result.retry_after_seconds >= 0
-                                      ? std::max<std::int64_t>(1, result.retry_after_seconds)
-                                      : backoff_seconds(row.attempts);
-        spdlog::warn("outbox: row {} to {} will be retried in {} s (attempt {}): {}", row.id, dest,
-                     wait, attempts, result.error);
-        store_.mark_retry(row.id, clock_() + wait, result.error);
-        if (metrics_) metrics_->inc("rolecall_outbox_retries", {{"destination", dest}});
-        break;
-      }
-      case DeliveryResult::Outcome::permanent_failure:
-        spdlog::error("outbox: row {} to {} failed permanently: {}", row.id, dest, result.error);
-        store_.mark_failed(row.id, result.error);
-        if (metrics_) {
-          metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
-          metrics_->inc("rolecall_outbox_deliveries",
-                        {{"destination", dest}, {"outcome", "permanent_failure"}});
-        }
+        // Unsure: never send blindly. Look again later, on the row's backoff.
+        retry_or_give_up(row, look.error, look.retry_after_seconds, SentState::maybe_sent);
+        return;
+      case PostLookup::Outcome::unsupported:
+        count_lookup("unsupported");
+        spdlog::warn(
+            "outbox: row {} to {}: an earlier attempt may have arrived and the platform cannot "
+            "be asked; sending again (at least once: it may appear twice)",
+            row.id, dest);
         break;
     }
   }
-  return attempted;
+
+  // Committed before the request leaves: a crash from here on leaves the
+  // mark behind, and the next run looks before it sends.
+  store_.mark_attempt_started(row.id, clock_());
+  DeliveryResult result = d.deliver(row.message, row.id);
+  switch (result.outcome) {
+    case DeliveryResult::Outcome::delivered:
+      store_.mark_delivered(row.id, clock_());
+      if (metrics_)
+        metrics_->inc("rolecall_outbox_deliveries",
+                      {{"destination", dest}, {"outcome", "delivered"}});
+      spdlog::debug("outbox: delivered row {} to {}", row.id, dest);
+      break;
+    case DeliveryResult::Outcome::retry:
+      retry_or_give_up(row, result.error, result.retry_after_seconds, result.sent);
+      break;
+    case DeliveryResult::Outcome::permanent_failure:
+      spdlog::error("outbox: row {} to {} failed permanently: {}", row.id, dest, result.error);
+      store_.mark_failed(row.id, result.error);
+      if (metrics_) {
+        metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
+        metrics_->inc("rolecall_outbox_deliveries",
+                      {{"destination", dest}, {"outcome", "permanent_failure"}});
+      }
+      break;
+  }
+}
+
+void OutboxWorker::retry_or_give_up(const OutboxRow& row, const std::string& error,
+                                    std::int64_t retry_after_seconds, SentState sent) {
+  const std::string& dest = row.message.destination;
+  const int attempts = row.attempts + 1;
+  if (attempts >= options_.max_attempts) {
+    spdlog::error("outbox: row {} to {} failed {} times, giving up: {}", row.id, dest, attempts,
+                  error);
+    store_.mark_failed(row.id, error);
+    if (metrics_) metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
+    return;
+  }
+  const std::int64_t wait = retry_after_seconds >= 0
+                                ? std::max<std::int64_t>(1, retry_after_seconds)
+                                : backoff_seconds(row.attempts);
+  spdlog::warn("outbox: row {} to {} will be retried in {} s (attempt {}): {}", row.id, dest, wait,
+               attempts, error);
+  store_.mark_retry(row.id, clock_() + wait, error, sent);
+  if (metrics_) metrics_->inc("rolecall_outbox_retries", {{"destination", dest}});
 }
 
 void OutboxWorker::loop() {

@@ -5,9 +5,28 @@
 // outcome (adapters/common/deliverer.hpp).
 //
 // Rows are committed to the store before anything is sent, so a crash or a
-// restart loses nothing: pending rows are picked up again at start. A row is
-// marked delivered right after its delivery succeeds; a crash between those
-// two steps is the one window in which a message can be sent twice.
+// restart loses nothing: pending rows are picked up again at start.
+//
+// Exactly once through crashes (issue 13). For each row:
+//   1. If an earlier attempt was left unfinished (the row's
+//      attempt_started_at is set: the process died between sending and
+//      recording the outcome, or the platform answered 5xx or not at all),
+//      ask the deliverer to look for that post on the platform (find_post):
+//        found        -> mark delivered; nothing is sent
+//        not_found    -> go on to 2
+//        failed       -> unsure: never send; retry the look later on the
+//                        normal backoff (it counts as an attempt, and the
+//                        row fails after max_attempts like any other), or
+//                        fail the row now when looking can never work
+//        unsupported  -> go on to 2: the platform cannot be asked, so this
+//                        row is delivered at least once, and may arrive
+//                        twice (Teams Workflows; see README, Operations)
+//   2. Record the attempt (mark_attempt_started, a committed write).
+//   3. Send, tagged with the row id (Slack: message metadata).
+//   4. Record the outcome: delivered; retry (not_sent clears the attempt,
+//      maybe_sent keeps it for step 1 next time); failed.
+// A crash at any point repeats at most the look, never the post, where the
+// platform can be asked.
 //
 // Threads: one dedicated thread; notify() and stop() may be called from any.
 
@@ -68,6 +87,12 @@ class OutboxWorker {
  private:
   void loop();
   Deliverer* deliverer_for(const std::string& destination) const;
+  // Steps 1-4 above for one row.
+  void process(const OutboxRow& row, Deliverer& d);
+  // Reschedules `row` after a failed attempt, or fails it when that was its
+  // last allowed attempt.
+  void retry_or_give_up(const OutboxRow& row, const std::string& error,
+                        std::int64_t retry_after_seconds, SentState sent);
 
   Store& store_;
   std::vector<std::shared_ptr<Deliverer>> deliverers_;

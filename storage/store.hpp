@@ -111,6 +111,18 @@ struct OutboxRow {
   OutboxState state = OutboxState::pending;
   std::string last_error;
   std::int64_t created_at = 0;
+  // When the last attempt to send this row started (mark_attempt_started),
+  // while that attempt is unfinished: it may have reached the platform (the
+  // process died before recording the outcome, or the platform answered 5xx
+  // or not at all). 0 = no unfinished attempt. The outbox worker looks for
+  // the earlier post before sending such a row again (issue 13).
+  std::int64_t attempt_started_at = 0;
+};
+
+// Whether a failed attempt may still have reached the platform (mark_retry).
+enum class SentState {
+  not_sent,   // known to have left nothing (HTTP 429, ratelimited, not sent at all)
+  maybe_sent  // unknown (5xx, timeout, reset, an unanswered lookup): look before resending
 };
 
 class Store {
@@ -155,9 +167,15 @@ class Store {
   // Pending rows with next_attempt_at <= now, oldest first.
   virtual std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) = 0;
   virtual std::optional<std::int64_t> next_outbox_due() = 0;
+  // Records, before anything is sent, that an attempt to send pending row
+  // `id` starts at `now`: until mark_delivered, mark_failed or a not_sent
+  // mark_retry, the row's attempt_started_at says that a post may exist.
+  // Does not count as an attempt.
+  virtual void mark_attempt_started(std::int64_t id, std::int64_t now) = 0;
   virtual void mark_delivered(std::int64_t id, std::int64_t now) = 0;
-  virtual void mark_retry(std::int64_t id, std::int64_t next_attempt_at,
-                          const std::string& error) = 0;
+  // `sent`: not_sent clears attempt_started_at; maybe_sent keeps it.
+  virtual void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error,
+                          SentState sent) = 0;
   virtual void mark_failed(std::int64_t id, const std::string& error) = 0;
   virtual std::int64_t outbox_depth() = 0;  // pending rows
 

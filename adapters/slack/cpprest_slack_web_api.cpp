@@ -48,6 +48,25 @@ std::int64_t parse_retry_after(const std::string& value) {
   return n;
 }
 
+// RFC 3986 percent-encoding of a query argument (unreserved bytes stay).
+std::string query_escape(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0x0F];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 struct CpprestSlackWebApi::Impl {
@@ -56,28 +75,42 @@ struct CpprestSlackWebApi::Impl {
   std::mutex mu;
   std::map<std::string, std::shared_ptr<client::http_client>> clients;  // by origin
 
+  client::http_client_config config() const {
+    client::http_client_config config;
+    config.set_timeout(options.timeout);
+    // cpprest follows up to 10 redirects by default; a redirect would
+    // replay the token and the message somewhere Slack did not intend.
+    config.set_max_redirects(0);
+    return config;
+  }
+
+  // The shared client of an origin: its connections are kept and reused.
   std::shared_ptr<client::http_client> client_for(const std::string& origin) {
     std::lock_guard lock(mu);
     auto& slot = clients[origin];
-    if (!slot) {
-      client::http_client_config config;
-      config.set_timeout(options.timeout);
-      // cpprest follows up to 10 redirects by default; a redirect would
-      // replay the token and the message somewhere Slack did not intend.
-      config.set_max_redirects(0);
-      slot = std::make_shared<client::http_client>(web::uri(origin), config);
-    }
+    if (!slot) slot = std::make_shared<client::http_client>(web::uri(origin), config());
     return slot;
   }
 
-  SlackApiResult post(const SplitUrl& url, const nlohmann::json& body, bool with_token) {
+  // POST `body` as JSON, or GET when `body` is nullptr.
+  SlackApiResult send(const SplitUrl& url, const nlohmann::json* body, bool with_token) {
     SlackApiResult result;
     try {
-      auto http_client = client_for(url.origin);
-      http::http_request request(http::methods::POST);
+      // A POST goes out on a connection of its own, never a reused one:
+      // when a reused connection closes before the status line arrives,
+      // cpprest sends the request again on a new connection, without telling
+      // us (http_client_asio.cpp, was_reused_and_closed_by_server). If Slack
+      // had already taken the first copy, that posts the message twice, and
+      // no lookup of ours can see it happen (issue 13: the crash soak's
+      // dropped connections found it). A GET may be repeated; it keeps the
+      // shared, kept-alive client.
+      auto http_client = body
+                             ? std::make_shared<client::http_client>(web::uri(url.origin), config())
+                             : client_for(url.origin);
+      http::http_request request(body ? http::methods::POST : http::methods::GET);
       request.set_request_uri(url.path_and_query);
       if (with_token) request.headers().add("Authorization", "Bearer " + options.token);
-      request.set_body(to_wire_json(body), kJsonContentType);
+      if (body) request.set_body(to_wire_json(*body), kJsonContentType);
 
       http::http_response response = http_client->request(request).get();
       result.http_status = response.status_code();
@@ -118,7 +151,20 @@ CpprestSlackWebApi::~CpprestSlackWebApi() = default;
 SlackApiResult CpprestSlackWebApi::call(const std::string& method, const nlohmann::json& body) {
   SplitUrl url = impl_->base;
   url.path_and_query += method;
-  return impl_->post(url, body, /*with_token=*/true);
+  return impl_->send(url, &body, /*with_token=*/true);
+}
+
+SlackApiResult CpprestSlackWebApi::get(
+    const std::string& method, const std::vector<std::pair<std::string, std::string>>& query) {
+  SplitUrl url = impl_->base;
+  url.path_and_query += method;
+  char sep = url.path_and_query.find('?') == std::string::npos ? '?' : '&';
+  for (const auto& [name, value] : query) {
+    url.path_and_query += sep;
+    url.path_and_query += query_escape(name) + "=" + query_escape(value);
+    sep = '&';
+  }
+  return impl_->send(url, nullptr, /*with_token=*/true);
 }
 
 SlackApiResult CpprestSlackWebApi::post_url(const std::string& absolute_url,
@@ -129,7 +175,7 @@ SlackApiResult CpprestSlackWebApi::post_url(const std::string& absolute_url,
     result.network_error = "not an http(s) URL";
     return result;
   }
-  return impl_->post(*url, body, /*with_token=*/false);
+  return impl_->send(*url, &body, /*with_token=*/false);
 }
 
 }  // namespace rolecall

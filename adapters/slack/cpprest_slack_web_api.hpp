@@ -2,8 +2,12 @@
 // SlackWebApi over cpprestsdk's http_client. The only place (with its .cpp)
 // that knows about cpprest: replace both files to change the HTTP client.
 //
-// - One http_client per origin (scheme://host:port), created on first use and
-//   kept (connection reuse); safe for concurrent calls from any thread.
+// - GETs (get()) share one http_client per origin (scheme://host:port),
+//   created on first use and kept (connection reuse). POSTs (call(),
+//   post_url()) each use a client and connection of their own: cpprest
+//   silently resends a request whose reused connection closed before the
+//   reply, and a resent chat.postMessage posts twice. Safe for concurrent
+//   calls from any thread.
 // - Every request has `timeout`; no redirect is followed (max_redirects 0:
 //   a 3xx comes back as the status, and is a permanent failure).
 // - The bot token goes only to `base_url` methods, never to post_url().
@@ -31,6 +35,8 @@ class CpprestSlackWebApi final : public SlackWebApi {
   CpprestSlackWebApi& operator=(const CpprestSlackWebApi&) = delete;
 
   SlackApiResult call(const std::string& method, const nlohmann::json& body) override;
+  SlackApiResult get(const std::string& method,
+                     const std::vector<std::pair<std::string, std::string>>& query) override;
   SlackApiResult post_url(const std::string& absolute_url, const nlohmann::json& body) override;
 
  private:

@@ -1,8 +1,11 @@
 #include "adapters/slack/slack_deliverer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 #include <thread>
+
+#include "storage/sha256.hpp"
 
 namespace rolecall {
 
@@ -19,6 +22,15 @@ bool is_transient_code(std::string_view code) {
     if (c == code) return true;
   }
   return false;
+}
+
+// Slack refused the request itself: nothing was posted.
+bool is_rate_limit_code(std::string_view code) {
+  return code == "ratelimited" || code == "rate_limited";
+}
+
+std::string key_tag(const std::string& idempotency_key) {
+  return sha256_hex(idempotency_key).substr(0, 16);
 }
 
 std::string http_code(int status) { return "http_" + std::to_string(status); }
@@ -40,8 +52,8 @@ std::string origin_of(const std::string& url) {
 DeliveryResult classify_web_api_result(const SlackApiResult& r) {
   if (r.http_status == 0) return network_retry(r);
   if (r.http_status == 429) {
-    return DeliveryResult::retry_later(r.error().empty() ? "ratelimited" : r.error(),
-                                       r.retry_after);
+    return DeliveryResult::retry_later(r.error().empty() ? "ratelimited" : r.error(), r.retry_after,
+                                       SentState::not_sent);
   }
   if (r.http_status >= 500 || r.http_status == 408) {
     return DeliveryResult::retry_later(http_code(r.http_status), r.retry_after);
@@ -53,13 +65,19 @@ DeliveryResult classify_web_api_result(const SlackApiResult& r) {
   if (r.ok()) return DeliveryResult::ok(r.raw_body);
   std::string code = r.error();
   if (code.empty()) code = "unknown";
-  if (is_transient_code(code)) return DeliveryResult::retry_later(code, r.retry_after);
+  if (is_transient_code(code)) {
+    return DeliveryResult::retry_later(
+        code, r.retry_after,
+        is_rate_limit_code(code) ? SentState::not_sent : SentState::maybe_sent);
+  }
   return DeliveryResult::permanent(code);
 }
 
 DeliveryResult classify_response_url_result(const SlackApiResult& r) {
   if (r.http_status == 0) return network_retry(r);
-  if (r.http_status == 429) return DeliveryResult::retry_later("rate_limited", r.retry_after);
+  if (r.http_status == 429) {
+    return DeliveryResult::retry_later("rate_limited", r.retry_after, SentState::not_sent);
+  }
   if (r.http_status == 404 || r.http_status == 410) return DeliveryResult::permanent("expired_url");
   if (r.http_status >= 500 || r.http_status == 408) {
     return DeliveryResult::retry_later(http_code(r.http_status), r.retry_after);
@@ -71,10 +89,37 @@ DeliveryResult classify_response_url_result(const SlackApiResult& r) {
   // 2xx: Slack answers "ok" or {"ok":true}; an explicit ok:false is a refusal.
   if (r.body.is_object() && r.body.contains("ok") && !r.ok()) {
     std::string code = r.error().empty() ? "unknown" : r.error();
-    if (is_transient_code(code)) return DeliveryResult::retry_later(code, r.retry_after);
+    if (is_transient_code(code)) {
+      return DeliveryResult::retry_later(
+          code, r.retry_after,
+          is_rate_limit_code(code) ? SentState::not_sent : SentState::maybe_sent);
+    }
     return DeliveryResult::permanent(code);
   }
   return DeliveryResult::ok(r.raw_body);
+}
+
+json outbox_metadata(std::int64_t outbox_id, const std::string& key) {
+  return {{"event_type", kOutboxMetadataType},
+          {"event_payload", {{"outbox_id", outbox_id}, {"key", key_tag(key)}}}};
+}
+
+bool has_outbox_metadata(const json& message, std::int64_t outbox_id, const std::string& key) {
+  if (!message.is_object()) return false;
+  auto meta = message.find("metadata");
+  if (meta == message.end() || !meta->is_object()) return false;
+  auto type = meta->find("event_type");
+  if (type == meta->end() || !type->is_string() || *type != kOutboxMetadataType) return false;
+  auto payload = meta->find("event_payload");
+  if (payload == meta->end() || !payload->is_object()) return false;
+  auto id = payload->find("outbox_id");
+  auto tag = payload->find("key");
+  // Slack hands numbers back as numbers; accept a string form as well.
+  const bool id_matches =
+      id != payload->end() &&
+      ((id->is_number_integer() && id->get<std::int64_t>() == outbox_id) ||
+       (id->is_string() && id->get<std::string>() == std::to_string(outbox_id)));
+  return id_matches && tag != payload->end() && tag->is_string() && *tag == key_tag(key);
 }
 
 SlackDeliverer::SlackDeliverer(std::shared_ptr<SlackWebApi> api, SlackDelivererOptions options)
@@ -110,7 +155,7 @@ DeliveryResult SlackDeliverer::post_paced(const std::string& method, const std::
   return classify_web_api_result(api_->call(method, body));
 }
 
-DeliveryResult SlackDeliverer::deliver(const OutboxMessage& m) {
+DeliveryResult SlackDeliverer::deliver(const OutboxMessage& m, std::int64_t outbox_id) {
   try {
     json payload = json::parse(m.payload, nullptr, /*allow_exceptions=*/false);
     if (payload.is_discarded() || !payload.is_object()) {
@@ -125,6 +170,9 @@ DeliveryResult SlackDeliverer::deliver(const OutboxMessage& m) {
       return classify_response_url_result(api_->post_url(m.target, payload));
     }
 
+    if (dest == "slack:chat.postMessage" && outbox_id > 0) {
+      payload["metadata"] = outbox_metadata(outbox_id, m.idempotency_key);
+    }
     if (dest == "slack:chat.postMessage" || dest == "slack:chat.postEphemeral") {
       if (!m.target.empty()) payload["channel"] = m.target;
       std::string channel = payload.value("channel", "");
@@ -141,13 +189,19 @@ DeliveryResult SlackDeliverer::deliver(const OutboxMessage& m) {
       if (m.target.empty()) return DeliveryResult::permanent("user_not_found");
       SlackApiResult opened = api_->call("conversations.open", {{"users", m.target}});
       DeliveryResult open_result = classify_web_api_result(opened);
-      if (open_result.outcome != DeliveryResult::Outcome::delivered) return open_result;
+      if (open_result.outcome != DeliveryResult::Outcome::delivered) {
+        open_result.sent = SentState::not_sent;  // nothing was posted yet
+        return open_result;
+      }
       std::string channel;
       if (auto c = opened.body.find("channel"); c != opened.body.end() && c->is_object()) {
         channel = c->value("id", "");
       }
-      if (channel.empty()) return DeliveryResult::retry_later("bad_response");
+      if (channel.empty()) {
+        return DeliveryResult::retry_later("bad_response", -1, SentState::not_sent);
+      }
       payload["channel"] = channel;
+      if (outbox_id > 0) payload["metadata"] = outbox_metadata(outbox_id, m.idempotency_key);
       return post_paced("chat.postMessage", channel, payload);
     }
 
@@ -155,6 +209,108 @@ DeliveryResult SlackDeliverer::deliver(const OutboxMessage& m) {
   } catch (const std::exception& e) {
     // json type errors on odd payloads, bad_alloc: never escape the worker.
     return DeliveryResult::permanent(std::string("internal: ") + e.what());
+  }
+}
+
+namespace {
+
+// A lookup reply that is not a page of messages, as a PostLookup failure.
+// The codes that may pass are those a delivery would retry.
+PostLookup lookup_failure(const SlackApiResult& r) {
+  if (r.http_status == 0) return PostLookup::failure("lookup: network: " + r.network_error, false);
+  if (r.http_status == 429) {
+    return PostLookup::failure("lookup: " + (r.error().empty() ? "ratelimited" : r.error()), false,
+                               r.retry_after);
+  }
+  if (r.http_status >= 500 || r.http_status == 408) {
+    return PostLookup::failure("lookup: " + http_code(r.http_status), false, r.retry_after);
+  }
+  if (r.http_status < 200 || r.http_status > 299) {
+    return PostLookup::failure("lookup: " + http_code(r.http_status), true);
+  }
+  if (!r.body.is_object()) return PostLookup::failure("lookup: bad_response", false);
+  std::string code = r.error().empty() ? "unknown" : r.error();
+  return PostLookup::failure("lookup: " + code, !is_transient_code(code), r.retry_after);
+}
+
+}  // namespace
+
+PostLookup SlackDeliverer::look_in(const std::string& channel, const std::string& thread_ts,
+                                   std::int64_t outbox_id, const std::string& key,
+                                   std::int64_t oldest) {
+  const std::string method = thread_ts.empty() ? "conversations.history" : "conversations.replies";
+  std::string cursor;
+  for (int page = 0; page < std::max(1, options_.lookup_pages); ++page) {
+    std::vector<std::pair<std::string, std::string>> query{
+        {"channel", channel},
+        {"include_all_metadata", "true"},
+        {"limit", std::to_string(std::max(1, options_.lookup_page_size))},
+        {"oldest", std::to_string(std::max<std::int64_t>(0, oldest))},
+        {"inclusive", "true"}};
+    if (!thread_ts.empty()) query.emplace_back("ts", thread_ts);
+    if (!cursor.empty()) query.emplace_back("cursor", cursor);
+    SlackApiResult r = api_->get(method, query);
+    if (!r.ok()) return lookup_failure(r);
+    auto messages = r.body.find("messages");
+    if (messages == r.body.end() || !messages->is_array()) {
+      return PostLookup::failure("lookup: bad_response", false);
+    }
+    for (const auto& message : *messages) {
+      if (has_outbox_metadata(message, outbox_id, key)) {
+        return PostLookup::found_post(message.dump(-1, ' ', false, json::error_handler_t::replace));
+      }
+    }
+    cursor.clear();
+    if (auto meta = r.body.find("response_metadata"); meta != r.body.end() && meta->is_object()) {
+      cursor = meta->value("next_cursor", "");
+    }
+    const bool has_more = r.body.value("has_more", false);
+    if (cursor.empty()) {
+      // No way to read on: Slack says everything was shown, or it says there
+      // is more without a cursor (then we cannot be sure).
+      return has_more ? PostLookup::failure("lookup: incomplete", false) : PostLookup::absent();
+    }
+  }
+  return PostLookup::failure("lookup: too_many_messages", false);
+}
+
+PostLookup SlackDeliverer::find_post(const OutboxMessage& m, std::int64_t outbox_id,
+                                     std::int64_t attempt_started_at) {
+  try {
+    const std::string& dest = m.destination;
+    if (outbox_id <= 0 ||
+        (dest != "slack:chat.postMessage" && dest != "slack:conversations.open+post")) {
+      return PostLookup::cannot_look();
+    }
+    json payload = json::parse(m.payload, nullptr, /*allow_exceptions=*/false);
+    if (payload.is_discarded() || !payload.is_object()) {
+      // deliver() refuses it too: there cannot be a post.
+      return PostLookup::absent();
+    }
+    const std::int64_t oldest = attempt_started_at - options_.lookup_window_seconds;
+    std::string thread_ts;
+    if (auto t = payload.find("thread_ts"); t != payload.end() && t->is_string()) {
+      thread_ts = t->get<std::string>();
+    }
+
+    std::string channel;
+    if (dest == "slack:chat.postMessage") {
+      channel = !m.target.empty() ? m.target : payload.value("channel", "");
+      if (channel.empty()) return PostLookup::absent();  // never sendable either
+    } else {
+      if (m.target.empty()) return PostLookup::absent();
+      // Opening a DM that is open already just returns it (and posts nothing).
+      SlackApiResult opened = api_->call("conversations.open", {{"users", m.target}});
+      if (!opened.ok()) return lookup_failure(opened);
+      if (auto c = opened.body.find("channel"); c != opened.body.end() && c->is_object()) {
+        channel = c->value("id", "");
+      }
+      if (channel.empty()) return PostLookup::failure("lookup: bad_response", false);
+    }
+    return look_in(channel, thread_ts, outbox_id, m.idempotency_key, oldest);
+  } catch (const std::exception& e) {
+    // An odd reply (a field of the wrong type): unsure, like a bad response.
+    return PostLookup::failure(std::string("lookup: internal: ") + e.what(), false);
   }
 }
 

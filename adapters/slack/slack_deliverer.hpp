@@ -17,7 +17,11 @@
 //   retry              no HTTP response, HTTP 5xx / 408, HTTP 429 (retry_after =
 //                      Retry-After), ok:false ratelimited / rate_limited /
 //                      fatal_error / internal_error / request_timeout /
-//                      service_unavailable
+//                      service_unavailable. `sent` is not_sent for 429 and
+//                      ratelimited / rate_limited (Slack refused the request)
+//                      and for a DM whose conversations.open failed; every
+//                      other retry may have posted (slack.md §5: 5xx "may have
+//                      partially succeeded").
 //   permanent_failure  every other ok:false code (invalid_auth, not_authed,
 //                      account_inactive, token_revoked, token_expired,
 //                      missing_scope, channel_not_found, not_in_channel,
@@ -27,6 +31,27 @@
 //                      unparseable payload, an unknown destination, a
 //                      response_url outside the allowed prefixes
 //
+// Exactly once across crashes (issue 13; adapters/common/deliverer.hpp):
+// chat.postMessage and DM posts of row N carry message metadata
+//   {"event_type": "rolecall_outbox",
+//    "event_payload": {"outbox_id": N, "key": <first 16 hex of SHA-256 of the
+//                      row's idempotency key>}}
+// (the key tells rows of two rolecall databases posting to one workspace
+// apart). find_post() reads it back with include_all_metadata=true:
+// conversations.replies of the row's thread_ts, or conversations.history of
+// the channel (a DM: conversations.open first), from `lookup_window_seconds`
+// before the attempt started, at most `lookup_pages` pages of
+// `lookup_page_size` messages. Needs the *:history scope of the conversation
+// (channels:history, groups:history, im:history, mpim:history); both methods
+// are Tier 3 for internal customer-built apps (Slack limits apps distributed
+// outside the Marketplace to 1 request a minute and 15 messages a page).
+// Lookup outcomes: found / not_found; failed and transient for no response,
+// 5xx, 408, 429, a transient ok:false code, an unparseable reply, or more
+// pages than allowed; failed and permanent for every other ok:false code
+// (missing_scope, channel_not_found, not_in_channel, thread_not_found, ...).
+// chat.postEphemeral (ephemeral messages are not in history), chat.update and
+// response_url (replacing twice gives the same message) are unsupported.
+//
 // Pacing: posts to one channel (postMessage, postEphemeral, DM posts) are
 // spaced by `channel_interval` with a ChannelPacer; deliver() sleeps for the
 // wait, which is fine because the outbox worker thread is dedicated to
@@ -35,9 +60,11 @@
 // Thread-safe (the pacer books slots atomically); never throws.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/common/deliverer.hpp"
@@ -53,6 +80,11 @@ struct SlackDelivererOptions {
   // plus the origin of `api_base_url`, so a fake Slack in tests also works.
   std::vector<std::string> allowed_response_url_prefixes;
   std::string api_base_url = "https://slack.com/api/";
+  // find_post(): how far before the attempt's start to look (covers clock
+  // skew between us and Slack), and how many messages to read at most.
+  std::int64_t lookup_window_seconds = 300;
+  int lookup_page_size = 100;
+  int lookup_pages = 5;
   // Injected for tests; defaults: steady_clock::now and this_thread::sleep_for.
   std::function<ChannelPacer::Clock::time_point()> now;
   std::function<void(std::chrono::milliseconds)> sleep;
@@ -62,12 +94,24 @@ struct SlackDelivererOptions {
 DeliveryResult classify_web_api_result(const SlackApiResult& result);
 DeliveryResult classify_response_url_result(const SlackApiResult& result);
 
+// The metadata event_type rolecall tags its posts with, and the tag of row
+// `outbox_id` with idempotency key `key` (the "metadata" object).
+inline constexpr std::string_view kOutboxMetadataType = "rolecall_outbox";
+nlohmann::json outbox_metadata(std::int64_t outbox_id, const std::string& key);
+// True when `message` (a message object of conversations.history/replies)
+// carries that tag.
+bool has_outbox_metadata(const nlohmann::json& message, std::int64_t outbox_id,
+                         const std::string& key);
+
 class SlackDeliverer final : public Deliverer {
  public:
   SlackDeliverer(std::shared_ptr<SlackWebApi> api, SlackDelivererOptions options = {});
 
   bool handles(const std::string& destination) const override;
-  DeliveryResult deliver(const OutboxMessage& message) override;
+  using Deliverer::deliver;
+  DeliveryResult deliver(const OutboxMessage& message, std::int64_t outbox_id) override;
+  PostLookup find_post(const OutboxMessage& message, std::int64_t outbox_id,
+                       std::int64_t attempt_started_at) override;
 
   const ChannelPacer& pacer() const { return pacer_; }
 
@@ -75,6 +119,9 @@ class SlackDeliverer final : public Deliverer {
   DeliveryResult post_paced(const std::string& method, const std::string& channel,
                             const nlohmann::json& body);
   bool response_url_allowed(const std::string& url) const;
+  // conversations.replies (thread_ts set) or conversations.history.
+  PostLookup look_in(const std::string& channel, const std::string& thread_ts,
+                     std::int64_t outbox_id, const std::string& key, std::int64_t oldest);
 
   std::shared_ptr<SlackWebApi> api_;
   SlackDelivererOptions options_;

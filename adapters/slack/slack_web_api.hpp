@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace rolecall {
 
@@ -34,6 +36,12 @@ class SlackWebApi {
   // POST <base>/<method> with the bot token (Authorization: Bearer) and a
   // JSON body (Content-Type: application/json; charset=utf-8).
   virtual SlackApiResult call(const std::string& method, const nlohmann::json& body) = 0;
+  // GET <base>/<method>?<query> with the bot token, the arguments
+  // percent-encoded in the query string. For the read methods
+  // (conversations.replies / conversations.history), which Slack documents
+  // with form or query arguments: JSON bodies are for write methods.
+  virtual SlackApiResult get(const std::string& method,
+                             const std::vector<std::pair<std::string, std::string>>& query) = 0;
   // POST a JSON body to an absolute URL (a response_url). Never sends the
   // token: the URL is itself the credential.
   virtual SlackApiResult post_url(const std::string& absolute_url, const nlohmann::json& body) = 0;

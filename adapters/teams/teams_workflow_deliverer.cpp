@@ -18,7 +18,8 @@ bool TeamsWorkflowDeliverer::handles(const std::string& destination) const {
   return destination == kTeamsWorkflowDestination;
 }
 
-DeliveryResult TeamsWorkflowDeliverer::deliver(const OutboxMessage& message) {
+DeliveryResult TeamsWorkflowDeliverer::deliver(const OutboxMessage& message,
+                                               std::int64_t /*outbox_id*/) {
   const std::string& url = message.target;
   const std::string safe_url = redact_url(url);
   if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
@@ -46,7 +47,7 @@ DeliveryResult TeamsWorkflowDeliverer::deliver(const OutboxMessage& message) {
       after = parse_retry_after_seconds(it->second).value_or(-1);
     }
     spdlog::warn("teams workflow: {} throttled (429), retry after {}s", safe_url, after);
-    return DeliveryResult::retry_later(code, after);
+    return DeliveryResult::retry_later(code, after, SentState::not_sent);
   }
   if (r.status == 408 || r.status >= 500) {
     spdlog::warn("teams workflow: {} answered {}; will retry", safe_url, r.status);

@@ -14,6 +14,11 @@
 // The URL is a secret (its `sig` query parameter authorises the post): it is
 // never logged or put in an error; use redact_url for logs.
 //
+// At least once, not exactly once: a Workflows URL only accepts posts; there
+// is no way to ask Teams whether an earlier post arrived, so a row whose
+// attempt was cut short (rolecall killed after Teams accepted it, or a
+// timeout) is posted again and may appear twice. find_post is unsupported.
+//
 // Thread-safe if the poster is (CpprestTeamsHttpPoster is). Never throws.
 
 #include <chrono>
@@ -37,7 +42,9 @@ class TeamsWorkflowDeliverer : public Deliverer {
                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   bool handles(const std::string& destination) const override;
-  DeliveryResult deliver(const OutboxMessage& message) override;
+  using Deliverer::deliver;
+  // `outbox_id` is not used: a Workflows post carries no tag we could read back.
+  DeliveryResult deliver(const OutboxMessage& message, std::int64_t outbox_id) override;
 
  private:
   std::shared_ptr<TeamsHttpPoster> poster_;

@@ -135,11 +135,20 @@ END;
 DROP INDEX status_changes_corrections;
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// v5: the outbox remembers an attempt that was started and not finished
+// (issue 13): set before a row is sent, cleared when its outcome is recorded.
+// NULL for every existing row: rows written by an older binary were never
+// tagged on the platform, so there would be nothing to look for.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE outbox ADD COLUMN attempt_started_at INTEGER;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "core tables: routings, status_changes, decisions, processed_events, outbox", kV1},
     {2, "digests_sent; indexes for digest, retention, dedupe expiry, outbox", kV2},
     {3, "status_changes.team_id/topic (backfilled) + indexes", kV3},
     {4, "correction_totals kept by a trigger (backfilled)", kV4},
+    {5, "outbox.attempt_started_at: an unfinished delivery attempt", kV5},
 }};
 
 std::string too_new_message(int found) {

@@ -106,7 +106,7 @@ StatusChange change_from_row(SQLite::Statement& s) {
 
 constexpr const char* kOutboxColumns =
     "id, destination, target, payload, idempotency_key, attempts, next_attempt_at, state, "
-    "last_error, created_at";
+    "last_error, created_at, attempt_started_at";
 
 OutboxRow outbox_from_row(SQLite::Statement& s) {
   OutboxRow r;
@@ -120,6 +120,7 @@ OutboxRow outbox_from_row(SQLite::Statement& s) {
   r.state = outbox_state_of(s.getColumn(7).getString());
   r.last_error = s.getColumn(8).getString();
   r.created_at = s.getColumn(9).getInt64();
+  r.attempt_started_at = s.isColumnNull(10) ? 0 : s.getColumn(10).getInt64();
   return r;
 }
 
@@ -622,11 +623,21 @@ std::optional<std::int64_t> SqliteStore::next_outbox_due() {
   });
 }
 
+void SqliteStore::mark_attempt_started(std::int64_t id, std::int64_t now) {
+  write("mark_attempt_started", [&](Connection& c) {
+    auto s =
+        c.prepare("UPDATE outbox SET attempt_started_at = ?1 WHERE id = ?2 AND state = 'pending'");
+    s->bind(1, static_cast<std::int64_t>(now));
+    s->bind(2, static_cast<std::int64_t>(id));
+    return s->exec();
+  });
+}
+
 void SqliteStore::mark_delivered(std::int64_t id, std::int64_t now) {
   write("mark_delivered", [&](Connection& c) {
     auto s = c.prepare(
         "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?1, "
-        "last_error = '' WHERE id = ?2");
+        "last_error = '', attempt_started_at = NULL WHERE id = ?2");
     s->bind(1, static_cast<std::int64_t>(now));
     s->bind(2, static_cast<std::int64_t>(id));
     return s->exec();
@@ -634,11 +645,16 @@ void SqliteStore::mark_delivered(std::int64_t id, std::int64_t now) {
 }
 
 void SqliteStore::mark_retry(std::int64_t id, std::int64_t next_attempt_at,
-                             const std::string& error) {
+                             const std::string& error, SentState sent) {
   write("mark_retry", [&](Connection& c) {
+    // Two statements (not a CASE on a bound flag) so each stays a plain
+    // cached statement.
     auto s = c.prepare(
-        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2 "
-        "WHERE id = ?3 AND state = 'pending'");
+        sent == SentState::not_sent
+            ? "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2, "
+              "attempt_started_at = NULL WHERE id = ?3 AND state = 'pending'"
+            : "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2 "
+              "WHERE id = ?3 AND state = 'pending'");
     s->bind(1, static_cast<std::int64_t>(next_attempt_at));
     s->bind(2, error);
     s->bind(3, static_cast<std::int64_t>(id));
@@ -649,8 +665,8 @@ void SqliteStore::mark_retry(std::int64_t id, std::int64_t next_attempt_at,
 void SqliteStore::mark_failed(std::int64_t id, const std::string& error) {
   write("mark_failed", [&](Connection& c) {
     auto s = c.prepare(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?1 "
-        "WHERE id = ?2 AND state = 'pending'");
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?1, "
+        "attempt_started_at = NULL WHERE id = ?2 AND state = 'pending'");
     s->bind(1, error);
     s->bind(2, static_cast<std::int64_t>(id));
     return s->exec();

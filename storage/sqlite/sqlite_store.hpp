@@ -135,10 +135,15 @@ class SqliteStore final : public Store {
   // Oldest (lowest id) first; limit <= 0 = no limit.
   std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) override;
   std::optional<std::int64_t> next_outbox_due() override;
-  // Each mark_* records the outcome of one attempt: attempts + 1. Unknown ids
-  // are ignored.
+  // Sets attempt_started_at of a pending row (a committed write, so it
+  // survives a crash that follows). Unknown ids and finished rows are ignored.
+  void mark_attempt_started(std::int64_t id, std::int64_t now) override;
+  // Each of the three records the outcome of one attempt: attempts + 1.
+  // mark_delivered and mark_failed clear attempt_started_at. Unknown ids are
+  // ignored.
   void mark_delivered(std::int64_t id, std::int64_t now) override;
-  void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error) override;
+  void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error,
+                  SentState sent) override;
   void mark_failed(std::int64_t id, const std::string& error) override;
   std::int64_t outbox_depth() override;
 

@@ -247,6 +247,165 @@ TEST(SlackDeliverer, PacingUsesTheInjectedClockAndSleep) {
   EXPECT_EQ(slept[1], 1000ms);
 }
 
+// ---- tagging and finding our own posts (issue 13)
+
+TEST(SlackDeliverer, PostsCarryTheOutboxIdAsMetadata) {
+  Fixture f;
+  OutboxMessage m{"slack:chat.postMessage", "C1", R"({"text":"x","thread_ts":"1.5"})", "key-1"};
+  ASSERT_EQ(f.deliverer->deliver(m, 42).outcome, Outcome::delivered);
+  auto body = json::parse(f.server.requests().at(0).body);
+  EXPECT_EQ(body["metadata"]["event_type"], "rolecall_outbox");
+  EXPECT_EQ(body["metadata"]["event_payload"]["outbox_id"], 42);
+  EXPECT_EQ(body["metadata"]["event_payload"]["key"],
+            outbox_metadata(42, "key-1")["event_payload"]["key"]);
+  EXPECT_TRUE(has_outbox_metadata({{"metadata", body["metadata"]}}, 42, "key-1"));
+  EXPECT_FALSE(has_outbox_metadata({{"metadata", body["metadata"]}}, 43, "key-1"));
+  EXPECT_FALSE(has_outbox_metadata({{"metadata", body["metadata"]}}, 42, "key-2"));
+  EXPECT_FALSE(has_outbox_metadata({{"text", "no metadata"}}, 42, "key-1"));
+  EXPECT_FALSE(has_outbox_metadata(json::array(), 42, "key-1"));
+
+  // DM posts too; untagged sends, updates and ephemeral messages not.
+  f.server.push_reply({200, {}, read_fixture("slack/web_conversations_open_ok.json")});
+  ASSERT_EQ(
+      f.deliverer->deliver({"slack:conversations.open+post", "U42", R"({"text":"x"})", "k"}, 7)
+          .outcome,
+      Outcome::delivered);
+  EXPECT_EQ(json::parse(f.server.requests().at(2).body)["metadata"]["event_payload"]["outbox_id"],
+            7);
+  f.deliverer->deliver(m);
+  f.deliverer->deliver({"slack:chat.update", "C1", R"({"ts":"1","text":"x"})", "k"}, 8);
+  f.deliverer->deliver({"slack:chat.postEphemeral", "C1", R"({"user":"U1","text":"x"})", "k"}, 9);
+  auto reqs = f.server.requests();
+  ASSERT_EQ(reqs.size(), 6u);
+  for (std::size_t i = 3; i < 6; ++i) EXPECT_FALSE(json::parse(reqs[i].body).contains("metadata"));
+}
+
+std::string page(const json& messages, const std::string& next = "", bool has_more = false) {
+  return json{{"ok", true},
+              {"messages", messages},
+              {"has_more", has_more},
+              {"response_metadata", {{"next_cursor", next}}}}
+      .dump();
+}
+
+TEST(SlackDeliverer, FindPostReadsTheThreadWithMetadata) {
+  Fixture f;
+  OutboxMessage m{"slack:chat.postMessage", "C1", R"({"text":"x","thread_ts":"1700000000.000100"})",
+                  "key-1"};
+  f.server.push_reply(
+      {200,
+       {},
+       page(json::array({{{"ts", "1.1"}, {"text", "a person"}},
+                         {{"ts", "1.2"}, {"metadata", outbox_metadata(5, "key-1")}}}))});
+  auto found = f.deliverer->find_post(m, 5, 1700000100);
+  EXPECT_EQ(found.outcome, PostLookup::Outcome::found);
+  EXPECT_EQ(json::parse(found.found)["ts"], "1.2");
+  auto req = f.server.requests().at(0);
+  EXPECT_EQ(req.method, "GET");
+  EXPECT_EQ(req.headers["authorization"], "Bearer xoxb-1");
+  EXPECT_EQ(req.target.rfind("/api/conversations.replies?", 0), 0u) << req.target;
+  for (const char* arg : {"channel=C1", "include_all_metadata=true", "ts=1700000000.000100",
+                          "oldest=1699999800", "limit=100"}) {
+    EXPECT_NE(req.target.find(arg), std::string::npos) << arg << " in " << req.target;
+  }
+
+  f.server.push_reply(
+      {200, {}, page(json::array({{{"ts", "1.2"}, {"metadata", outbox_metadata(6, "key-1")}}}))});
+  EXPECT_EQ(f.deliverer->find_post(m, 5, 1700000100).outcome, PostLookup::Outcome::not_found);
+}
+
+TEST(SlackDeliverer, FindPostReadsChannelHistoryForATopLevelPostAndFollowsCursors) {
+  Fixture f;
+  OutboxMessage m{"slack:chat.postMessage", "C9", R"({"text":"digest"})", "digest:1"};
+  f.server.push_reply({200, {}, page(json::array({{{"ts", "2.1"}}}), "cur1", true)});
+  f.server.push_reply(
+      {200,
+       {},
+       page(json::array({{{"ts", "2.0"}, {"metadata", outbox_metadata(3, "digest:1")}}}))});
+  EXPECT_EQ(f.deliverer->find_post(m, 3, 1000).outcome, PostLookup::Outcome::found);
+  auto reqs = f.server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].target.rfind("/api/conversations.history?", 0), 0u) << reqs[0].target;
+  EXPECT_EQ(reqs[0].target.find("ts="), std::string::npos);
+  EXPECT_NE(reqs[1].target.find("cursor=cur1"), std::string::npos) << reqs[1].target;
+
+  // More pages than allowed: unsure, not "absent".
+  for (int i = 0; i < 5; ++i) {
+    f.server.push_reply({200, {}, page(json::array(), "c" + std::to_string(i), true)});
+  }
+  auto many = f.deliverer->find_post(m, 3, 1000);
+  EXPECT_EQ(many.outcome, PostLookup::Outcome::failed);
+  EXPECT_FALSE(many.permanent);
+  // has_more without a cursor: unsure as well.
+  f.server.push_reply({200, {}, page(json::array(), "", true)});
+  EXPECT_EQ(f.deliverer->find_post(m, 3, 1000).outcome, PostLookup::Outcome::failed);
+}
+
+TEST(SlackDeliverer, FindPostOfADirectMessageOpensTheConversationFirst) {
+  Fixture f;
+  f.server.push_reply({200, {}, read_fixture("slack/web_conversations_open_ok.json")});
+  f.server.push_reply({200, {}, page(json::array())});
+  EXPECT_EQ(
+      f.deliverer
+          ->find_post({"slack:conversations.open+post", "U42", R"({"text":"x"})", "k"}, 4, 1000)
+          .outcome,
+      PostLookup::Outcome::not_found);
+  auto reqs = f.server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].target, "/api/conversations.open");
+  EXPECT_NE(reqs[1].target.find("channel=D069C7QFK"), std::string::npos) << reqs[1].target;
+}
+
+TEST(SlackDeliverer, FindPostFailuresSayWhetherToTryAgain) {
+  Fixture f;
+  OutboxMessage m{"slack:chat.postMessage", "C1", R"({"text":"x","thread_ts":"1.1"})", "k"};
+  f.server.push_reply({500, {}, ""});
+  f.server.push_reply({429, {{"Retry-After", "9"}}, R"({"ok":false,"error":"ratelimited"})"});
+  f.server.push_reply({200, {}, "<html>"});
+  f.server.push_reply({200, {}, R"({"ok":false,"error":"internal_error"})"});
+  f.server.push_reply({200, {}, R"({"ok":true})"});  // no messages array
+  f.server.push_reply({200, {}, R"({"ok":false,"error":"missing_scope"})"});
+  f.server.push_reply({200, {}, R"({"ok":false,"error":"thread_not_found"})"});
+  f.server.push_reply({403, {}, ""});
+  struct Expect {
+    std::string error;
+    bool permanent;
+    std::int64_t after;
+  };
+  for (const Expect& e :
+       {Expect{"lookup: http_500", false, -1}, Expect{"lookup: ratelimited", false, 9},
+        Expect{"lookup: bad_response", false, -1}, Expect{"lookup: internal_error", false, -1},
+        Expect{"lookup: bad_response", false, -1}, Expect{"lookup: missing_scope", true, -1},
+        Expect{"lookup: thread_not_found", true, -1}, Expect{"lookup: http_403", true, -1}}) {
+    auto r = f.deliverer->find_post(m, 1, 1000);
+    EXPECT_EQ(r.outcome, PostLookup::Outcome::failed) << e.error;
+    EXPECT_EQ(r.error, e.error);
+    EXPECT_EQ(r.permanent, e.permanent) << e.error;
+    EXPECT_EQ(r.retry_after_seconds, e.after) << e.error;
+  }
+  auto api = std::make_shared<CpprestSlackWebApi>(CpprestSlackWebApiOptions{
+      "http://127.0.0.1:" + std::to_string(testing::unused_port()) + "/api/", "t", 2000ms});
+  auto down = SlackDeliverer(api, {}).find_post(m, 1, 1000);
+  EXPECT_EQ(down.outcome, PostLookup::Outcome::failed);
+  EXPECT_FALSE(down.permanent);
+}
+
+TEST(SlackDeliverer, FindPostIsUnsupportedWhereNothingCanBeReadBack) {
+  Fixture f;
+  for (const OutboxMessage& m :
+       {OutboxMessage{"slack:chat.postEphemeral", "C1", R"({"user":"U1","text":"x"})", "k"},
+        OutboxMessage{"slack:chat.update", "C1", R"({"ts":"1","text":"x"})", "k"},
+        OutboxMessage{"slack:response_url", f.server.base_url() + "r", "{}", "k"}}) {
+    EXPECT_EQ(f.deliverer->find_post(m, 1, 1000).outcome, PostLookup::Outcome::unsupported)
+        << m.destination;
+  }
+  // Never sendable, so never sent: nothing to find.
+  EXPECT_EQ(
+      f.deliverer->find_post({"slack:chat.postMessage", "C1", "not json", "k"}, 1, 1000).outcome,
+      PostLookup::Outcome::not_found);
+  EXPECT_EQ(f.server.request_count(), 0u);
+}
+
 // ---- classification, exhaustively per code
 
 SlackApiResult reply(int status, std::string body, std::int64_t retry_after = -1) {
@@ -279,6 +438,23 @@ TEST(SlackDeliveryClassification, TransientCodes) {
     EXPECT_EQ(r.outcome, Outcome::retry) << code;
     EXPECT_EQ(r.error, code);
   }
+}
+
+// Which retries may have posted (issue 13): only a refusal is known not to.
+TEST(SlackDeliveryClassification, SentStateOfRetries) {
+  EXPECT_EQ(classify_web_api_result(reply(429, "")).sent, SentState::not_sent);
+  EXPECT_EQ(classify_web_api_result(reply(200, R"({"ok":false,"error":"ratelimited"})")).sent,
+            SentState::not_sent);
+  EXPECT_EQ(classify_web_api_result(reply(200, R"({"ok":false,"error":"rate_limited"})")).sent,
+            SentState::not_sent);
+  EXPECT_EQ(classify_web_api_result(reply(500, "")).sent, SentState::maybe_sent);
+  EXPECT_EQ(classify_web_api_result(reply(200, "<html>")).sent, SentState::maybe_sent);
+  EXPECT_EQ(classify_web_api_result(reply(200, R"({"ok":false,"error":"internal_error"})")).sent,
+            SentState::maybe_sent);
+  SlackApiResult network;
+  network.network_error = "timeout";
+  EXPECT_EQ(classify_web_api_result(network).sent, SentState::maybe_sent);
+  EXPECT_EQ(classify_response_url_result(reply(429, "")).sent, SentState::not_sent);
 }
 
 TEST(SlackDeliveryClassification, HttpLevel) {

@@ -39,6 +39,39 @@ TEST(SlackWebApi, CallSendsBearerTokenJsonWithCharsetAndParsesReply) {
   EXPECT_EQ(sent["text"], "héllo");
 }
 
+TEST(SlackWebApi, GetSendsTheArgumentsInTheQueryWithTheToken) {
+  FakeHttpServer server;
+  server.push_reply({200, {}, R"({"ok":true,"messages":[]})"});
+  auto api = make_api(server);
+  SlackApiResult r =
+      api.get("conversations.replies", {{"channel", "C1"}, {"ts", "1.5"}, {"cursor", "a b&c=d/é"}});
+  EXPECT_TRUE(r.ok());
+  auto req = server.requests().at(0);
+  EXPECT_EQ(req.method, "GET");
+  EXPECT_EQ(req.target,
+            "/api/conversations.replies?channel=C1&ts=1.5&cursor=a%20b%26c%3Dd%2F%C3%A9");
+  EXPECT_EQ(req.headers["authorization"], "Bearer xoxb-test-token");
+  EXPECT_EQ(req.body, "");
+}
+
+// A POST is never sent twice by the HTTP client itself: cpprest resends a
+// request when a reused keep-alive connection closes before the reply, which
+// for chat.postMessage posts the message twice (issue 13). Every POST gets
+// a connection of its own, so a dropped one is a network error for the
+// outbox worker to classify, and Slack sees one request.
+TEST(SlackWebApi, APostWhoseConnectionDropsIsNotResentBehindOurBack) {
+  FakeHttpServer server;
+  auto api = make_api(server);
+  EXPECT_TRUE(api.call("auth.test", nlohmann::json::object()).ok());
+  FakeReply drop;
+  drop.close_without_reply = true;
+  server.push_reply(drop);
+  SlackApiResult r = api.call("chat.postMessage", {{"channel", "C1"}, {"text", "once"}});
+  EXPECT_EQ(r.http_status, 0);
+  EXPECT_FALSE(r.network_error.empty());
+  EXPECT_EQ(server.request_count(), 2u) << "the post was sent twice";
+}
+
 TEST(SlackWebApi, BaseUrlWithoutTrailingSlashIsAccepted) {
   FakeHttpServer server;
   CpprestSlackWebApi api({server.base_url() + "api", "t", 5000ms});
@@ -147,11 +180,13 @@ TEST(SlackWebApi, InvalidUtf8InTheBodyIsReplacedNotThrown) {
   EXPECT_EQ(sent["text"], "bad \xEF\xBF\xBD byte");
 }
 
-TEST(SlackWebApi, KeepAliveReusesOneClientAcrossCalls) {
+TEST(SlackWebApi, ManyCallsInARowAllArrive) {
   FakeHttpServer server;
   auto api = make_api(server);
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(api.call("auth.test", {}).ok());
-  EXPECT_EQ(server.request_count(), 5u);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_TRUE(api.get("conversations.history", {{"channel", "C1"}}).ok());
+  EXPECT_EQ(server.request_count(), 10u);
 }
 
 TEST(SlackAuthTest, ReturnsTheBotIdentity) {

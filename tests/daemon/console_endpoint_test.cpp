@@ -550,7 +550,8 @@ class BrokenStore final : public Store {
   std::vector<OutboxRow> due_outbox(std::int64_t, int) override { fail(); }
   std::optional<std::int64_t> next_outbox_due() override { fail(); }
   void mark_delivered(std::int64_t, std::int64_t) override { fail(); }
-  void mark_retry(std::int64_t, std::int64_t, const std::string&) override { fail(); }
+  void mark_attempt_started(std::int64_t, std::int64_t) override { fail(); }
+  void mark_retry(std::int64_t, std::int64_t, const std::string&, SentState) override { fail(); }
   void mark_failed(std::int64_t, const std::string&) override { fail(); }
   std::int64_t outbox_depth() override { fail(); }
   bool mark_digest_sent(const std::string&, const std::string&, const std::string&,

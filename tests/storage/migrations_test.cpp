@@ -32,7 +32,8 @@ TEST(Migrations, AreNumberedOneToLatestInOrder) {
 }
 
 // What a rolecall of schema `version` would have written: one routing with a
-// reassignment, a decision, a dedupe key, an outbox row, and (from v2) a digest.
+// reassignment, a decision, a dedupe key, an outbox row, (from v2) a digest
+// and (from v5) an outbox row whose attempt was left unfinished.
 void seed(SQLite::Database& db, int version) {
   db.exec(
       "INSERT INTO routings (id, platform, team_id, channel, text, text_hash, intent, role, "
@@ -62,6 +63,12 @@ void seed(SQLite::Database& db, int version) {
       "next_attempt_at, last_error, created_at) VALUES "
       "('slack:chat.postMessage', 'C1', '{}', 'k1', 2, 1100, 'HTTP 503', 1000)");
   if (version >= 2) db.exec("INSERT INTO digests_sent VALUES ('T1', '2026-W01', 'slack:C1', 1)");
+  if (version >= 5) {
+    db.exec(
+        "INSERT INTO outbox (destination, target, payload, idempotency_key, attempts, "
+        "next_attempt_at, created_at, attempt_started_at) VALUES "
+        "('slack:chat.postMessage', 'C1', '{}', 'k2', 0, 1200, 1200, 1201)");
+  }
 }
 
 class FromEveryEarlierVersion : public ::testing::TestWithParam<int> {};
@@ -118,9 +125,17 @@ TEST_P(FromEveryEarlierVersion, MigratesToLatestKeepingData) {
   EXPECT_FALSE(store.remember_event("slack:Ev1", 2000, 3000));
   EXPECT_FALSE(store.enqueue({"slack:chat.postMessage", "C1", "{}", "k1"}, 2000));
   auto due = store.due_outbox(2000, 10);
-  ASSERT_EQ(due.size(), 1u);
+  ASSERT_EQ(due.size(), version >= 5 ? 2u : 1u);
   EXPECT_EQ(due[0].attempts, 2);
   EXPECT_EQ(due[0].last_error, "HTTP 503");
+  // v5: rows from before it have no unfinished attempt (nothing was tagged);
+  // one recorded by v5 or later keeps its start time.
+  EXPECT_EQ(due[0].attempt_started_at, 0);
+  if (version >= 5) EXPECT_EQ(due[1].attempt_started_at, 1201);
+  store.mark_attempt_started(due[0].id, 2001);
+  EXPECT_EQ(store.due_outbox(2000, 10).at(0).attempt_started_at, 2001);
+  store.mark_retry(due[0].id, 1100, "HTTP 503", SentState::not_sent);
+  EXPECT_EQ(store.due_outbox(2000, 10).at(0).attempt_started_at, 0);
   EXPECT_EQ(store.digest_sent("T1", "2026-W01", "slack:C1"), version >= 2);
   EXPECT_TRUE(store.mark_digest_sent("T1", "2026-W02", "slack:C1", 5));
 

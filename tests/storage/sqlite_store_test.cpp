@@ -427,7 +427,7 @@ TEST_F(SqliteStoreTest, OutboxRetryBookkeeping) {
   store_.enqueue(make_message("k"), kT0);
   const auto id = store_.due_outbox(kT0, 1).at(0).id;
 
-  store_.mark_retry(id, kT0 + 30, "HTTP 503");
+  store_.mark_retry(id, kT0 + 30, "HTTP 503", SentState::maybe_sent);
   EXPECT_THAT(store_.due_outbox(kT0 + 29, 10), IsEmpty());
   EXPECT_EQ(store_.next_outbox_due(), kT0 + 30);
   auto row = store_.due_outbox(kT0 + 30, 10).at(0);
@@ -435,7 +435,7 @@ TEST_F(SqliteStoreTest, OutboxRetryBookkeeping) {
   EXPECT_EQ(row.last_error, "HTTP 503");
   EXPECT_EQ(row.state, OutboxState::pending);
 
-  store_.mark_retry(id, kT0 + 90, "timeout");
+  store_.mark_retry(id, kT0 + 90, "timeout", SentState::maybe_sent);
   row = store_.due_outbox(kT0 + 90, 10).at(0);
   EXPECT_EQ(row.attempts, 2);
   EXPECT_EQ(row.last_error, "timeout");
@@ -453,9 +453,10 @@ TEST_F(SqliteStoreTest, OutboxRetryBookkeeping) {
   EXPECT_EQ(q.getColumn(2).getString(), "HTTP 404 channel_not_found");
 
   // A late retry of a failed row does not resurrect it.
-  store_.mark_retry(id, kT0 + 2000, "late");
+  store_.mark_retry(id, kT0 + 2000, "late", SentState::not_sent);
   EXPECT_EQ(store_.outbox_depth(), 0);
-  store_.mark_retry(9999, kT0, "unknown id is ignored");
+  store_.mark_retry(9999, kT0, "unknown id is ignored", SentState::not_sent);
+  store_.mark_attempt_started(9999, kT0);
 }
 
 TEST_F(SqliteStoreTest, OutboxMarkDelivered) {
@@ -471,11 +472,55 @@ TEST_F(SqliteStoreTest, OutboxMarkDelivered) {
   EXPECT_EQ(q.getColumn(1).getInt64(), kT0 + 7);
 }
 
+// Issue 13: an attempt is recorded before the send, and stays recorded until
+// its outcome says nothing can have been posted.
+TEST_F(SqliteStoreTest, OutboxUnfinishedAttemptBookkeeping) {
+  store_.enqueue(make_message("k"), kT0);
+  const auto id = store_.due_outbox(kT0, 1).at(0).id;
+  EXPECT_EQ(store_.due_outbox(kT0, 1).at(0).attempt_started_at, 0);
+
+  store_.mark_attempt_started(id, kT0 + 1);
+  auto row = store_.due_outbox(kT0, 1).at(0);
+  EXPECT_EQ(row.attempt_started_at, kT0 + 1);
+  EXPECT_EQ(row.attempts, 0);  // starting is not an attempt's outcome
+
+  // A process that dies now leaves it recorded for the next one.
+  {
+    SqliteStore again(path_);
+    EXPECT_EQ(again.due_outbox(kT0, 1).at(0).attempt_started_at, kT0 + 1);
+  }
+
+  store_.mark_retry(id, kT0 + 5, "http_500", SentState::maybe_sent);
+  row = store_.due_outbox(kT0 + 5, 1).at(0);
+  EXPECT_EQ(row.attempt_started_at, kT0 + 1);
+  EXPECT_EQ(row.attempts, 1);
+
+  store_.mark_attempt_started(id, kT0 + 6);
+  store_.mark_retry(id, kT0 + 9, "ratelimited", SentState::not_sent);
+  EXPECT_EQ(store_.due_outbox(kT0 + 9, 1).at(0).attempt_started_at, 0);
+
+  store_.mark_attempt_started(id, kT0 + 10);
+  store_.mark_delivered(id, kT0 + 11);
+  SQLite::Database db(path_, SQLite::OPEN_READONLY);
+  SQLite::Statement q(db, "SELECT state, attempt_started_at IS NULL FROM outbox WHERE id = ?");
+  q.bind(1, static_cast<std::int64_t>(id));
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "delivered");
+  EXPECT_EQ(q.getColumn(1).getInt(), 1);
+
+  // Finished rows are not marked again.
+  store_.mark_attempt_started(id, kT0 + 12);
+  SQLite::Statement again(db, "SELECT attempt_started_at IS NULL FROM outbox WHERE id = ?");
+  again.bind(1, static_cast<std::int64_t>(id));
+  ASSERT_TRUE(again.executeStep());
+  EXPECT_EQ(again.getColumn(0).getInt(), 1);
+}
+
 TEST_F(SqliteStoreTest, OutboxSurvivesReopen) {
   store_.enqueue(make_message("a"), kT0);
   store_.enqueue(make_message("b"), kT0);
   const auto a = store_.due_outbox(kT0, 10).at(0).id;
-  store_.mark_retry(a, kT0 + 60, "HTTP 429");
+  store_.mark_retry(a, kT0 + 60, "HTTP 429", SentState::not_sent);
   {
     SqliteStore again(path_, storage_test::test_store_options());
     EXPECT_EQ(again.outbox_depth(), 2);

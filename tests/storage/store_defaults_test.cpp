@@ -42,8 +42,12 @@ class Forwarding final : public Store {
   }
   std::optional<std::int64_t> next_outbox_due() override { return s_.next_outbox_due(); }
   void mark_delivered(std::int64_t id, std::int64_t now) override { s_.mark_delivered(id, now); }
-  void mark_retry(std::int64_t id, std::int64_t next, const std::string& e) override {
-    s_.mark_retry(id, next, e);
+  void mark_attempt_started(std::int64_t id, std::int64_t now) override {
+    s_.mark_attempt_started(id, now);
+  }
+  void mark_retry(std::int64_t id, std::int64_t next, const std::string& e,
+                  SentState sent) override {
+    s_.mark_retry(id, next, e, sent);
   }
   void mark_failed(std::int64_t id, const std::string& e) override { s_.mark_failed(id, e); }
   std::int64_t outbox_depth() override { return s_.outbox_depth(); }
