@@ -7,6 +7,7 @@
 //
 // Pure; thread-safe (no shared state); never throw apart from std::bad_alloc.
 
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -22,6 +23,13 @@ using HttpRequestParser = boost::beast::http::request_parser<boost::beast::http:
 // and header limits of `options`: a longer body fails with
 // http::error::body_limit (413), longer headers with http::error::header_limit (431).
 void apply_request_limits(HttpRequestParser& parser, const HttpServerOptions& options);
+
+// The status HttpServer answers when reading a request fails with `ec`: 413
+// for a body over the limit, 431 for headers over the limit, 400 for anything
+// else the parser refuses (including a request cut short); 0 when the
+// connection is simply closed without an answer (the client went away
+// between requests, the read timed out, the server is shutting down).
+int read_error_status(const boost::beast::error_code& ec);
 
 // The parsed request as adapters see it: method and target verbatim, header
 // names lower-cased (a repeated header's values joined with ", ", in order),

@@ -138,19 +138,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+    const int status = read_error_status(ec);
+    if (status == 0) {
+      if (ec == beast::error::timeout && busy_) {
+        spdlog::info("http: read timeout from {}, closing", peer());
+      }
       return close();
     }
-    if (ec == beast::error::timeout) {
-      if (busy_) spdlog::info("http: read timeout from {}, closing", peer());
-      return close();
-    }
-    if (ec == http::error::body_limit) {
+    if (status == 413) {
       spdlog::warn("http: body over {} bytes from {}: 413", server_.options_.body_limit, peer());
       return write_error(413, "request body too large");
     }
-    if (ec == http::error::header_limit) {
+    if (status == 431) {
       spdlog::warn("http: headers over {} bytes from {}: 431", server_.options_.header_limit,
                    peer());
       return write_error(431, "request headers too large");
