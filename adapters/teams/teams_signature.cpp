@@ -6,15 +6,12 @@
 
 #include <array>
 
+#include "config/base64.hpp"
+
 namespace rolecall {
 namespace {
 
 constexpr std::size_t kMacBytes = 32;
-
-bool is_base64_char(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
-}
 
 std::array<unsigned char, kMacBytes> hmac_sha256(std::string_view key, std::string_view body) {
   std::array<unsigned char, kMacBytes> mac{};
@@ -40,23 +37,13 @@ std::string_view to_string(TeamsAuthCheck check) noexcept {
 }
 
 std::optional<std::string> decode_base64_strict(std::string_view text) {
+  // A multiple of four characters, so '=' padding is required; the rest is
+  // config's decoder, which also rejects non-zero bits in the last symbol
+  // before the padding. EVP_DecodeBlock, used here before, ignored them:
+  // "…DY=", "…DZ=", "…Da=" and "…Db=" were four spellings of one MAC
+  // (issue 13, defect 3).
   if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  std::size_t padding = 0;
-  if (text.back() == '=') ++padding;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') ++padding;
-  for (std::size_t i = 0; i < text.size() - padding; ++i) {
-    if (!is_base64_char(text[i])) return std::nullopt;
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the zero bytes that padding stands for (33 for a
-  // 44-character 32-byte token); the real length excludes them.
-  const std::size_t real = static_cast<std::size_t>(n) - padding;
-  out.resize(real);
-  return out;
+  return decode_base64(text);
 }
 
 std::string encode_base64(std::string_view bytes) {

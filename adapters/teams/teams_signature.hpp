@@ -30,7 +30,8 @@ enum class TeamsAuthCheck {
 std::string_view to_string(TeamsAuthCheck check) noexcept;
 
 // Strict standard-alphabet base64 decoding ('=' padding required, no
-// whitespace). nullopt for anything else.
+// whitespace, the unused low bits of the last symbol before the padding
+// zero: one spelling per byte string). nullopt for anything else.
 std::optional<std::string> decode_base64_strict(std::string_view text);
 
 // Standard base64 with '=' padding.

@@ -64,6 +64,23 @@ TEST(TeamsSignature, Base64RoundTrips) {
   }
 }
 
+// Issue 13, defect 3: the bits of the last symbol that fall past the last
+// byte must be zero. Otherwise "kew=", "kex=", "key=" and "kez=" all decode
+// to the same two bytes, and one MAC has four spellings.
+TEST(TeamsSignature, Base64RejectsNonZeroPaddingBits) {
+  EXPECT_EQ(decode_base64_strict("kew="), std::string("\x91\xec"));
+  for (const char* twin : {"kex=", "key=", "kez="})
+    EXPECT_FALSE(decode_base64_strict(twin)) << twin;
+  EXPECT_EQ(decode_base64_strict("TQ=="), "M");
+  for (const char* twin : {"TR==", "TS==", "TZ==", "Ta==", "Tf=="}) {
+    EXPECT_FALSE(decode_base64_strict(twin)) << twin;
+  }
+  // Token: 32 bytes end in 0xa0, "…zaA="; "…zaB=" decodes to the same key.
+  EXPECT_TRUE(decode_teams_key("vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA="));
+  EXPECT_FALSE(decode_teams_key("vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaB="));
+  EXPECT_FALSE(decode_teams_key("vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaD="));
+}
+
 TEST(TeamsSignature, AcceptsEveryFixtureVector) {
   const auto& list = vectors().at("vectors");
   ASSERT_GE(list.size(), 4u);
@@ -141,6 +158,17 @@ TEST_F(TeamsSignatureHeaders, GarbageBase64) {
 TEST_F(TeamsSignatureHeaders, ToleratesExtraSpacesAroundTheValue) {
   EXPECT_EQ(verify_teams_hmac(key, "HMAC  SSVYRar4A+1vY7clprCZ/nuoRmO4Qzx686cACbn70DY= ", body),
             TeamsAuthCheck::ok);
+}
+
+TEST_F(TeamsSignatureHeaders, OnlyTheCanonicalSpellingOfTheMacVerifies) {
+  // The MAC ends in "…70DY=": 'Y' is 011000, and its last two bits lie past
+  // the 32nd byte. 'Z', 'a' and 'b' differ only there.
+  EXPECT_EQ(verify_teams_hmac(key, good, body), TeamsAuthCheck::ok);
+  for (const char* twin : {"HMAC SSVYRar4A+1vY7clprCZ/nuoRmO4Qzx686cACbn70DZ=",
+                           "HMAC SSVYRar4A+1vY7clprCZ/nuoRmO4Qzx686cACbn70Da=",
+                           "HMAC SSVYRar4A+1vY7clprCZ/nuoRmO4Qzx686cACbn70Db="}) {
+    EXPECT_EQ(verify_teams_hmac(key, twin, body), TeamsAuthCheck::malformed) << twin;
+  }
 }
 
 TEST_F(TeamsSignatureHeaders, OneFlippedByteInBodyOrMacFails) {

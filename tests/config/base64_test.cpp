@@ -38,5 +38,20 @@ TEST(Base64, RejectsForeignCharacters) {
   EXPECT_FALSE(decode_base64("TR==").has_value());  // non-zero trailing bits
 }
 
+// The Teams verifier (adapters/teams/teams_signature.cpp) relies on this:
+// one byte string, one encoding (issue 13, defect 3).
+TEST(Base64, RejectsNonZeroBitsInTheLastSymbol) {
+  EXPECT_EQ(decode_base64("kew="), std::string("\x91\xec"));
+  EXPECT_EQ(decode_base64("kew"), std::string("\x91\xec"));
+  for (const char* twin : {"kex=", "key=", "kez=", "kex", "key"}) {
+    EXPECT_FALSE(decode_base64(twin).has_value()) << twin;
+  }
+  EXPECT_EQ(decode_base64("TQ=="), "M");
+  for (const char* twin : {"TR==", "TS==", "TZ==", "Ta==", "Tf==", "Tf"}) {
+    EXPECT_FALSE(decode_base64(twin).has_value()) << twin;
+  }
+  EXPECT_FALSE(decode_base64("vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaB=").has_value());
+}
+
 }  // namespace
 }  // namespace rolecall
