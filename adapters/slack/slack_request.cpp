@@ -1,6 +1,10 @@
 #include "adapters/slack/slack_request.hpp"
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "adapters/slack/form_urlencoded.hpp"
 #include "adapters/slack/slack_text.hpp"
@@ -18,12 +22,34 @@ std::string str(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::int64_t integer(const json& object, const char* key) {
+// A field that holds an integer. Absent or not a number: 0, as other
+// wrong-typed fields become empty. A number that is not an integer within
+// int64_t (3.5, 1.7e80, 2^63 and up): nullopt, and the caller answers
+// Malformed. Casting such a double to int64_t is undefined behaviour (issue
+// 13, defect 4). A float that is exactly an integer in range (1700000000.0,
+// 1.7e9) is taken as that integer: JSON does not tell the two apart, and
+// writers differ.
+std::optional<std::int64_t> integer(const json& object, const char* key) {
   if (!object.is_object()) return 0;
   auto it = object.find(key);
   if (it == object.end()) return 0;
+  if (it->is_number_unsigned()) {
+    const auto value = it->get<std::uint64_t>();
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(value);
+  }
   if (it->is_number_integer()) return it->get<std::int64_t>();
-  if (it->is_number_float()) return static_cast<std::int64_t>(it->get<double>());
+  if (it->is_number_float()) {
+    const double value = it->get<double>();
+    // [-2^63, 2^63): both bounds are exact doubles. NaN fails every comparison.
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    if (!(value >= -kTwoTo63 && value < kTwoTo63) || std::trunc(value) != value) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(value);
+  }
   return 0;
 }
 
@@ -82,7 +108,9 @@ SlackRequest parse_events_json(const HttpRequest& request) {
     cb.event_id = str(body, "event_id");
     cb.team_id = str(body, "team_id");
     cb.api_app_id = str(body, "api_app_id");
-    cb.event_time = integer(body, "event_time");
+    const auto event_time = integer(body, "event_time");
+    if (!event_time) return Malformed{"event_time is not an integer"};
+    cb.event_time = *event_time;
     cb.retry_num = small_number(request.header("x-slack-retry-num"));
     cb.retry_reason = std::string(request.header("x-slack-retry-reason"));
     const json& auths = member(body, "authorizations");
@@ -91,8 +119,9 @@ SlackRequest parse_events_json(const HttpRequest& request) {
     return cb;
   }
   if (type == "app_rate_limited") {
-    return AppRateLimited{str(body, "team_id"), str(body, "api_app_id"),
-                          integer(body, "minute_rate_limited")};
+    const auto minute = integer(body, "minute_rate_limited");
+    if (!minute) return Malformed{"minute_rate_limited is not an integer"};
+    return AppRateLimited{str(body, "team_id"), str(body, "api_app_id"), *minute};
   }
   return UnknownPayload{type};
 }

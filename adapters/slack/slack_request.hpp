@@ -12,6 +12,10 @@
 //   2. verify_slack_request(req, secret, now) (slack_signature.hpp) -> 401 on failure;
 //   3. parse_slack_request(req) -> dispatch on the variant.
 // parse_slack_request never throws: bad input becomes Malformed{reason}.
+// Integer fields (event_time, minute_rate_limited) are 0 when absent or not a
+// number; a number that is not an integer within int64_t (3.5, 1.7e80, 2^63)
+// makes the whole request Malformed; a float that is exactly such an integer
+// (1700000000.0, 1.7e9) is taken as it.
 // All Slack timestamps (ts, thread_ts, message_ts) are opaque strings.
 
 #include <cstdint>

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "adapters/slack/form_urlencoded.hpp"
 #include "tests/support/test_helpers.hpp"
 
@@ -224,6 +226,64 @@ TEST(SlackRequest, WrongTypedFieldsBecomeEmptyNotExceptions) {
   EXPECT_EQ(cb.event.ts, "");
   EXPECT_EQ(cb.event.channel, "C1");
   EXPECT_TRUE(should_ignore_event(cb.event, ""));  // no user
+}
+
+// Issue 13, defect 4: converting a double outside int64_t's range to an
+// integer is undefined behaviour (UBSan found it fuzzing event_time).
+// Numeric fields that hold integers take integers; a float is accepted only
+// when it is exactly an integer in range (JSON writers may print 1e9 or
+// 1700000000.0 for an integer); anything else makes the request malformed.
+TEST(SlackRequest, NonIntegralOrOutOfRangeNumbersAreMalformed) {
+  auto callback = [](const std::string& event_time) {
+    return json_request(R"({"type":"event_callback","event_id":"Ev1","event_time":)" + event_time +
+                        R"(,"event":{"type":"message","user":"U1","channel":"C1"}})");
+  };
+  auto rate_limited = [](const std::string& minute) {
+    return json_request(R"({"type":"app_rate_limited","team_id":"T1","minute_rate_limited":)" +
+                        minute + "}");
+  };
+  for (const char* bad : {"1.7e80", "-1e300", "3.5", "-0.5", "1e-7", "9223372036854775808.0",
+                          "-9.3e18", "1e19", "18446744073709551615", "9223372036854775808"}) {
+    SCOPED_TRACE(bad);
+    const auto cb = parse_slack_request(callback(bad));
+    ASSERT_TRUE(std::holds_alternative<Malformed>(cb)) << cb.index();
+    EXPECT_NE(std::get<Malformed>(cb).reason.find("event_time"), std::string::npos);
+    const auto rl = parse_slack_request(rate_limited(bad));
+    ASSERT_TRUE(std::holds_alternative<Malformed>(rl)) << rl.index();
+    EXPECT_NE(std::get<Malformed>(rl).reason.find("minute_rate_limited"), std::string::npos);
+  }
+  // JSON has no NaN or infinity, and numbers beyond a double are refused by
+  // the JSON parser: such bodies are not JSON at all.
+  for (const char* not_json : {"NaN", "nan", "Infinity", "-Infinity", "inf", "1e400", "-1e400"}) {
+    SCOPED_TRACE(not_json);
+    EXPECT_TRUE(std::holds_alternative<Malformed>(parse_slack_request(callback(not_json))));
+    EXPECT_TRUE(std::holds_alternative<Malformed>(parse_slack_request(rate_limited(not_json))));
+  }
+}
+
+TEST(SlackRequest, IntegralNumbersInRangeAreAcceptedAlsoWhenWrittenAsFloats) {
+  auto event_time = [](const std::string& value) {
+    return as<EventCallback>(parse_slack_request(json_request(
+                                 R"({"type":"event_callback","event_time":)" + value +
+                                 R"(,"event":{"type":"message","user":"U1","channel":"C1"}})")))
+        .event_time;
+  };
+  EXPECT_EQ(event_time("1700000000"), 1700000000);
+  EXPECT_EQ(event_time("1700000000.0"), 1700000000);
+  EXPECT_EQ(event_time("1.7e9"), 1700000000);
+  EXPECT_EQ(event_time("-0.0"), 0);
+  EXPECT_EQ(event_time("-42"), -42);
+  EXPECT_EQ(event_time("9223372036854775807"), INT64_MAX);
+  EXPECT_EQ(event_time("-9223372036854775808"), INT64_MIN);
+  EXPECT_EQ(event_time("-9223372036854775808.0"), INT64_MIN);           // -2^63 is a double exactly
+  EXPECT_EQ(event_time("9223372036854774784.0"), 9223372036854774784);  // largest double < 2^63
+  // Parses to -2^63: doubles of this size are 2048 apart.
+  EXPECT_EQ(event_time("-9223372036854775809.0"), INT64_MIN);
+  EXPECT_EQ(
+      as<AppRateLimited>(parse_slack_request(json_request(
+                             R"({"type":"app_rate_limited","minute_rate_limited":1518467820.0})")))
+          .minute_rate_limited,
+      1518467820);
 }
 
 TEST(SlackRequest, DeeplyNestedJsonDoesNotCrash) {

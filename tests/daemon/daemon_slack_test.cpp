@@ -264,6 +264,26 @@ TEST_F(SlackDaemonTest, MalformedJsonAndFormsGet400) {
   EXPECT_EQ(http_request(daemon_->port(), "GET", "/healthz").status, 200);
 }
 
+// Issue 13, defect 4: a signed event whose event_time is not an integer
+// within int64_t is malformed (converting 1.7e80 was undefined behaviour).
+// It is refused before dedupe: the same event with a good event_time is
+// still new and gets its answer.
+TEST_F(SlackDaemonTest, SignedEventWithANonIntegerEventTimeGets400) {
+  json ev = message_event("Ev0HUGE001", "app_mention", "C0CHECK01",
+                          "<@U0BOT0001> who owns pricing?", "1700000030.000100");
+  for (const double bad : {1.7e80, -1e300, 3.5}) {
+    ev["event_time"] = bad;
+    const auto r = post_event(ev);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_NE(r.body.find("event_time"), std::string::npos) << r.body;
+  }
+  ev["event_time"] = 1700000030.0;  // written as a float, but an integer: accepted
+  ASSERT_EQ(post_event(ev).status, 200);
+  ASSERT_TRUE(wait_posts("chat.postMessage", 1));
+  EXPECT_EQ(json::parse(posts_to("chat.postMessage").front().body)["thread_ts"],
+            "1700000030.000100");
+}
+
 // stdout is a file here, so every line is one JSON object (time, level,
 // message, and the request's id and platform while it is handled), with
 // quotes and control characters of request data escaped.
