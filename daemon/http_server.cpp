@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/http_request_reader.hpp"
 #include "daemon/metrics.hpp"
 
 namespace rolecall {
@@ -145,8 +146,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_read() {
     if (closing_) return close();
     parser_.emplace();
-    parser_->body_limit(server_.options_.body_limit);
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options_.header_limit));
+    apply_request_limits(*parser_, server_.options_);
     // The first byte of a new request may take idle_timeout; the rest of it read_timeout.
     stream_.expires_after(first_request_ ? server_.options_.read_timeout
                                          : server_.options_.idle_timeout);
@@ -164,19 +164,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+    const int status = read_error_status(ec);
+    if (status == 0) {
+      if (ec == beast::error::timeout && busy_) {
+        spdlog::info("http: read timeout from {}, closing", peer());
+      }
       return close();
     }
-    if (ec == beast::error::timeout) {
-      if (busy_) spdlog::info("http: read timeout from {}, closing", peer());
-      return close();
-    }
-    if (ec == http::error::body_limit) {
+    if (status == 413) {
       spdlog::warn("http: body over {} bytes from {}: 413", server_.options_.body_limit, peer());
       return write_error(413, "request body too large");
     }
-    if (ec == http::error::header_limit) {
+    if (status == 431) {
       spdlog::warn("http: headers over {} bytes from {}: 431", server_.options_.header_limit,
                    peer());
       return write_error(431, "request headers too large");
@@ -189,16 +188,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (ec) return on_read_error(ec);
     first_request_ = false;
     auto& req = parser_->get();
-    HttpRequest in;
-    in.method = std::string(req.method_string());
-    in.target = std::string(req.target());
-    for (const auto& field : req) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto [it, inserted] = in.headers.emplace(std::move(name), std::string(field.value()));
-      if (!inserted) it->second += ", " + std::string(field.value());
-    }
-    in.body = std::move(req.body());
+    HttpRequest in = to_http_request(req);
     in.peer_address = peer();
     in.request_id = next_request_id();
     HttpResponse out;
@@ -283,7 +273,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpServer& server_;
   beast::flat_buffer buffer_;
   std::string out_head_, out_body_;  // the response being written (one at a time)
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<HttpRequestParser> parser_;
   std::string peer_;
   std::vector<char> drain_buffer_;
   bool first_request_ = true;

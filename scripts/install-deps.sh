@@ -2,7 +2,8 @@
 # Installs every Debian 12 package rolecall needs to build, test and benchmark.
 # Idempotent: apt-get skips what is already installed. Run as root (or via sudo).
 #   scripts/install-deps.sh          build + run dependencies
-#   scripts/install-deps.sh --test   also the test and benchmark tools (wrk, chromium)
+#   scripts/install-deps.sh --test   also the test and benchmark tools (wrk, chromium) and
+#                                    clang with libFuzzer for tests/fuzz
 set -euo pipefail
 
 packages=(
@@ -18,7 +19,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(wrk chromium chromium-driver python3)
+  packages+=(wrk chromium chromium-driver python3 clang-14 libclang-rt-14-dev)
 fi
 
 missing=()
