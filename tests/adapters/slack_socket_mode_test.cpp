@@ -247,6 +247,10 @@ class ScriptedApi : public SlackWebApi {
     body_ = body;
     return result_;
   }
+  SlackApiResult get(const std::string&,
+                     const std::vector<std::pair<std::string, std::string>>&) override {
+    return {};
+  }
   SlackApiResult post_url(const std::string&, const json&) override { return {}; }
   std::string method_;
   json body_;
