@@ -248,6 +248,13 @@ TEST(DaemonBounds, AnOutboxOverItsBoundWarnsAndCountsButKeepsEveryRow) {
   slack.set_handler([&](const RecordedRequest& r) -> FakeReply {
     const bool auth = r.target.find("auth.test") != std::string::npos;
     if (!auth && slack_down) return {503, {}, "down", 0ms};
+    // After a 503 the daemon looks for its post before sending again (a 503
+    // may have posted); this fake keeps no posts, so it finds none.
+    if (r.target.find("conversations.") != std::string::npos)
+      return {200,
+              {{"Content-Type", "application/json"}},
+              R"({"ok":true,"messages":[],"has_more":false})",
+              0ms};
     return {200,
             {{"Content-Type", "application/json"}},
             auth ? R"({"ok":true,"user_id":"U0BOT0001","bot_id":"B0BOT0001","team_id":"T0TEAM001"})"
