@@ -74,8 +74,10 @@ class SocketModeDaemonTest : public ::testing::Test {
       if (refuse_app_token_) {
         return {200, {}, R"({"ok":false,"error":"invalid_auth"})", 0ms};
       }
-      return {
-          200, {}, json{{"ok", true}, {"url", socket_.url(std::to_string(++opens_))}}.dump(), 0ms};
+      return {200,
+              {},
+              json{{"ok", true}, {"url", url_server_->url(std::to_string(++opens_))}}.dump(),
+              0ms};
     }
     return {200, {}, R"({"ok":true,"channel":"C0CHECK01","ts":"1700000000.000200"})", 0ms};
   }
@@ -124,6 +126,7 @@ class SocketModeDaemonTest : public ::testing::Test {
   TempDir dir_;
   FakeHttpServer api_;
   FakeSocketModeServer socket_;
+  FakeSocketModeServer* url_server_ = &socket_;  // whose URL apps.connections.open hands out
   std::atomic<int> opens_{0};
   std::atomic<bool> refuse_app_token_{false};
   std::unique_ptr<DaemonProcess> daemon_;
@@ -380,6 +383,32 @@ TEST_F(SocketModeDaemonTest, TheTokenNeverAppearsInLogsMetricsOrTheConsole) {
   EXPECT_NE(log.find("slack.app_token = (set, from environment)"), std::string::npos);
 }
 
+// wss:// end to end: the daemon verifies the server's certificate against
+// the system store, which OpenSSL's SSL_CERT_FILE points at our test CA.
+TEST_F(SocketModeDaemonTest, WssWithTheTrustStoreFromSslCertFile) {
+  const auto certs = make_test_certificates();
+  FakeSocketModeServer::Options so;
+  so.tls_cert_pem = certs.server_cert_pem;
+  so.tls_key_pem = certs.server_key_pem;
+  FakeSocketModeServer tls(so);
+  url_server_ = &tls;
+  const std::string ca = dir_.file("ca.pem");
+  { std::ofstream(ca) << certs.ca_pem; }
+  auto e = env();
+  e["SSL_CERT_FILE"] = ca;
+  daemon_ = std::make_unique<DaemonProcess>(dir_.path(), test_config_yaml(), e, 2);
+  ASSERT_TRUE(tls.wait_for_open(2, 15s)) << daemon_->log();
+  json slash = json::parse(read_fixture("slack/socket_mode_envelope_slash_commands.json"));
+  slash["payload"]["command"] = "/whoowns";
+  slash["payload"]["text"] = "who owns pricing?";
+  tls.deliver(slash);
+  ASSERT_TRUE(tls.wait_for_acks(1, 10s)) << daemon_->log();
+  EXPECT_NE(tls.acks().at(0).frame["payload"].dump().find("Product Manager"), std::string::npos);
+  EXPECT_EQ(daemon_->stop(SIGTERM), 0);
+  daemon_.reset();
+  url_server_ = &socket_;
+}
+
 TEST_F(SocketModeDaemonTest, SigtermClosesTheSocketsWithCloseFrames) {
   start();
   ASSERT_TRUE(socket_.wait_for_open(2, 15s)) << daemon_->log();
@@ -405,7 +434,8 @@ LatencySummary summarise(std::vector<double> ms) {
   if (ms.empty()) return out;
   std::sort(ms.begin(), ms.end());
   auto at = [&](double q) {
-    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
+    return ms[std::min(ms.size() - 1,
+                       static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
   };
   out.p50_ms = at(0.50);
   out.p99_ms = at(0.99);
@@ -444,8 +474,8 @@ TEST_F(SocketModeDaemonTest, DISABLED_SocketModeBench) {
     std::vector<double> ms;
     auto acks = socket_.acks();
     for (std::size_t i = from; i < acks.size(); ++i) {
-      ms.push_back(std::chrono::duration<double, std::milli>(acks[i].at - acks[i].delivered_at)
-                       .count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(acks[i].at - acks[i].delivered_at).count());
     }
     return ms;
   };
@@ -469,8 +499,7 @@ TEST_F(SocketModeDaemonTest, DISABLED_SocketModeBench) {
     for (int i = 0; i < n; ++i) socket_.deliver(make(kind));
     ASSERT_TRUE(socket_.wait_for_acks(from + static_cast<std::size_t>(n), 300s));
     const auto acks = socket_.acks();
-    const double seconds =
-        std::chrono::duration<double>(acks.back().at - started).count();
+    const double seconds = std::chrono::duration<double>(acks.back().at - started).count();
     const LatencySummary burst = summarise(latencies_since(from));
     std::printf(
         "SOCKET-BENCH %s threads=%u: single p50 %.3f ms p99 %.3f ms max %.3f ms | burst of %d: "
@@ -479,9 +508,11 @@ TEST_F(SocketModeDaemonTest, DISABLED_SocketModeBench) {
         static_cast<double>(n) / seconds, burst.p50_ms, burst.p99_ms, burst.max_ms);
   }
   const std::string m = metrics();
-  for (const char* line : {"rolecall_slack_socket_ack_seconds_sum", "rolecall_slack_socket_ack_seconds_count"}) {
+  for (const char* line :
+       {"rolecall_slack_socket_ack_seconds_sum", "rolecall_slack_socket_ack_seconds_count"}) {
     auto at = m.find(line);
-    if (at != std::string::npos) std::printf("SOCKET-BENCH %s\n", m.substr(at, m.find('\n', at) - at).c_str());
+    if (at != std::string::npos)
+      std::printf("SOCKET-BENCH %s\n", m.substr(at, m.find('\n', at) - at).c_str());
   }
 }
 
