@@ -6,6 +6,7 @@
 // (connections, acks, the outbox depth in /metrics).
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,7 +16,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <iterator>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/daemon/daemon_process.hpp"
@@ -423,11 +426,25 @@ TEST_F(SocketModeDaemonTest, SigtermClosesTheSocketsWithCloseFrames) {
 // suite (run it with --gtest_also_run_disabled_tests
 // --gtest_filter='*SocketModeBench*'; ROLECALL_SOCKET_BENCH_N sets the burst
 // size, ROLECALL_SOCKET_BENCH_THREADS the daemon's threads). One socket,
-// log level info. Latencies are measured by the fake Slack: from writing the
-// envelope to reading its ack, over loopback.
+// log level info; ROLECALL_SOCKET_BENCH_KINDS picks "slash" and/or "mention".
+// Latencies are measured by the fake Slack: from writing the envelope to
+// reading its ack, over loopback.
 struct LatencySummary {
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
 };
+
+// CPU seconds (user + system) the process has used so far.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
 
 LatencySummary summarise(std::vector<double> ms) {
   LatencySummary out;
@@ -480,7 +497,10 @@ TEST_F(SocketModeDaemonTest, DISABLED_SocketModeBench) {
     return ms;
   };
 
+  const char* kinds_env = std::getenv("ROLECALL_SOCKET_BENCH_KINDS");  // e.g. "slash"
+  const std::string kinds = kinds_env ? kinds_env : "slash,mention";
   for (const std::string kind : {"slash", "mention"}) {
+    if (kinds.find(kind) == std::string::npos) continue;
     // Warm up.
     for (int i = 0; i < 200; ++i) socket_.deliver(make(kind));
     ASSERT_TRUE(socket_.wait_until([&] { return socket_.unacked().empty(); }, 60s));
@@ -495,17 +515,20 @@ TEST_F(SocketModeDaemonTest, DISABLED_SocketModeBench) {
 
     // A burst: every envelope written at once, acks counted as they come.
     from = socket_.ack_count();
+    const double cpu_before = cpu_seconds(daemon_->pid());
     const auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < n; ++i) socket_.deliver(make(kind));
     ASSERT_TRUE(socket_.wait_for_acks(from + static_cast<std::size_t>(n), 300s));
+    const double cpu_us = (cpu_seconds(daemon_->pid()) - cpu_before) * 1e6 / n;
     const auto acks = socket_.acks();
     const double seconds = std::chrono::duration<double>(acks.back().at - started).count();
     const LatencySummary burst = summarise(latencies_since(from));
     std::printf(
         "SOCKET-BENCH %s threads=%u: single p50 %.3f ms p99 %.3f ms max %.3f ms | burst of %d: "
-        "%.0f envelopes/s, ack p50 %.1f ms p99 %.1f ms max %.1f ms\n",
+        "%.0f envelopes/s, ack p50 %.1f ms p99 %.1f ms max %.1f ms, daemon CPU %.0f us per "
+        "envelope\n",
         kind.c_str(), threads, single.p50_ms, single.p99_ms, single.max_ms, n,
-        static_cast<double>(n) / seconds, burst.p50_ms, burst.p99_ms, burst.max_ms);
+        static_cast<double>(n) / seconds, burst.p50_ms, burst.p99_ms, burst.max_ms, cpu_us);
   }
   const std::string m = metrics();
   for (const char* line :
