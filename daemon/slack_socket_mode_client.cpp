@@ -250,17 +250,20 @@ class SocketModeConnection : public std::enable_shared_from_this<SocketModeConne
     last_frame_ = received;
     SocketModeFrame frame = parse_socket_mode_frame(text);
     if (auto* hello = std::get_if<SocketModeHello>(&frame)) {
-      if (said_hello_) return;
-      said_hello_ = true;
-      if (!close_requested_) deadline_.cancel();
-      start_watchdog();
-      owner_->on_hello(*this, *hello);
+      ready(*hello);
     } else if (auto* d = std::get_if<SocketModeDisconnect>(&frame)) {
       owner_->on_disconnect(*this, d->reason);
     } else if (auto* env = std::get_if<SocketModeEnvelope>(&frame)) {
       // After our close frame nothing can be acknowledged here: leave it
       // to Slack to deliver it again on another connection.
       if (close_sent_) return;
+      if (!said_hello_) {
+        // Slack always says hello first; a server that does not is plainly
+        // delivering, so the link counts as ready rather than timing out.
+        spdlog::warn("slack: {}: envelope before hello; treating the connection as ready", name_);
+        ready(SocketModeHello{});
+        if (finished_ || close_sent_) return;
+      }
       owner_->on_envelope(*this, std::move(*env), received);
     } else if (auto* unknown = std::get_if<SocketModeUnknownFrame>(&frame)) {
       spdlog::debug("slack: {}: ignoring Socket Mode frame of type \"{}\"", name_, unknown->type);
@@ -268,6 +271,14 @@ class SocketModeConnection : public std::enable_shared_from_this<SocketModeConne
       spdlog::warn("slack: {}: malformed Socket Mode frame ({} bytes): {}", name_, text.size(),
                    bad->reason);
     }
+  }
+
+  void ready(const SocketModeHello& hello) {
+    if (said_hello_) return;
+    said_hello_ = true;
+    if (!close_requested_) deadline_.cancel();
+    start_watchdog();
+    owner_->on_hello(*this, hello);
   }
 
   // The read loop ended (or a connect step failed).

@@ -400,6 +400,19 @@ TEST_F(SocketModeClientTest, NoHelloInTimeReconnects) {
   ASSERT_TRUE(wait([&] { return client_->connected() == 1; }));
 }
 
+TEST_F(SocketModeClientTest, AServerThatDeliversWithoutHelloIsServedAnyway) {
+  FakeSocketModeServer::Options o;
+  o.send_hello = false;
+  FakeSocketModeServer silent(o);
+  start(fast_options(1), &silent);
+  ASSERT_TRUE(silent.wait_for_open(1, 10s));
+  silent.deliver(envelope("no-hello"), 1);
+  ASSERT_TRUE(silent.wait_for_acks(1, 10s));
+  EXPECT_EQ(silent.acks().at(0).frame, json({{"envelope_id", "no-hello"}}));
+  EXPECT_EQ(client_->connected(), 1u);
+  shut_down();
+}
+
 TEST_F(SocketModeClientTest, StopSendsTheAcksInHandThenCloses) {
   start(fast_options(1));
   ASSERT_TRUE(wait([&] { return client_->connected() == 1; }));
