@@ -36,7 +36,7 @@ struct SlackHandlerContext {
   std::string bot_user_id;  // from auth.test; "" when unknown
   std::string bot_id;       // from auth.test; "" when unknown
   bool can_post = false;    // a bot token is configured
-  std::int64_t dedupe_ttl_seconds = 24 * 3600;
+  std::int64_t dedupe_ttl_seconds = std::int64_t{24} * 3600;
   std::function<std::int64_t()> clock;  // Unix seconds; empty = system clock
 };
 

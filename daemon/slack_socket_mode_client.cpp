@@ -74,7 +74,7 @@ class SlackSocketModeClient::Impl : public std::enable_shared_from_this<Impl> {
 
   // All of the following run on strand_.
   void start(std::optional<SocketModeUrl> first_url);
-  void stop(std::string fatal);
+  void stop(const std::string& fatal);
   void on_hello(SocketModeConnection& c, const SocketModeHello& hello);
   void on_disconnect(SocketModeConnection& c, const std::string& reason);
   void on_envelope(SocketModeConnection& c, SocketModeEnvelope&& env, Clock::time_point received);
@@ -110,7 +110,7 @@ class SlackSocketModeClient::Impl : public std::enable_shared_from_this<Impl> {
   struct Handled {
     bool done = false;
     bool ack = false;
-    std::string ack_text;
+    std::string ack_text;  // only when the ack carries a payload; else it is rebuilt
     std::vector<std::weak_ptr<SocketModeConnection>> waiting;  // redeliveries before done
   };
 
@@ -250,17 +250,20 @@ class SocketModeConnection : public std::enable_shared_from_this<SocketModeConne
     last_frame_ = received;
     SocketModeFrame frame = parse_socket_mode_frame(text);
     if (auto* hello = std::get_if<SocketModeHello>(&frame)) {
-      if (said_hello_) return;
-      said_hello_ = true;
-      if (!close_requested_) deadline_.cancel();
-      start_watchdog();
-      owner_->on_hello(*this, *hello);
+      ready(*hello);
     } else if (auto* d = std::get_if<SocketModeDisconnect>(&frame)) {
       owner_->on_disconnect(*this, d->reason);
     } else if (auto* env = std::get_if<SocketModeEnvelope>(&frame)) {
       // After our close frame nothing can be acknowledged here: leave it
       // to Slack to deliver it again on another connection.
       if (close_sent_) return;
+      if (!said_hello_) {
+        // Slack always says hello first; a server that does not is plainly
+        // delivering, so the link counts as ready rather than timing out.
+        spdlog::warn("slack: {}: envelope before hello; treating the connection as ready", name_);
+        ready(SocketModeHello{});
+        if (finished_ || close_sent_) return;
+      }
       owner_->on_envelope(*this, std::move(*env), received);
     } else if (auto* unknown = std::get_if<SocketModeUnknownFrame>(&frame)) {
       spdlog::debug("slack: {}: ignoring Socket Mode frame of type \"{}\"", name_, unknown->type);
@@ -268,6 +271,14 @@ class SocketModeConnection : public std::enable_shared_from_this<SocketModeConne
       spdlog::warn("slack: {}: malformed Socket Mode frame ({} bytes): {}", name_, text.size(),
                    bad->reason);
     }
+  }
+
+  void ready(const SocketModeHello& hello) {
+    if (said_hello_) return;
+    said_hello_ = true;
+    if (!close_requested_) deadline_.cancel();
+    start_watchdog();
+    owner_->on_hello(*this, hello);
   }
 
   // The read loop ended (or a connect step failed).
@@ -425,7 +436,7 @@ class SocketModeStream final : public SocketModeConnection {
     return std::static_pointer_cast<SocketModeStream>(shared_from_this());
   }
 
-  void on_resolve(const error_code& ec, tcp::resolver::results_type results) {
+  void on_resolve(const error_code& ec, const tcp::resolver::results_type& results) {
     if (ec) return read_failed(ec, "resolve " + url_.host);
     std::vector<tcp::endpoint> endpoints;
     for (const auto& entry : results) {
@@ -592,7 +603,7 @@ void SlackSocketModeClient::Impl::start(std::optional<SocketModeUrl> first_url) 
   for (std::size_t i = 0; i < slots_.size(); ++i) open_now(i, false);
 }
 
-void SlackSocketModeClient::Impl::stop(std::string fatal) {
+void SlackSocketModeClient::Impl::stop(const std::string& fatal) {
   if (!fatal.empty()) {
     std::lock_guard lock(fatal_mutex_);
     if (fatal_error_.empty()) fatal_error_ = fatal;
@@ -658,9 +669,10 @@ void SlackSocketModeClient::Impl::open_now(std::size_t slot, bool replacement) {
     first_url_.reset();
     ConnectionsOpenResult result;
     result.url = std::move(url);
-    asio::post(strand_, [self = shared_from_this(), slot, replacement, r = std::move(result)] {
-      self->opened(slot, replacement, std::move(r));
-    });
+    asio::post(strand_,
+               [self = shared_from_this(), slot, replacement, r = std::move(result)]() mutable {
+                 self->opened(slot, replacement, std::move(r));
+               });
     return;
   }
   asio::post(opener_thread_, [self = shared_from_this(), slot, replacement] {
@@ -782,9 +794,10 @@ void SlackSocketModeClient::Impl::on_disconnect(SocketModeConnection& c,
 
 void SlackSocketModeClient::Impl::remember(const std::string& id) {
   handled_order_.push_back(id);
-  // Slack redelivers within minutes; a few thousand ids cover that at any
-  // rate one app can receive (30,000 events per workspace and hour).
-  while (handled_order_.size() > 4096) {
+  // Slack redelivers within minutes; a couple of thousand ids cover that at
+  // the rate one app can receive (30,000 events per workspace and hour,
+  // about 8 a second).
+  while (handled_order_.size() > 2048) {
     std::string oldest = std::move(handled_order_.front());
     handled_order_.pop_front();
     auto it = handled_.find(oldest);
@@ -811,7 +824,9 @@ void SlackSocketModeClient::Impl::on_envelope(SocketModeConnection& c, SocketMod
     } else if (it->second.ack) {
       spdlog::info("slack: {}: envelope {} delivered again (retry {}); sending the same ack",
                    c.name(), env.envelope_id, env.retry_attempt);
-      conn->send(it->second.ack_text, received);
+      conn->send(
+          it->second.ack_text.empty() ? socket_mode_ack(env.envelope_id) : it->second.ack_text,
+          received);
     }
     return;
   }
@@ -853,7 +868,7 @@ void SlackSocketModeClient::Impl::finish_envelope(const std::shared_ptr<SocketMo
   if (it != handled_.end()) {
     it->second.done = true;
     it->second.ack = true;
-    it->second.ack_text = text;
+    if (!ack.payload.is_null()) it->second.ack_text = text;
     waiting = std::move(it->second.waiting);
   }
   bool sent = c->send(text, received);

@@ -6,6 +6,7 @@
 // (connections, acks, the outbox depth in /metrics).
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -14,9 +15,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <iterator>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/daemon/daemon_process.hpp"
@@ -83,8 +87,10 @@ class SocketModeDaemonTest : public ::testing::Test {
       if (refuse_app_token_) {
         return {200, {}, R"({"ok":false,"error":"invalid_auth"})", 0ms};
       }
-      return {
-          200, {}, json{{"ok", true}, {"url", socket_.url(std::to_string(++opens_))}}.dump(), 0ms};
+      return {200,
+              {},
+              json{{"ok", true}, {"url", url_server_->url(std::to_string(++opens_))}}.dump(),
+              0ms};
     }
     return {200, {}, R"({"ok":true,"channel":"C0CHECK01","ts":"1700000000.000200"})", 0ms};
   }
@@ -133,6 +139,7 @@ class SocketModeDaemonTest : public ::testing::Test {
   TempDir dir_;
   FakeHttpServer api_;
   FakeSocketModeServer socket_;
+  FakeSocketModeServer* url_server_ = &socket_;  // whose URL apps.connections.open hands out
   std::atomic<int> opens_{0};
   std::atomic<bool> refuse_app_token_{false};
   std::unique_ptr<DaemonProcess> daemon_;
@@ -258,7 +265,7 @@ TEST_F(SocketModeDaemonTest, EveryEnvelopeTypeIsAnsweredAsOverHttpAndAckedInTime
 }
 
 TEST_F(SocketModeDaemonTest, ABurstThroughARefreshAndASuddenCloseLosesNothingAndAnswersOnce) {
-  start();
+  start("slack:\n  post_interval_ms: 0\n");  // no per-channel pacing of the 60 replies
   ASSERT_TRUE(socket_.wait_for_open(2, 15s)) << daemon_->log();
   const auto first = socket_.open_connections();
   ASSERT_EQ(first.size(), 2u);
@@ -274,6 +281,9 @@ TEST_F(SocketModeDaemonTest, ABurstThroughARefreshAndASuddenCloseLosesNothingAnd
     if (i == 40) socket_.send_disconnect(first[1], "refresh_requested");  // routine recycle
   }
   ASSERT_TRUE(settled(n)) << socket_.unacked().size() << " unacked\n" << daemon_->log();
+  int redelivered = 0;
+  for (const auto& d : socket_.deliveries()) redelivered += d.attempt > 0 ? 1 : 0;
+  RecordProperty("redelivered_after_the_drop", redelivered);
 
   // Slack's own retries of delivered events (new envelope ids, same event
   // ids) are acknowledged and dropped as duplicates.
@@ -386,6 +396,32 @@ TEST_F(SocketModeDaemonTest, TheTokenNeverAppearsInLogsMetricsOrTheConsole) {
   EXPECT_NE(log.find("slack.app_token = (set, from environment)"), std::string::npos);
 }
 
+// wss:// end to end: the daemon verifies the server's certificate against
+// the system store, which OpenSSL's SSL_CERT_FILE points at our test CA.
+TEST_F(SocketModeDaemonTest, WssWithTheTrustStoreFromSslCertFile) {
+  const auto certs = make_test_certificates();
+  FakeSocketModeServer::Options so;
+  so.tls_cert_pem = certs.server_cert_pem;
+  so.tls_key_pem = certs.server_key_pem;
+  FakeSocketModeServer tls(so);
+  url_server_ = &tls;
+  const std::string ca = dir_.file("ca.pem");
+  { std::ofstream(ca) << certs.ca_pem; }
+  auto e = env();
+  e["SSL_CERT_FILE"] = ca;
+  daemon_ = std::make_unique<DaemonProcess>(dir_.path(), test_config_yaml(), e, 2);
+  ASSERT_TRUE(tls.wait_for_open(2, 15s)) << daemon_->log();
+  json slash = json::parse(read_fixture("slack/socket_mode_envelope_slash_commands.json"));
+  slash["payload"]["command"] = "/whoowns";
+  slash["payload"]["text"] = "who owns pricing?";
+  tls.deliver(slash);
+  ASSERT_TRUE(tls.wait_for_acks(1, 10s)) << daemon_->log();
+  EXPECT_NE(tls.acks().at(0).frame["payload"].dump().find("Product Manager"), std::string::npos);
+  EXPECT_EQ(daemon_->stop(SIGTERM), 0);
+  daemon_.reset();
+  url_server_ = &socket_;
+}
+
 TEST_F(SocketModeDaemonTest, SigtermClosesTheSocketsWithCloseFrames) {
   start();
   ASSERT_TRUE(socket_.wait_for_open(2, 15s)) << daemon_->log();
@@ -400,18 +436,33 @@ TEST_F(SocketModeDaemonTest, SigtermClosesTheSocketsWithCloseFrames) {
 // suite (run it with --gtest_also_run_disabled_tests
 // --gtest_filter='*SocketModeBench*'; ROLECALL_SOCKET_BENCH_N sets the burst
 // size, ROLECALL_SOCKET_BENCH_THREADS the daemon's threads). One socket,
-// log level info. Latencies are measured by the fake Slack: from writing the
-// envelope to reading its ack, over loopback.
+// log level info; ROLECALL_SOCKET_BENCH_KINDS picks "slash" and/or "mention".
+// Latencies are measured by the fake Slack: from writing the envelope to
+// reading its ack, over loopback.
 struct LatencySummary {
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
 };
+
+// CPU seconds (user + system) the process has used so far.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
 
 LatencySummary summarise(std::vector<double> ms) {
   LatencySummary out;
   if (ms.empty()) return out;
   std::sort(ms.begin(), ms.end());
   auto at = [&](double q) {
-    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
+    return ms[std::min(ms.size() - 1,
+                       static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
   };
   out.p50_ms = at(0.50);
   out.p99_ms = at(0.99);
@@ -450,13 +501,16 @@ TEST_F(SocketModeDaemonTest, DISABLED_SocketModeBench) {
     std::vector<double> ms;
     auto acks = socket_.acks();
     for (std::size_t i = from; i < acks.size(); ++i) {
-      ms.push_back(std::chrono::duration<double, std::milli>(acks[i].at - acks[i].delivered_at)
-                       .count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(acks[i].at - acks[i].delivered_at).count());
     }
     return ms;
   };
 
+  const char* kinds_env = std::getenv("ROLECALL_SOCKET_BENCH_KINDS");  // e.g. "slash"
+  const std::string kinds = kinds_env ? kinds_env : "slash,mention";
   for (const std::string kind : {"slash", "mention"}) {
+    if (kinds.find(kind) == std::string::npos) continue;
     // Warm up.
     for (int i = 0; i < 200; ++i) socket_.deliver(make(kind));
     ASSERT_TRUE(socket_.wait_until([&] { return socket_.unacked().empty(); }, 60s));
@@ -471,23 +525,27 @@ TEST_F(SocketModeDaemonTest, DISABLED_SocketModeBench) {
 
     // A burst: every envelope written at once, acks counted as they come.
     from = socket_.ack_count();
+    const double cpu_before = cpu_seconds(daemon_->pid());
     const auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < n; ++i) socket_.deliver(make(kind));
     ASSERT_TRUE(socket_.wait_for_acks(from + static_cast<std::size_t>(n), 300s));
+    const double cpu_us = (cpu_seconds(daemon_->pid()) - cpu_before) * 1e6 / n;
     const auto acks = socket_.acks();
-    const double seconds =
-        std::chrono::duration<double>(acks.back().at - started).count();
+    const double seconds = std::chrono::duration<double>(acks.back().at - started).count();
     const LatencySummary burst = summarise(latencies_since(from));
     std::printf(
         "SOCKET-BENCH %s threads=%u: single p50 %.3f ms p99 %.3f ms max %.3f ms | burst of %d: "
-        "%.0f envelopes/s, ack p50 %.1f ms p99 %.1f ms max %.1f ms\n",
+        "%.0f envelopes/s, ack p50 %.1f ms p99 %.1f ms max %.1f ms, daemon CPU %.0f us per "
+        "envelope\n",
         kind.c_str(), threads, single.p50_ms, single.p99_ms, single.max_ms, n,
-        static_cast<double>(n) / seconds, burst.p50_ms, burst.p99_ms, burst.max_ms);
+        static_cast<double>(n) / seconds, burst.p50_ms, burst.p99_ms, burst.max_ms, cpu_us);
   }
   const std::string m = metrics();
-  for (const char* line : {"rolecall_slack_socket_ack_seconds_sum", "rolecall_slack_socket_ack_seconds_count"}) {
+  for (const char* line :
+       {"rolecall_slack_socket_ack_seconds_sum", "rolecall_slack_socket_ack_seconds_count"}) {
     auto at = m.find(line);
-    if (at != std::string::npos) std::printf("SOCKET-BENCH %s\n", m.substr(at, m.find('\n', at) - at).c_str());
+    if (at != std::string::npos)
+      std::printf("SOCKET-BENCH %s\n", m.substr(at, m.find('\n', at) - at).c_str());
   }
 }
 

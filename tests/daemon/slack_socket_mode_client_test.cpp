@@ -238,7 +238,8 @@ TEST_F(SocketModeClientTest, RefreshOpensTheNewConnectionBeforeClosingTheOld) {
   EXPECT_TRUE(c.at(0).closed_by_client);  // a close frame, not a dropped socket
   EXPECT_LT(c.at(1).opened_at, c.at(0).closed_at);
   EXPECT_TRUE(c.at(1).open);
-  EXPECT_EQ(client_->connected(), 1u);
+  // The old one counts as connected until its close handshake is over.
+  EXPECT_TRUE(wait([&] { return client_->connected() == 1; }));
   EXPECT_EQ(metric("rolecall_slack_socket_reconnects", "reason", "refresh_requested"), 1);
   EXPECT_EQ(opens_.load(), 2);
 
@@ -397,6 +398,19 @@ TEST_F(SocketModeClientTest, NoHelloInTimeReconnects) {
   server_.hold_hello(false);
   for (int id : server_.open_connections()) server_.send_hello(id);
   ASSERT_TRUE(wait([&] { return client_->connected() == 1; }));
+}
+
+TEST_F(SocketModeClientTest, AServerThatDeliversWithoutHelloIsServedAnyway) {
+  FakeSocketModeServer::Options o;
+  o.send_hello = false;
+  FakeSocketModeServer silent(o);
+  start(fast_options(1), &silent);
+  ASSERT_TRUE(silent.wait_for_open(1, 10s));
+  silent.deliver(envelope("no-hello"), 1);
+  ASSERT_TRUE(silent.wait_for_acks(1, 10s));
+  EXPECT_EQ(silent.acks().at(0).frame, json({{"envelope_id", "no-hello"}}));
+  EXPECT_EQ(client_->connected(), 1u);
+  shut_down();
 }
 
 TEST_F(SocketModeClientTest, StopSendsTheAcksInHandThenCloses) {

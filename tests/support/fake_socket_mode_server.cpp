@@ -172,7 +172,7 @@ struct FakeSocketModeServer::Impl {
     }
   }
 
-  void received(int id, std::string text) {
+  void received(int id, const std::string& text) {
     std::lock_guard lock(mu);
     frames[id].push_back(text);
     json frame = json::parse(text, nullptr, false);
@@ -620,7 +620,7 @@ Cert make_cert(EVP_PKEY* key, const std::string& common_name, X509* issuer, EVP_
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 24 * 3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 24L * 3600);
   X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
