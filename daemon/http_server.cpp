@@ -119,7 +119,7 @@ HttpResponse plain_error(int status, std::string_view message) {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket&& socket, HttpServer& server)
-      : stream_(std::move(socket)), server_(server) {
+      : stream_(std::move(socket)), server_(server), buffer_(read_buffer_limit(server.options_)) {
     // Once per connection: getpeername is a syscall, and every request logs it.
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -151,11 +151,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.expires_after(first_request_ ? server_.options_.read_timeout
                                          : server_.options_.idle_timeout);
     busy_ = false;
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+    // Not http::async_read_header: see http_request_reader.hpp (Beast 1.74
+    // does not hold a header sent in pieces to header_limit).
+    async_read_request_header(
+        stream_, buffer_, *parser_, server_.options_,
+        [self = shared_from_this()](beast::error_code ec) { self->on_header(ec); });
   }
 
-  void on_header(beast::error_code ec, std::size_t) {
+  void on_header(beast::error_code ec) {
     if (ec) return on_read_error(ec);
     busy_ = true;
     stream_.expires_after(server_.options_.read_timeout);

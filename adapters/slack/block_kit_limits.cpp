@@ -124,7 +124,12 @@ std::string truncate_text(std::string_view text, std::size_t max_chars) {
   if (text.size() <= max_chars) return std::string(text);
   if (prefix_bytes(text, max_chars) == text.size()) return std::string(text);
   if (max_chars == 0) return {};
-  std::string_view head = text.substr(0, prefix_bytes(text, max_chars - 1));
+  const std::string_view head =
+      without_unfinished_markup(text.substr(0, prefix_bytes(text, max_chars - 1)));
+  return std::string(head) + "…";
+}
+
+std::string_view without_unfinished_markup(std::string_view head) noexcept {
   // Do not leave half an entity ("&am") or half a span ("<@U12") behind.
   std::size_t amp = head.rfind('&');
   if (amp != std::string_view::npos && head.find(';', amp) == std::string_view::npos &&
@@ -135,7 +140,7 @@ std::string truncate_text(std::string_view text, std::size_t max_chars) {
   if (lt != std::string_view::npos && head.find('>', lt) == std::string_view::npos) {
     head = head.substr(0, lt);
   }
-  return std::string(head) + "…";
+  return head;
 }
 
 void enforce_block_kit_limits(json& message) {

@@ -42,6 +42,11 @@ std::size_t slack_char_count(std::string_view text) noexcept;
 // entity or "<…>" span, followed by "…". max_chars 0 gives "".
 std::string truncate_text(std::string_view text, std::size_t max_chars);
 
+// `head`, a prefix of mrkdwn text about to be cut, without a trailing
+// unfinished entity ("&am") or span ("<@U12", "<https://x|lab"): what
+// truncate_text cuts back to before it adds "…".
+std::string_view without_unfinished_markup(std::string_view head) noexcept;
+
 // Rewrites `message` ({"text":…, "blocks":[…], …}) in place so it satisfies
 // BlockKitLimits: truncates texts, drops surplus section fields / context and
 // actions elements, and when there are too many blocks or too much block text

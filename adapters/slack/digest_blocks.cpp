@@ -17,13 +17,14 @@ constexpr std::size_t header_limit = 150;
 constexpr std::string_view bullet = "\xE2\x80\xA2 ";  // "• "
 constexpr std::string_view em_dash = " \xE2\x80\x94 ";
 
-// At most `max_bytes` bytes, cut at a code point boundary, "…" when cut.
+// At most `max_bytes` bytes, cut at a code point boundary and never inside an
+// entity ("&amp;") or a <…> span of the escaped text, "…" when cut.
 std::string cut_bytes(std::string text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   constexpr std::string_view ellipsis = "\xE2\x80\xA6";
   std::size_t end = max_bytes >= ellipsis.size() ? max_bytes - ellipsis.size() : 0;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
+  text.resize(without_unfinished_markup(std::string_view(text).substr(0, end)).size());
   if (max_bytes >= ellipsis.size()) text += ellipsis;
   return text;
 }

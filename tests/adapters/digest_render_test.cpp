@@ -233,6 +233,32 @@ TEST(DigestRender, EmptyWeekIsOneLineEverywhere) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
 }
 
+// Found by tests/fuzz/slack_render.cpp: the digest cut long sections by bytes
+// after escaping and could end one inside "&lt;" ("…&l…"), which Slack shows
+// as a broken entity. Cuts now keep entities and <…> spans whole.
+TEST(DigestRender, SlackCutsNeverSplitAnEntity) {
+  for (std::size_t pad = 0; pad < 10; ++pad) {
+    DigestInput input = base_input();
+    input.team_name = std::string(pad, 'x');
+    for (int i = 0; i < 400; ++i) input.team_name += "<at>&";
+    const Digest d = build_digest(input, taxonomy(), now);
+    ASSERT_TRUE(d.empty);
+    const json slack = render_digest_blocks(d);
+    expect_slack_limits(slack);
+    for (const std::string text : {slack["text"].get<std::string>(),
+                                   slack["blocks"][1]["text"]["text"].get<std::string>()}) {
+      const std::string ellipsis = "\xE2\x80\xA6";
+      ASSERT_GE(text.size(), ellipsis.size());
+      ASSERT_EQ(text.substr(text.size() - ellipsis.size()), ellipsis) << "pad " << pad;
+      const std::string head = text.substr(0, text.size() - ellipsis.size());
+      const std::size_t amp = head.rfind('&');
+      ASSERT_NE(amp, std::string::npos);
+      EXPECT_NE(head.find(';', amp), std::string::npos)
+          << "cut inside an entity, pad " << pad << ": ..." << head.substr(amp);
+    }
+  }
+}
+
 TEST(DigestRender, ThousandRequestsKeepSlackLimits) {
   const Digest d = build_digest(thousand_requests(), taxonomy(), now);
   ASSERT_EQ(d.requests, 1000);

@@ -224,6 +224,12 @@ TEST(HttpLimitsTest, ASlowClientIsCutOffAndOthersAreStillServed) {
   EXPECT_EQ(big.status, 431);
   // Garbage instead of HTTP: 400.
   EXPECT_NE(raw_exchange(d.port(), "HELLO\r\n\r\n").find("400"), std::string::npos);
+  // A chunk-size line (extensions) longer than the read buffer: 431, where
+  // Beast alone would buffer all of it and hand the request on.
+  const std::string chunked =
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;" +
+      std::string(200000, 'e') + "\r\na\r\n0\r\n\r\n";
+  EXPECT_NE(raw_exchange(d.port(), chunked).find("HTTP/1.1 431"), std::string::npos);
   EXPECT_EQ(http_request(d.port(), "GET", "/healthz").status, 200);
 }
 

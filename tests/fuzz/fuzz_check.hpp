@@ -84,4 +84,15 @@ inline std::string wire_json(const nlohmann::json& value, const char* what) {
   return text;
 }
 
+// With FUZZ_VERBOSE set in the environment, prints `value` (the first
+// `max_chars` of its indented JSON) to stderr: run a target on one crashing
+// input with it to see what the renderer made.
+inline void show(const nlohmann::json& value, const char* what, std::size_t max_chars = 20000) {
+  static const bool verbose = std::getenv("FUZZ_VERBOSE") != nullptr;
+  if (!verbose) return;
+  const std::string text = value.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::fprintf(stderr, "---- %s (%zu bytes)\n%s\n", what, text.size(),
+               text.substr(0, max_chars).c_str());
+}
+
 }  // namespace rolecall::fuzz

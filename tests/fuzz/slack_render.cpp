@@ -130,6 +130,7 @@ void check_text_object(const json& t, std::size_t max, const char* where) {
 }
 
 void check_message(const json& m) {
+  fuzz::show(m, "Slack message");
   fuzz::wire_json(m, "Slack message");
   FUZZ_CHECK(m.is_object(), "a message that is not an object");
   const std::string fallback = str(m, "text");

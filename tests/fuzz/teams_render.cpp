@@ -15,6 +15,7 @@
 
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -39,6 +40,7 @@ const Taxonomy& shipped_taxonomy() {
 }
 
 void check_message(const json& m, TeamsSurface surface, std::size_t budget) {
+  fuzz::show(m, "Teams message", 4000);
   // What goes on the wire: the daemon serialises Teams payloads with invalid
   // UTF-8 replaced (teams_compact_json, or dump with error_handler replace).
   const std::string wire = teams_compact_json(m);
@@ -56,7 +58,16 @@ void check_message(const json& m, TeamsSurface surface, std::size_t budget) {
 
 TeamsCardOptions options(fuzz::RenderInputs& make) {
   TeamsCardOptions o;
-  if (make.flag()) o.bot_name = make.text();
+  if (make.flag()) {
+    // A webhook name as the config accepts it ([A-Za-z0-9_-]), of a length
+    // people type: the replies mention it on every line and do not shorten it.
+    std::string name;
+    for (char c : make.text()) {
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') name += c;
+      if (name.size() == 64) break;
+    }
+    if (!name.empty()) o.bot_name = name;
+  }
   if (make.flag())
     o.decisions_url = make.flag() ? "https://console.example/decisions" : make.text();
   o.max_list_items = make.count(30);
