@@ -264,13 +264,7 @@ TEST_F(SocketModeDaemonTest, EveryEnvelopeTypeIsAnsweredAsOverHttpAndAckedInTime
   EXPECT_TRUE(daemon_->wait_for_log("app_rate_limited"));
 }
 
-// DISABLED after the session-3 merges: with the merged test config the
-// daemon still paces this channel at one post a second (the `slack:` extra
-// passed to start() no longer takes effect), so 60 replies outlast the wait.
-// The same scenario passes in-process (SocketModeClientTest, 300 envelopes
-// through a drop and a refresh) and passed on its branch; fix the config
-// merge and re-enable.
-TEST_F(SocketModeDaemonTest, DISABLED_ABurstThroughARefreshAndASuddenCloseLosesNothingAndAnswersOnce) {
+TEST_F(SocketModeDaemonTest, ABurstThroughARefreshAndASuddenCloseLosesNothingAndAnswersOnce) {
   start("slack:\n  post_interval_ms: 0\n");  // no per-channel pacing of the 60 replies
   ASSERT_TRUE(socket_.wait_for_open(2, 15s)) << daemon_->log();
   const auto first = socket_.open_connections();
