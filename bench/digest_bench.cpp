@@ -57,7 +57,7 @@ DigestInput busy_week(std::int64_t requests) {
   for (std::int64_t i = 0; i < requests; ++i) {
     const bool to_pm = next() % 100 < 55;
     const auto& topics = to_pm ? pm : po;
-    DigestRouting r;
+    RoutingRecord r;
     r.id = i + 1;
     r.platform = "slack";
     r.intent = Intent::request;
@@ -70,22 +70,22 @@ DigestInput busy_week(std::int64_t requests) {
     r.created_at = kWeekStart + static_cast<std::int64_t>(next() % (7 * 86400));
     if (next() % 100 < 5) {
       r.role = other_role(r.role);
-      in.moves.push_back(DigestMove{r.id, r.topic, r.original_role, r.role, "U1", r.created_at});
+      in.moves.push_back(reassignment(r.id, r.topic, r.original_role, r.role, "U1", r.created_at));
     }
     if (next() % 100 < 2) {
-      DigestRouting open = r;
+      RoutingRecord open = r;
       open.created_at -= 3 * 86400;
       in.unacknowledged.push_back(std::move(open));
     }
     if (i % 30 == 0) {
-      DigestRouting q = r;
+      RoutingRecord q = r;
       q.id = requests + i + 1;
       q.intent = Intent::question;
       q.text = "who owns " + q.topic + "?";
       in.routings.push_back(std::move(q));
     }
     if (i % 200 == 0) {
-      DigestDecision d;
+      DecisionRecord d;
       d.id = i / 200 + 1;
       d.role = r.role;
       d.text = "We keep the EU rollout behind a flag until the login bug is fixed";

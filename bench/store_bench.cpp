@@ -22,6 +22,7 @@
 #include <random>
 #include <string>
 
+#include "core/digest.hpp"
 #include "storage/sha256.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/wal_coalescing_vfs.hpp"
@@ -376,7 +377,7 @@ std::size_t weekly_summary(SqliteStore& s, const std::string& team, std::int64_t
   ListFilter previous = week;
   previous.since -= kWeek;
   previous.until -= kWeek;
-  n += s.routing_counts(previous).size();
+  n += work_share(s.list_routings(previous)).strategy;
   return n;
 }
 
@@ -416,7 +417,7 @@ void BM_SummaryPart(benchmark::State& state) {
         ListFilter previous = week;
         previous.since -= kWeek;
         previous.until -= kWeek;
-        rows = s.routing_counts(previous).size();
+        rows = work_share(s.list_routings(previous)).strategy;
         break;
       }
     }

@@ -118,9 +118,9 @@ void add_suggestions(Digest& d, const Taxonomy& taxonomy, std::int64_t threshold
 
 }  // namespace
 
-WorkShare work_share(const std::vector<DigestRouting>& routings) noexcept {
+WorkShare work_share(const std::vector<RoutingRecord>& routings) noexcept {
   WorkShare s;
-  for (const DigestRouting& r : routings) {
+  for (const RoutingRecord& r : routings) {
     if (r.intent != Intent::request) continue;
     if (r.role == Role::product_manager) ++s.strategy;
     if (r.role == Role::product_owner) ++s.execution;
@@ -139,7 +139,7 @@ Digest build_digest(const DigestInput& input, const Taxonomy& taxonomy, std::int
 
   // --- requests and questions of the week
   TopicCounter pm_topics, po_topics, question_topics;
-  for (const DigestRouting& r : input.routings) {
+  for (const RoutingRecord& r : input.routings) {
     if (r.intent == Intent::request) {
       ++d.requests;
       switch (r.original_role) {
@@ -181,9 +181,9 @@ Digest build_digest(const DigestInput& input, const Taxonomy& taxonomy, std::int
     }
   };
   std::unordered_map<Key, std::int64_t, KeyHash> move_counts;
-  for (const DigestMove& m : input.moves) {
+  for (const StatusChange& m : input.moves) {
     ++d.moves;
-    ++move_counts[Key{m.topic, m.from, m.to}];
+    ++move_counts[Key{m.topic, m.from_role, m.new_role}];
   }
   for (const auto& [k, count] : move_counts) {
     const auto back = move_counts.find(Key{k.topic, k.to, k.from});
@@ -200,7 +200,7 @@ Digest build_digest(const DigestInput& input, const Taxonomy& taxonomy, std::int
   // --- still unacknowledged
   d.unacknowledged_after = opt.unacknowledged_after;
   std::unordered_set<std::int64_t> seen;
-  for (const DigestRouting& r : input.unacknowledged) {
+  for (const RoutingRecord& r : input.unacknowledged) {
     if (r.created_at > now - opt.unacknowledged_after) continue;
     if (!seen.insert(r.id).second) continue;
     d.unacknowledged.push_back(
@@ -213,14 +213,14 @@ Digest build_digest(const DigestInput& input, const Taxonomy& taxonomy, std::int
 
   // --- decisions, grouped by role
   d.decision_count = static_cast<std::int64_t>(input.decisions.size());
-  std::vector<const DigestDecision*> decisions;
+  std::vector<const DecisionRecord*> decisions;
   decisions.reserve(input.decisions.size());
-  for (const DigestDecision& dec : input.decisions) decisions.push_back(&dec);
+  for (const DecisionRecord& dec : input.decisions) decisions.push_back(&dec);
   std::stable_sort(decisions.begin(), decisions.end(), [](const auto* a, const auto* b) {
     return std::make_tuple(role_rank(a->role), a->created_at, a->id) <
            std::make_tuple(role_rank(b->role), b->created_at, b->id);
   });
-  for (const DigestDecision* dec : decisions) {
+  for (const DecisionRecord* dec : decisions) {
     if (d.decisions.empty() || d.decisions.back().role != dec->role) {
       d.decisions.push_back(DecisionGroup{dec->role, {}});
     }

@@ -4,17 +4,10 @@
 // what is still unacknowledged, the decisions made and the questions asked.
 //
 // build_digest() is pure: the caller (the daemon's scheduler or
-// `rolecall digest`) reads the Store and fills a DigestInput; adapters render
-// the Digest (adapters/slack/digest_blocks, adapters/teams/digest_card,
-// core/digest_text). Core cannot see storage/, so the input records below
-// carry exactly the fields the digest needs; filling them is field copying:
-//   DigestRouting  <- RoutingRecord (id, platform, intent, role,
-//                     original_role, topic, text, link, channel, author,
-//                     assignee, created_at)
-//   DigestMove     <- a StatusChange with to == reassigned, as
-//                     Store::status_changes returns it (routing_id, topic,
-//                     from_role -> from, new_role -> to, by, at)
-//   DigestDecision <- DecisionRecord
+// `rolecall digest`) reads the stores and fills a DigestInput with the
+// records themselves (core/records.hpp); adapters render the Digest
+// (adapters/slack/digest_blocks, adapters/teams/digest_card,
+// core/digest_text).
 //
 // Which week: see core/digest_schedule.hpp (the digest due in week W
 // summarises week W-1); the caller queries the Store with
@@ -26,44 +19,11 @@
 #include <vector>
 
 #include "core/iso_week.hpp"
+#include "core/records.hpp"
 #include "core/role.hpp"
 #include "core/taxonomy.hpp"
 
 namespace rolecall {
-
-struct DigestRouting {
-  std::int64_t id = 0;
-  std::string platform;             // "slack" | "teams" | "console" | "cli"
-  Intent intent = Intent::request;  // requests and questions count; `other` is ignored
-  Role role = Role::none;           // current role (after reassignments)
-  Role original_role = Role::none;  // the role rolecall routed it to
-  std::string topic;                // taxonomy topic id, may be empty
-  std::string text;                 // may be empty (retention, store_message_text off)
-  std::string link;                 // permalink, may be empty
-  std::string channel;
-  std::string author;
-  std::string assignee;  // as stored: names / ids, comma separated
-  std::int64_t created_at = 0;
-};
-
-struct DigestMove {
-  std::int64_t routing_id = 0;
-  std::string topic;
-  Role from = Role::none;
-  Role to = Role::none;
-  std::string by;
-  std::int64_t at = 0;
-};
-
-struct DigestDecision {
-  std::int64_t id = 0;
-  Role role = Role::none;
-  std::string text;
-  std::string decided_by;
-  std::string channel;
-  std::string link;
-  std::int64_t created_at = 0;
-};
 
 // Requests by the role that ended up owning them: strategy = Product
 // Manager, execution = Product Owner. Shared and unrouted requests are in
@@ -76,7 +36,7 @@ struct WorkShare {
 
 // Counts the requests (intent request) of `routings` by current role.
 // Use it on the previous week's routings to fill DigestInput::previous_week.
-WorkShare work_share(const std::vector<DigestRouting>& routings) noexcept;
+WorkShare work_share(const std::vector<RoutingRecord>& routings) noexcept;
 
 struct DigestOptions {
   std::size_t top_topics = 3;          // per role, and for questions
@@ -88,17 +48,18 @@ struct DigestInput {
   std::string team_id;
   std::string team_name;  // shown; team_id when empty
   IsoWeek week;
-  // Routings created in the week (requests and questions).
-  std::vector<DigestRouting> routings;
-  // Reassignments made in the week.
-  std::vector<DigestMove> moves;
+  // Routings created in the week (requests and questions; `other` is ignored).
+  std::vector<RoutingRecord> routings;
+  // Reassignments made in the week: status changes with to == reassigned, as
+  // the routing log returns them (from_role and topic filled).
+  std::vector<StatusChange> moves;
   // Routings still open (never acknowledged), from any week: e.g.
   // list_routings with status open and until = now - 48 h. build_digest
   // keeps those created at least options.unacknowledged_after before `now`
   // and drops duplicate ids.
-  std::vector<DigestRouting> unacknowledged;
+  std::vector<RoutingRecord> unacknowledged;
   // Decisions logged in the week.
-  std::vector<DigestDecision> decisions;
+  std::vector<DecisionRecord> decisions;
   // work_share() of the week before; nullopt when unknown.
   std::optional<WorkShare> previous_week;
   DigestOptions options;
@@ -148,7 +109,7 @@ struct PendingRequest {
 
 struct DecisionGroup {
   Role role = Role::none;
-  std::vector<DigestDecision> decisions;  // oldest first
+  std::vector<DecisionRecord> decisions;  // oldest first
 };
 
 struct QuestionItem {

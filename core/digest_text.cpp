@@ -294,7 +294,7 @@ std::string render_digest_text(const Digest& d, const DigestTextOptions& o) {
       if (quota[g] == 0) continue;
       out.add("  " + role_heading(d.decisions[g].role) + ":");
       for (std::size_t i = 0; i < quota[g]; ++i) {
-        const DigestDecision& dec = d.decisions[g].decisions[i];
+        const DecisionRecord& dec = d.decisions[g].decisions[i];
         std::string line = "    - " + excerpt(dec.text, o.excerpt_chars * 2);
         if (!dec.decided_by.empty()) line += " (" + excerpt(dec.decided_by, 60) + ")";
         add_link(line, dec.link);

@@ -230,26 +230,26 @@ class Console {
     const std::int64_t now = ctx_.clock();
     InboundMessage m;
     m.platform = "console";
+    m.addressing = Addressing::console;
     m.team = team;
     m.channel = "console";
     m.author = "console";
     m.text = *text;
     m.message_id = "console-" + std::to_string(now) + "-" + std::to_string(++sequence_);
-    m.route_requests = true;
-    m.answer_questions = true;
-    const AssistantReply reply = ctx_.assistant->handle(m, now);
+    const MessageOutcome reply = ctx_.app->handle_message(m, now);
 
     json out{{"classification", console_classification_json(reply.classification)},
              {"answer", console_answer_json(reply.answer)},
              {"routing", nullptr}};
     switch (reply.kind) {
-      case AssistantReply::Kind::answer:
+      case MessageOutcome::Kind::help:
+      case MessageOutcome::Kind::answer:
         out["kind"] = "answer";
         out["text"] = render_answer_text(reply.answer);
         break;
-      case AssistantReply::Kind::routed:
-      case AssistantReply::Kind::clarification: {
-        const bool routed = reply.kind == AssistantReply::Kind::routed;
+      case MessageOutcome::Kind::routed:
+      case MessageOutcome::Kind::clarification: {
+        const bool routed = reply.kind == MessageOutcome::Kind::routed;
         out["kind"] = routed ? "routed" : "clarification";
         out["text"] = render_routing_text(reply.routing);
         json r = console_routing_decision_json(reply.routing);
@@ -261,7 +261,8 @@ class Console {
         out["routing"] = std::move(r);
         break;
       }
-      case AssistantReply::Kind::nothing:
+      case MessageOutcome::Kind::silent:
+      case MessageOutcome::Kind::duplicate:
         out["kind"] = "nothing";
         out["text"] = "Nothing to do here: not a question or a request rolecall recognises.";
         break;
@@ -289,18 +290,22 @@ class Console {
                                      "' (expected ack, reassign, dismiss, choose_pm or choose_po)");
     }
 
-    const CorrectionResult result =
-        ctx_.assistant->correct(routing_id, *action, "console", ctx_.clock());
-    if (!result.found) {
+    CorrectionRequest correction;
+    correction.routing_id = routing_id;
+    correction.action = *action;
+    correction.by = "console";
+    const CorrectionOutcome outcome = ctx_.app->correct(correction, ctx_.clock());
+    if (outcome.kind == CorrectionOutcome::Kind::not_found) {
       return error_response(404, "unknown routing " + std::to_string(routing_id));
     }
-    std::vector<Person> assignees = result.new_assignees;
-    if (assignees.empty()) {
-      auto k = ctx_.knowledge->get();
-      if (const Team* team = k->teams.find(result.routing.team_id)) {
-        assignees = team->holders(result.new_role);
-      }
-    }
+    struct {
+      bool changed;
+      RoutingRecord routing;
+      RoutingStatus new_status;
+      Role new_role;
+    } result{outcome.kind == CorrectionOutcome::Kind::changed, outcome.routing,
+             outcome.routing.status, outcome.routing.role};
+    std::vector<Person> assignees = outcome.assignees;
     const bool unresolved =
         result.new_role == Role::none && result.new_status == RoutingStatus::open;
     json r{
@@ -330,7 +335,8 @@ class Console {
       if (!team) return error_response(404, "unknown team '" + team_id + "'");
     }
     json list = json::array();
-    for (const auto& d : ctx_.assistant->recent_decisions(team, decisions_shown)) {
+    for (const auto& d :
+         ctx_.app->find_decisions(team, DecisionQuery{"", std::nullopt, false, decisions_shown})) {
       list.push_back(console_decision_json(d));
     }
     return json_response(200, json{{"decisions", std::move(list)}});
@@ -381,8 +387,8 @@ class Console {
     auto k = ctx_.knowledge->get();
     const Team* team = k->teams.find(*team_id);
     if (!team) return error_response(404, "unknown team '" + *team_id + "'");
-    const DecisionRecord d = ctx_.assistant->record_decision("console", team, *text, "console",
-                                                             "console", "", role, ctx_.clock());
+    const DecisionRecord d = ctx_.app->record_decision("console", team, *text, "console", "console",
+                                                       "", role, ctx_.clock());
     return json_response(201, json{{"decision", console_decision_json(d)}});
   }
 
@@ -520,8 +526,8 @@ std::string console_query_parameter(const HttpRequest& request, std::string_view
 }
 
 void register_console_routes(RequestRouter& router, ConsoleContext ctx) {
-  if (!ctx.assistant || !ctx.store || !ctx.knowledge) {
-    throw std::invalid_argument("console: assistant, store and knowledge are required");
+  if (!ctx.app || !ctx.store || !ctx.knowledge) {
+    throw std::invalid_argument("console: app, store and knowledge are required");
   }
   // Shared by every route's handler; lives as long as the router's copies of them.
   auto console = std::make_shared<Console>(std::move(ctx));

@@ -1,7 +1,7 @@
 #pragma once
 // The console: a page on GET / where a person types messages as if in a
 // channel of a chosen team, and the JSON API behind it. It goes through the
-// same Assistant, store and routing as Slack and Teams, so what it shows is
+// same use cases (usecases/app.hpp), store and routing as Slack and Teams, so what it shows is
 // what the chat platforms would get.
 //
 // Who may use it (the listener faces the internet in production):
@@ -48,15 +48,15 @@
 #include <string_view>
 
 #include "adapters/common/http_message.hpp"
-#include "daemon/assistant.hpp"
-#include "daemon/knowledge.hpp"
 #include "daemon/request_router.hpp"
 #include "storage/store.hpp"
+#include "usecases/app.hpp"
+#include "usecases/knowledge.hpp"
 
 namespace rolecall {
 
 struct ConsoleContext {
-  Assistant* assistant = nullptr;              // required
+  App* app = nullptr;                          // required
   Store* store = nullptr;                      // required
   const KnowledgeHolder* knowledge = nullptr;  // required
   std::string access_token;                    // empty: loopback peers only

@@ -10,34 +10,6 @@
 
 namespace rolecall {
 
-namespace {
-
-DigestRouting to_digest(const RoutingRecord& r) {
-  DigestRouting d;
-  d.id = r.id;
-  d.platform = r.platform;
-  d.intent = r.intent;
-  d.role = r.role;
-  d.original_role = r.original_role;
-  d.topic = r.topic;
-  d.text = r.text;
-  d.link = r.link;
-  d.channel = r.channel;
-  d.author = r.author;
-  d.assignee = r.assignee;
-  d.created_at = r.created_at;
-  return d;
-}
-
-std::vector<DigestRouting> to_digest(const std::vector<RoutingRecord>& rows) {
-  std::vector<DigestRouting> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(to_digest(r));
-  return out;
-}
-
-}  // namespace
-
 DigestService::DigestService(Store& store, const KnowledgeHolder& knowledge,
                              const AppConfig& config, Metrics* metrics,
                              std::function<void()> outbox_notify)
@@ -71,28 +43,26 @@ Digest DigestService::build(const Team& team, const IsoWeek& week, std::int64_t 
   f.team_id = team.id;
   f.since = range.start;
   f.until = range.end;
-  in.routings = to_digest(store_.list_routings(f));
+  in.routings = store_.list_routings(f);
 
   for (const auto& c : store_.status_changes(team.id, range.start, range.end)) {
     if (c.to != RoutingStatus::reassigned) continue;
-    in.moves.push_back({c.routing_id, c.topic, c.from_role, c.new_role, c.by, c.at});
+    in.moves.push_back(c);
   }
 
   ListFilter open;
   open.team_id = team.id;
   open.status = RoutingStatus::open;
-  for (auto& r : to_digest(store_.list_routings(open)))
+  for (auto& r : store_.list_routings(open))
     if (r.intent == Intent::request) in.unacknowledged.push_back(std::move(r));
 
-  for (const auto& d : store_.list_decisions(f)) {
-    in.decisions.push_back({d.id, d.role, d.text, d.decided_by, d.channel, d.link, d.created_at});
-  }
+  in.decisions = store_.list_decisions(f);
 
   const UtcRange before = iso_week_range(previous_week(week), zone);
   ListFilter pf = f;
   pf.since = before.start;
   pf.until = before.end;
-  in.previous_week = work_share(to_digest(store_.list_routings(pf)));
+  in.previous_week = work_share(store_.list_routings(pf));
 
   return build_digest(in, knowledge_.get()->taxonomy, now);
 }

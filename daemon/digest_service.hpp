@@ -14,8 +14,8 @@
 
 #include "config/app_config.hpp"
 #include "core/digest.hpp"
-#include "daemon/knowledge.hpp"
 #include "storage/store.hpp"
+#include "usecases/knowledge.hpp"
 
 namespace rolecall {
 

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "config/app_config.hpp"
-#include "daemon/knowledge.hpp"
+#include "usecases/knowledge.hpp"
 
 namespace rolecall {
 

@@ -19,12 +19,11 @@
 #include <utility>
 #include <vector>
 
+#include "usecases/counters.hpp"
+
 namespace rolecall {
 
-// Label names and values; only read during the call.
-using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
-
-class Metrics {
+class Metrics final : public Counters {
  public:
   Metrics();
 
@@ -36,7 +35,7 @@ class Metrics {
   // A gauge whose value is read when /metrics is scraped (e.g. outbox depth).
   void gauge_callback(const std::string& name, std::function<double()> read);
 
-  void inc(std::string_view name, Labels labels = {}, double by = 1);
+  void inc(std::string_view name, Labels labels = {}, double by = 1) override;
   void set(std::string_view name, Labels labels, double value);
   void observe(std::string_view name, Labels labels, double value);
 

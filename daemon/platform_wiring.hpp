@@ -10,16 +10,16 @@
 #include "adapters/common/deliverer.hpp"
 #include "adapters/slack/socket_mode_url.hpp"
 #include "config/app_config.hpp"
-#include "daemon/assistant.hpp"
-#include "daemon/knowledge.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/outbox_worker.hpp"
 #include "daemon/request_router.hpp"
+#include "usecases/app.hpp"
+#include "usecases/knowledge.hpp"
 
 namespace rolecall {
 
 struct PlatformContext {
-  Assistant* assistant;
+  App* app;
   Store* store;
   const KnowledgeHolder* knowledge;
   Metrics* metrics;

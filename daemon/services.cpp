@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "adapters/teams/teams_cards.hpp"
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "core/digest_text.hpp"
@@ -12,6 +13,7 @@
 #include "daemon/knowledge_loader.hpp"
 #include "daemon/platform_wiring.hpp"
 #include "daemon/slack_socket_mode_client.hpp"
+#include "storage/sha256.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace rolecall {
@@ -39,8 +41,10 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
   else
     spdlog::info("classifier: the taxonomy's cue words alone (no model)");
 
-  assistant_ = std::make_unique<Assistant>(*knowledge_, *store_, &metrics_,
-                                           config_.storage.store_message_text);
+  AppOptions app_options;
+  app_options.store_message_text = config_.storage.store_message_text;
+  app_ =
+      std::make_unique<App>(*knowledge_, *store_, &metrics_, app_options, teams_routing_notices());
 
   platforms_ = std::make_unique<PlatformWiring>(config_);
   deliverers_ = platforms_->deliverers();
@@ -72,14 +76,37 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
 
   router_ = std::make_unique<RequestRouter>(&metrics_);
   register_routes();
-  PlatformContext ctx{assistant_.get(), store_.get(),  knowledge_.get(),
-                      &metrics_,        outbox_.get(), &config_};
+  PlatformContext ctx{app_.get(), store_.get(),  knowledge_.get(),
+                      &metrics_,  outbox_.get(), &config_};
   platforms_->register_routes(*router_, ctx);
 }
 
 std::unique_ptr<SlackSocketModeClient> Services::start_slack_socket_mode(
     boost::asio::io_context& ioc) {
   return platforms_->make_socket_mode_client(ioc, &metrics_);
+}
+
+// A team that also lives in Microsoft Teams gets each routing made elsewhere
+// in its Teams channel too, through its Workflows URLs (config:
+// product_teams[].teams_routing_notices).
+CrossPostRenderer Services::teams_routing_notices() {
+  return [](const Team& team, const InboundMessage& message, const MessageOutcome& outcome) {
+    std::vector<OutboxMessage> rows;
+    if (message.platform == "teams") return rows;  // the reply already is the notice
+    TeamsRoutingNotice notice;
+    notice.decision = outcome.routing;
+    notice.routing_id = outcome.routing_id;
+    notice.request_text = message.text;
+    notice.team_name = team.name;
+    const std::string payload = render_teams_routing_workflow_post(notice).dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    for (const auto& url : team.teams_workflow_urls) {
+      rows.push_back({"teams:workflow", url, payload,
+                      "teams:notice:" + std::to_string(outcome.routing_id) + ":" +
+                          sha256_hex(url).substr(0, 16)});
+    }
+    return rows;
+  };
 }
 
 Services::~Services() {
@@ -105,7 +132,7 @@ void Services::register_routes() {
 
   if (config_.console.enabled) {
     ConsoleContext console;
-    console.assistant = assistant_.get();
+    console.app = app_.get();
     console.store = store_.get();
     console.knowledge = knowledge_.get();
     console.access_token = config_.console.access_token;

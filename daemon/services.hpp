@@ -1,6 +1,6 @@
 #pragma once
 // Everything the daemon runs besides the HTTP listener, built from the
-// configuration in dependency order: metrics, store, knowledge, assistant,
+// configuration in dependency order: metrics, store, knowledge, the use cases (App),
 // outbound deliverers and the outbox worker, the digest scheduler's
 // dependencies, and the endpoint table (RequestRouter).
 //
@@ -15,12 +15,12 @@
 
 #include "adapters/common/deliverer.hpp"
 #include "config/app_config.hpp"
-#include "daemon/assistant.hpp"
-#include "daemon/knowledge.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/outbox_worker.hpp"
 #include "daemon/request_router.hpp"
 #include "storage/store.hpp"
+#include "usecases/app.hpp"
+#include "usecases/knowledge.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -60,12 +60,13 @@ class Services {
 
  private:
   void register_routes();
+  static CrossPostRenderer teams_routing_notices();
 
   AppConfig config_;
   Metrics metrics_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<KnowledgeHolder> knowledge_;
-  std::unique_ptr<Assistant> assistant_;
+  std::unique_ptr<App> app_;
   std::vector<std::shared_ptr<Deliverer>> deliverers_;
   std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<DigestService> digests_;

@@ -8,10 +8,7 @@
 
 #include "adapters/slack/slack_messages.hpp"
 #include "adapters/slack/slack_text.hpp"
-#include "adapters/teams/teams_cards.hpp"
 #include "daemon/logging.hpp"
-#include "daemon/text_match.hpp"
-#include "storage/sha256.hpp"
 
 namespace rolecall {
 
@@ -44,7 +41,7 @@ class SlackHandler::Impl {
       spdlog::error("slack: store error: {}", e.what());
       // Slack delivers the request again later (HTTP 503, or a Socket Mode
       // envelope left unacknowledged): a request's writes commit together or
-      // not at all (in_one_commit), so nothing was half-done.
+      // not at all (usecases/app.hpp), so nothing was half-done.
       return SlackReply{SlackReply::Status::unavailable, nullptr};
     } catch (const std::exception& e) {
       spdlog::error("slack: error while handling a request: {}", e.what());
@@ -59,34 +56,15 @@ class SlackHandler::Impl {
     return k.teams.default_team();
   }
 
-  // The writes of one request (dedupe keys, routing, status change, outbox
-  // rows) commit together: one commit instead of one per row, and all or
-  // none, so a store error leaves no dedupe key behind that would turn
-  // Slack's retry into a "duplicate". `handler(queued)` sets `queued` when
-  // it added outbox rows; the worker is woken after the commit, when it can
-  // see them.
-  template <class Handler>
-  SlackReply in_one_commit(const SlackDelivery& delivery, Handler&& handler) {
-    SlackReply reply;
-    bool queued = false;
-    ctx_.platform.store->write_batch([&](Store&) {
-      // The batch may run on the thread of another request's commit.
-      LogContext scope(std::string(delivery.request_id), "slack");
-      reply = handler(queued);
-    });
-    if (queued) ctx_.platform.outbox->notify();
-    return reply;
-  }
-
-  // Adds an outbox row (inside in_one_commit); `queued` is set when it is new.
-  void enqueue(const std::string& destination, const std::string& target, const json& payload,
-               const std::string& key, bool& queued) {
+  // An outbox row for Slack, or none when no bot token is configured (a
+  // response_url needs no token).
+  std::vector<OutboxMessage> slack_row(const std::string& destination, const std::string& target,
+                                       const json& payload, const std::string& key) const {
     if (!ctx_.can_post && destination != "slack:response_url") {
       spdlog::warn("slack: no bot token configured; not posting to {}", target);
-      return;
+      return {};
     }
-    OutboxMessage m{destination, target, dump(payload), key};
-    if (ctx_.platform.store->enqueue(m, now())) queued = true;
+    return {OutboxMessage{destination, target, dump(payload), key}};
   }
 
   SlackReply on(const UrlVerification& v, const SlackDelivery&, const Knowledge&) {
@@ -110,18 +88,8 @@ class SlackHandler::Impl {
   }
 
   SlackReply on(const EventCallback& cb, const SlackDelivery& delivery, const Knowledge& k) {
-    return in_one_commit(delivery, [&](bool& queued) { return on_event(cb, k, queued); });
-  }
-
-  SlackReply on_event(const EventCallback& cb, const Knowledge& k, bool& queued) {
     const SlackEvent& ev = cb.event;
-    const auto t = now();
-    if (!cb.event_id.empty() && !ctx_.platform.store->remember_event(
-                                    "slack:event:" + cb.event_id, t, t + ctx_.dedupe_ttl_seconds)) {
-      ctx_.platform.metrics->inc("rolecall_duplicate_events", {{"platform", "slack"}});
-      spdlog::info("slack: duplicate event {} (retry {}) dropped", cb.event_id, cb.retry_num);
-      return ok_empty();
-    }
+    // Bots (rolecall itself included) are dropped before anything is written.
     const std::string self = !ctx_.bot_user_id.empty() ? ctx_.bot_user_id : cb.authorized_user_id;
     if (should_ignore_event(ev, self) || (!ctx_.bot_id.empty() && ev.bot_id == ctx_.bot_id)) {
       spdlog::debug("slack: ignoring {} event {} (bot, subtype or self)", ev.type, cb.event_id);
@@ -135,50 +103,47 @@ class SlackHandler::Impl {
       spdlog::debug("slack: {} in {} is not for us", ev.type, ev.channel);
       return ok_empty();
     }
-    // One human message can arrive as app_mention and as message.channels:
-    // answer it once, whichever comes first.
-    if (!ctx_.platform.store->remember_event("slack:msg:" + ev.channel + ":" + ev.ts, t,
-                                             t + ctx_.dedupe_ttl_seconds)) {
-      ctx_.platform.metrics->inc("rolecall_duplicate_events", {{"platform", "slack"}});
-      spdlog::debug("slack: message {}:{} already handled", ev.channel, ev.ts);
-      return ok_empty();
-    }
-    const std::string text = slack_to_plain(strip_leading_mention(ev.text, self));
     const Team* team = team_for_channel(k, ev.channel);
     LogContext::set_team(team ? team->id : "");
 
     InboundMessage msg;
     msg.platform = "slack";
+    msg.addressing = mention ? Addressing::mention
+                     : dm    ? Addressing::direct_message
+                             : Addressing::intake_channel;
     msg.team = team;
     msg.channel = ev.channel;
     msg.author = ev.user;
-    msg.text = text;
+    msg.text = slack_to_plain(strip_leading_mention(ev.text, self));
     msg.message_id = ev.ts;
-    msg.route_requests = intake || mention;
-    msg.answer_questions = mention || dm || intake;
-    const AssistantReply reply = ctx_.platform.assistant->handle(msg, t);
+    // Slack's retries share the event id; one human message can also arrive
+    // as app_mention and as message.channels: answered once, whichever first.
+    if (!cb.event_id.empty()) msg.dedupe_keys.push_back("slack:event:" + cb.event_id);
+    msg.dedupe_keys.push_back("slack:msg:" + ev.channel + ":" + ev.ts);
 
-    json message;
-    switch (reply.kind) {
-      case AssistantReply::Kind::nothing: return ok_empty();
-      case AssistantReply::Kind::answer:
-        if (intake && !mention && reply.classification.role == Role::none) {
-          return ok_empty();  // chatter in an intake channel gets nothing
-        }
-        message = render_answer(reply.answer);
-        break;
-      case AssistantReply::Kind::routed:
-      case AssistantReply::Kind::clarification:
-        message = render_routing_notice(reply.routing, reply.routing_id);
-        break;
-    }
-    if (reply.kind == AssistantReply::Kind::routed && team && team->teams_routing_notices) {
-      notify_teams_channel(*team, reply, text, queued);
-    }
     const std::string thread = dm ? std::string() : (ev.thread_ts.empty() ? ev.ts : ev.thread_ts);
-    enqueue("slack:chat.postMessage", ev.channel,
-            for_channel(std::move(message), ev.channel, thread),
-            "slack:reply:" + ev.channel + ":" + ev.ts, queued);
+    auto render = [&](const MessageOutcome& o) -> std::vector<OutboxMessage> {
+      json message;
+      switch (o.kind) {
+        case MessageOutcome::Kind::help:
+        case MessageOutcome::Kind::answer: message = render_answer(o.answer); break;
+        case MessageOutcome::Kind::routed:
+        case MessageOutcome::Kind::clarification:
+          message = render_routing_notice(o.routing, o.routing_id);
+          break;
+        case MessageOutcome::Kind::silent:
+        case MessageOutcome::Kind::duplicate: return {};
+      }
+      return slack_row("slack:chat.postMessage", ev.channel,
+                       for_channel(std::move(message), ev.channel, thread),
+                       "slack:reply:" + ev.channel + ":" + ev.ts);
+    };
+    LogContext scope(std::string(delivery.request_id), "slack", team ? team->id : "");
+    const MessageOutcome outcome = ctx_.platform.app->handle_message(msg, now(), render);
+    if (outcome.kind != MessageOutcome::Kind::silent &&
+        outcome.kind != MessageOutcome::Kind::duplicate) {
+      ctx_.platform.outbox->notify();
+    }
     return ok_empty();
   }
 
@@ -193,29 +158,17 @@ class SlackHandler::Impl {
 
     if (cmd.command == "/whoowns") {
       if (asks_help) return reply_json(render_help());
-      auto reply = ctx_.platform.assistant->answer(text, team);
-      return reply_json(as_ephemeral(render_answer(reply.answer)));
+      const MessageOutcome answered = ctx_.platform.app->answer(text, team);
+      return reply_json(as_ephemeral(render_answer(answered.answer)));
     }
     if (cmd.command == "/decision") {
       if (asks_help) return reply_json(render_help());
-      auto d = ctx_.platform.assistant->record_decision("slack", team, text, cmd.user_id,
-                                                        cmd.channel_id, "", std::nullopt, now());
+      auto d = ctx_.platform.app->record_decision("slack", team, text, cmd.user_id, cmd.channel_id,
+                                                  "", std::nullopt, now());
       return reply_json(render_decision_confirmation(d));
     }
     if (cmd.command == "/decisions") {
-      auto all = ctx_.platform.assistant->recent_decisions(team, text.empty() ? 15 : 200);
-      std::vector<DecisionRecord> shown;
-      if (text.empty() || text == "all") {
-        shown = std::move(all);
-      } else {
-        std::optional<Role> role;
-        if (text == "pm") role = Role::product_manager;
-        if (text == "po") role = Role::product_owner;
-        for (auto& d : all) {
-          if (role ? d.role == *role : contains_case_insensitive(d.text, text))
-            shown.push_back(std::move(d));
-        }
-      }
+      const auto shown = ctx_.platform.app->find_decisions(team, parse_decision_query(text));
       return reply_json(render_decision_list(shown, text));
     }
     spdlog::info("slack: unknown command {}", cmd.command);
@@ -223,10 +176,6 @@ class SlackHandler::Impl {
   }
 
   SlackReply on(const BlockActions& ba, const SlackDelivery& delivery, const Knowledge& k) {
-    return in_one_commit(delivery, [&](bool& queued) { return on_actions(ba, k, queued); });
-  }
-
-  SlackReply on_actions(const BlockActions& ba, const Knowledge& k, bool& queued) {
     for (const auto& action : ba.actions) {
       auto what = parse_correction_action(action.action_id);
       if (!what) {
@@ -240,62 +189,52 @@ class SlackHandler::Impl {
         spdlog::warn("slack: action {} with bad routing id \"{}\"", action.action_id, action.value);
         return malformed(json{{"error", "bad action value"}});
       }
-      auto result = ctx_.platform.assistant->correct(id, *what, ba.user_id, now());
-      if (!result.found) {
+      CorrectionRequest request;
+      request.routing_id = id;
+      request.action = *what;
+      request.by = ba.user_id;
+      const auto t = now();
+      auto render = [&](const CorrectionOutcome& o) -> std::vector<OutboxMessage> {
+        if (o.kind == CorrectionOutcome::Kind::not_found) {
+          return response_row(
+              ba, as_ephemeral(render_notice("That request is no longer in rolecall's log.")),
+              "missing:" + std::to_string(id));
+        }
+        RoutingUpdate update;
+        update.routing_id = id;
+        update.action = *what == CorrectionAction::acknowledge ? RoutingAction::acknowledged
+                        : *what == CorrectionAction::reassign  ? RoutingAction::reassigned
+                        : *what == CorrectionAction::dismiss   ? RoutingAction::dismissed
+                                                               : RoutingAction::clarified;
+        update.role = o.change.new_role;
+        update.owners = o.assignees;
+        if (const Topic* topic = k.taxonomy.find(o.routing.topic))
+          update.topic_title = topic->title;
+        update.actor_user_id = ba.user_id;
+        json message = render_routing_update(update);
+        message["replace_original"] = true;
+        const bool changed = o.kind == CorrectionOutcome::Kind::changed;
+        return response_row(ba, message,
+                            std::to_string(id) + ":" + action.action_id + ":" +
+                                (changed ? std::to_string(t) : "same"));
+      };
+      LogContext scope(std::string(delivery.request_id), "slack");
+      const auto outcome = ctx_.platform.app->correct(request, t, render);
+      if (outcome.kind == CorrectionOutcome::Kind::not_found)
         spdlog::warn("slack: action {} on unknown routing {}", action.action_id, id);
-        enqueue_response(
-            ba, as_ephemeral(render_notice("That request is no longer in rolecall's log.")),
-            "missing:" + std::to_string(id), queued);
-        return ok_empty();
-      }
-      RoutingUpdate update;
-      update.routing_id = id;
-      update.action = *what == CorrectionAction::acknowledge ? RoutingAction::acknowledged
-                      : *what == CorrectionAction::reassign  ? RoutingAction::reassigned
-                      : *what == CorrectionAction::dismiss   ? RoutingAction::dismissed
-                                                             : RoutingAction::clarified;
-      update.role = result.new_role;
-      update.owners = result.new_assignees;
-      if (const Topic* topic = k.taxonomy.find(result.routing.topic))
-        update.topic_title = topic->title;
-      update.actor_user_id = ba.user_id;
-      json message = render_routing_update(update);
-      message["replace_original"] = true;
-      enqueue_response(ba, message,
-                       std::to_string(id) + ":" + action.action_id + ":" +
-                           (result.changed ? std::to_string(now()) : "same"),
-                       queued);
+      ctx_.platform.outbox->notify();
       return ok_empty();
     }
     return ok_empty();
   }
 
-  // A team that also lives in Microsoft Teams can get each routing there too,
-  // through its Workflows URLs (config: product_teams[].teams_routing_notices).
-  void notify_teams_channel(const Team& team, const AssistantReply& reply, const std::string& text,
-                            bool& queued) {
-    TeamsRoutingNotice notice;
-    notice.decision = reply.routing;
-    notice.routing_id = reply.routing_id;
-    notice.request_text = text;
-    notice.team_name = team.name;
-    const std::string payload = render_teams_routing_workflow_post(notice).dump(
-        -1, ' ', false, json::error_handler_t::replace);
-    for (const auto& url : team.teams_workflow_urls) {
-      OutboxMessage m{
-          "teams:workflow", url, payload,
-          "teams:notice:" + std::to_string(reply.routing_id) + ":" + sha256_hex(url).substr(0, 16)};
-      if (ctx_.platform.store->enqueue(m, now())) queued = true;
-    }
-  }
-
-  void enqueue_response(const BlockActions& ba, const json& message, const std::string& key,
-                        bool& queued) {
+  std::vector<OutboxMessage> response_row(const BlockActions& ba, const json& message,
+                                          const std::string& key) const {
     if (ba.response_url.rfind("https://", 0) != 0 && ba.response_url.rfind("http://", 0) != 0) {
       spdlog::warn("slack: block_actions without a usable response_url; message not updated");
-      return;
+      return {};
     }
-    enqueue("slack:response_url", ba.response_url, message, "slack:action:" + key, queued);
+    return slack_row("slack:response_url", ba.response_url, message, "slack:action:" + key);
   }
 
   SlackHandlerContext ctx_;

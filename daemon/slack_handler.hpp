@@ -10,11 +10,14 @@
 // SlackReply value, which each receiver turns into its own answer (an HTTP
 // response; an ack with or without payload).
 //
-// For every request: dedupe (event ids in the store, so Slack's retries and
-// Socket Mode redeliveries count once, also across replicas sharing a store)
-// -> Assistant -> the immediate reply; every later message (thread replies,
-// DMs, message updates) is an outbox row, committed together with the
-// dedupe key, so the reply is always within Slack's 3-second budget.
+// It translates only: bots and rolecall's own posts are dropped before
+// anything is written, then the request becomes a use case call
+// (usecases/app.hpp), which decides, dedupes (event ids in the store, so
+// Slack's retries and Socket Mode redeliveries count once, also across
+// replicas sharing a store) and commits. The immediate reply is rendered
+// here; every later message (thread replies, message updates) is an outbox
+// row committed with the request, so the reply is always within Slack's
+// 3-second budget.
 //
 // Thread safety: handle() may be called from any thread concurrently.
 // Never throws: a store failure becomes SlackReply::Status::unavailable.

@@ -10,7 +10,6 @@
 #include "adapters/teams/teams_command.hpp"
 #include "adapters/teams/teams_signature.hpp"
 #include "daemon/logging.hpp"
-#include "daemon/text_match.hpp"
 
 namespace rolecall {
 
@@ -84,7 +83,7 @@ class TeamsEndpoint {
     TeamsCardOptions options;
     options.bot_name = hook.name == "default" ? "rolecall" : hook.name;
     const TeamsCommand cmd = parse_teams_command(a.clean_text);
-    Assistant& assistant = *ctx_.platform.assistant;
+    App& app = *ctx_.platform.app;
 
     switch (cmd.kind) {
       case TeamsCommandKind::help: {
@@ -103,16 +102,12 @@ class TeamsEndpoint {
                                                      " decision We launch the pro tier in March.",
                                                  options));
         }
-        auto d = assistant.record_decision("teams", team, cmd.text, a.from_name, a.channel_id, "",
-                                           std::nullopt, now());
+        auto d = app.record_decision("teams", team, cmd.text, a.from_name, a.channel_id, "",
+                                     std::nullopt, now());
         return reply(render_teams_decision_reply(d, options));
       }
       case TeamsCommandKind::decisions: {
-        auto all = assistant.recent_decisions(team, cmd.text.empty() ? 25 : 200);
-        std::vector<DecisionRecord> shown;
-        for (auto& d : all)
-          if (cmd.text.empty() || contains_case_insensitive(d.text, cmd.text))
-            shown.push_back(std::move(d));
+        const auto shown = app.find_decisions(team, parse_decision_query(cmd.text));
         return reply(render_teams_decisions_reply(shown, "Recent decisions", cmd.text, options));
       }
       case TeamsCommandKind::reassign:
@@ -121,105 +116,72 @@ class TeamsEndpoint {
       case TeamsCommandKind::message: break;
     }
 
-    // The dedupe key and the routing commit together (one commit, all or
-    // none): a failure in between cannot leave the activity marked as seen
-    // but unlogged.
-    HttpResponse response;
-    ctx_.platform.store->write_batch([&](Store&) {
-      // The batch may run on the thread of another request's commit.
-      LogContext scope(request_id, "teams", team ? team->id : "");
-      response = on_message(a, hook, team, options);
-    });
-    return response;
-  }
-
-  HttpResponse on_message(const TeamsActivity& a, const TeamsWebhook& hook, const Team* team,
-                          const TeamsCardOptions& options) {
-    Assistant& assistant = *ctx_.platform.assistant;
-    if (!ctx_.platform.store->remember_event("teams:activity:" + hook.name + ":" + a.id, now(),
-                                             now() + ctx_.dedupe_ttl_seconds)) {
-      ctx_.platform.metrics->inc("rolecall_duplicate_events", {{"platform", "teams"}});
-      spdlog::info("teams: activity {} seen before; answering without logging again", a.id);
-      return reply(render_teams_answer_reply(assistant.answer(a.clean_text, team).answer, options));
-    }
+    LogContext scope(request_id, "teams", team ? team->id : "");
     InboundMessage msg;
     msg.platform = "teams";
+    msg.addressing = Addressing::mention;  // an outgoing webhook only hears @mentions
     msg.team = team;
     msg.channel = a.channel_id;
     msg.author = a.from_name.empty() ? a.from_id : a.from_name;
     msg.text = a.clean_text;
     msg.message_id = a.id;
-    msg.route_requests = true;
-    msg.answer_questions = true;
-    AssistantReply r = assistant.handle(msg, now());
-    if (r.kind == AssistantReply::Kind::routed || r.kind == AssistantReply::Kind::clarification) {
-      TeamsRoutingNotice notice;
-      notice.decision = r.routing;
-      notice.routing_id = r.routing_id;
-      notice.request_text = a.clean_text;
-      notice.requested_by = a.from_name;
-      notice.team_name = team ? team->name : "";
-      return reply(render_teams_routing_reply(notice, options));
+    msg.dedupe_keys.push_back("teams:activity:" + hook.name + ":" + a.id);
+    const MessageOutcome r = app.handle_message(msg, now());
+    switch (r.kind) {
+      case MessageOutcome::Kind::routed:
+      case MessageOutcome::Kind::clarification: {
+        TeamsRoutingNotice notice;
+        notice.decision = r.routing;
+        notice.routing_id = r.routing_id;
+        notice.request_text = a.clean_text;
+        notice.requested_by = a.from_name;
+        notice.team_name = team ? team->name : "";
+        return reply(render_teams_routing_reply(notice, options));
+      }
+      case MessageOutcome::Kind::duplicate:
+        spdlog::info("teams: activity {} seen before; answering without logging again", a.id);
+        return reply(render_teams_answer_reply(r.answer, options));
+      case MessageOutcome::Kind::silent:
+      case MessageOutcome::Kind::help:
+      case MessageOutcome::Kind::answer: break;
     }
     return reply(render_teams_answer_reply(r.answer, options));
   }
 
   HttpResponse on_correction(const TeamsActivity& a, const TeamsCommand& cmd, const Team* team,
                              const TeamsCardOptions& options) {
-    std::optional<RoutingRecord> target;
-    if (cmd.routing_id) {
-      target = ctx_.platform.store->get_routing(*cmd.routing_id);
-    } else {
-      // "@rolecall reassign" as a reply in the thread of the routed request:
-      // the thread's root message is the request we routed.
-      ListFilter f;
-      f.team_id = team ? team->id : "";
-      f.channel = a.channel_id;
-      f.limit = 200;
-      for (auto& r : ctx_.platform.store->list_routings(f)) {
-        if (r.platform == "teams" && r.intent == Intent::request &&
-            (r.message_id == a.thread_root_id || r.message_id == a.id)) {
-          target = std::move(r);
-          break;
-        }
-      }
+    CorrectionRequest request;
+    request.routing_id = cmd.routing_id;
+    // "@rolecall reassign" as a reply in the thread of the routed request:
+    // the thread's root message is the request we routed.
+    request.platform = "teams";
+    request.channel = a.channel_id;
+    request.message_ids = {a.thread_root_id, a.id};
+    request.team = team;
+    request.action = cmd.kind == TeamsCommandKind::ack       ? CorrectionAction::acknowledge
+                     : cmd.kind == TeamsCommandKind::dismiss ? CorrectionAction::dismiss
+                                                             : CorrectionAction::reassign;
+    if (cmd.kind == TeamsCommandKind::reassign) request.reassign_to = cmd.reassign_to;
+    request.by = a.from_name.empty() ? a.from_id : a.from_name;
+    const CorrectionOutcome result = ctx_.platform.app->correct(request, now());
+    switch (result.kind) {
+      case CorrectionOutcome::Kind::not_found:
+        return reply(render_teams_simple_reply(
+            cmd.routing_id
+                ? "I have no request #" + std::to_string(*cmd.routing_id) + " for this team."
+                : "Which request? Reply in the thread of the routed request, or add its "
+                  "number, e.g. @" +
+                      options.bot_name + " reassign #42.",
+            options));
+      case CorrectionOutcome::Kind::already:
+        return reply(render_teams_simple_reply(
+            "Request #" + std::to_string(result.routing.id) + " is already with the " +
+                std::string(display_name(result.routing.role)) + ".",
+            options));
+      case CorrectionOutcome::Kind::unchanged:
+      case CorrectionOutcome::Kind::changed: break;
     }
-    if (!target || target->platform.empty() || (team && target->team_id != team->id)) {
-      return reply(render_teams_simple_reply(
-          cmd.routing_id
-              ? "I have no request #" + std::to_string(*cmd.routing_id) + " for this team."
-              : "Which request? Reply in the thread of the routed request, or add its "
-                "number, e.g. @" +
-                    options.bot_name + " reassign #42.",
-          options));
-    }
-    CorrectionAction action = cmd.kind == TeamsCommandKind::ack ? CorrectionAction::acknowledge
-                              : cmd.kind == TeamsCommandKind::dismiss ? CorrectionAction::dismiss
-                                                                      : CorrectionAction::reassign;
-    if (cmd.kind == TeamsCommandKind::reassign && cmd.reassign_to) {
-      if (*cmd.reassign_to == target->role) {
-        return reply(render_teams_simple_reply("Request #" + std::to_string(target->id) +
-                                                   " is already with the " +
-                                                   std::string(display_name(target->role)) + ".",
-                                               options));
-      }
-      if (target->role != Role::product_manager && target->role != Role::product_owner) {
-        action = *cmd.reassign_to == Role::product_manager ? CorrectionAction::choose_pm
-                                                           : CorrectionAction::choose_po;
-      }
-    }
-    const std::string by = a.from_name.empty() ? a.from_id : a.from_name;
-    auto result = ctx_.platform.assistant->correct(target->id, action, by, now());
-    StatusChange change;
-    change.routing_id = target->id;
-    change.from = target->status;
-    change.to = result.new_status;
-    change.new_role = result.new_role;
-    change.by = by;
-    change.at = now();
-    change.from_role = target->role;
-    change.topic = target->topic;
-    return reply(render_teams_status_change_reply(change, result.new_assignees, options));
+    return reply(render_teams_status_change_reply(result.change, result.assignees, options));
   }
 
   TeamsEndpointContext ctx_;

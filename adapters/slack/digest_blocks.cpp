@@ -149,7 +149,7 @@ json build_blocks(const Digest& d, const SlackDigestLimits& lim, std::size_t ite
     const std::vector<std::size_t> quota = decision_quotas(d, items);
     for (std::size_t g = 0; g < d.decisions.size(); ++g) {
       for (std::size_t i = 0; i < quota[g]; ++i) {
-        const DigestDecision& dec = d.decisions[g].decisions[i];
+        const DecisionRecord& dec = d.decisions[g].decisions[i];
         std::string line = i == 0 ? "*" + role_heading(d.decisions[g].role) + "*\n" : std::string();
         line +=
             std::string(bullet) + digest_mrkdwn_escape(excerpt(dec.text, lim.excerpt_chars * 2));

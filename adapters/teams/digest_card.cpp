@@ -178,7 +178,7 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim)
         if (quota[g] == 0) continue;
         std::vector<std::string> lines;
         for (std::size_t i = 0; i < quota[g]; ++i) {
-          const DigestDecision& dec = d.decisions[g].decisions[i];
+          const DecisionRecord& dec = d.decisions[g].decisions[i];
           std::string line = esc(excerpt(dec.text, lim.excerpt_chars * 2));
           if (!dec.decided_by.empty()) line += " (" + esc(excerpt(dec.decided_by, 60)) + ")";
           if (!dec.link.empty()) {

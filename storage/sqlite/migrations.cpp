@@ -143,12 +143,19 @@ constexpr std::string_view kV5 = R"sql(
 ALTER TABLE outbox ADD COLUMN attempt_started_at INTEGER;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// v6: the routing log answers "the routing made for this platform message"
+// (a reply in a routed request's thread) from an index instead of a scan.
+constexpr std::string_view kV6 = R"sql(
+CREATE INDEX routings_message ON routings(channel, message_id);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "core tables: routings, status_changes, decisions, processed_events, outbox", kV1},
     {2, "digests_sent; indexes for digest, retention, dedupe expiry, outbox", kV2},
     {3, "status_changes.team_id/topic (backfilled) + indexes", kV3},
     {4, "correction_totals kept by a trigger (backfilled)", kV4},
     {5, "outbox.attempt_started_at: an unfinished delivery attempt", kV5},
+    {6, "index of routings by channel and platform message id", kV6},
 }};
 
 std::string too_new_message(int found) {

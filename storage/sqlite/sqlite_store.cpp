@@ -62,7 +62,24 @@ OutboxState outbox_state_of(const std::string& s) {
 
 constexpr const char* kRoutingColumns =
     "id, platform, team_id, channel, message_id, link, author, text, text_hash, intent, role, "
-    "original_role, topic, confidence, assignee, status, reply_ref, created_at, updated_at";
+    "original_role, topic, confidence, assignee, status, created_at, updated_at";
+
+constexpr const char* kDecisionColumns =
+    "id, platform, team_id, role, text, decided_by, channel, link, created_at";
+
+DecisionRecord decision_from_row(SQLite::Statement& s) {
+  DecisionRecord d;
+  d.id = s.getColumn(0).getInt64();
+  d.platform = s.getColumn(1).getString();
+  d.team_id = s.getColumn(2).getString();
+  d.role = role_of(s.getColumn(3));
+  d.text = s.getColumn(4).getString();
+  d.decided_by = s.getColumn(5).getString();
+  d.channel = s.getColumn(6).getString();
+  d.link = s.getColumn(7).getString();
+  d.created_at = s.getColumn(8).getInt64();
+  return d;
+}
 
 RoutingRecord routing_from_row(SQLite::Statement& s) {
   RoutingRecord r;
@@ -82,9 +99,8 @@ RoutingRecord routing_from_row(SQLite::Statement& s) {
   r.confidence = s.getColumn(13).getDouble();
   r.assignee = s.getColumn(14).getString();
   r.status = status_of(s.getColumn(15));
-  r.reply_ref = s.getColumn(16).getString();
-  r.created_at = s.getColumn(17).getInt64();
-  r.updated_at = s.getColumn(18).getInt64();
+  r.created_at = s.getColumn(16).getInt64();
+  r.updated_at = s.getColumn(17).getInt64();
   return r;
 }
 
@@ -364,8 +380,8 @@ std::int64_t SqliteStore::record_routing(const RoutingRecord& r) {
   return write("record_routing", [&](Connection& c) {
     auto s = c.prepare(
         "INSERT INTO routings (platform, team_id, channel, message_id, link, author, text, "
-        "text_hash, intent, role, original_role, topic, confidence, assignee, status, reply_ref, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "text_hash, intent, role, original_role, topic, confidence, assignee, status, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s->bind(1, r.platform);
     s->bind(2, r.team_id);
     s->bind(3, r.channel);
@@ -381,9 +397,8 @@ std::int64_t SqliteStore::record_routing(const RoutingRecord& r) {
     s->bind(13, r.confidence);
     s->bind(14, r.assignee);
     s->bind(15, std::string(to_string(r.status)));
-    s->bind(16, r.reply_ref);
-    s->bind(17, static_cast<std::int64_t>(r.created_at));
-    s->bind(18, static_cast<std::int64_t>(r.updated_at != 0 ? r.updated_at : r.created_at));
+    s->bind(16, static_cast<std::int64_t>(r.created_at));
+    s->bind(17, static_cast<std::int64_t>(r.updated_at != 0 ? r.updated_at : r.created_at));
     s->exec();
     return c.db().getLastInsertRowid();
   });
@@ -398,12 +413,18 @@ std::optional<RoutingRecord> SqliteStore::get_routing(std::int64_t id) {
   });
 }
 
-void SqliteStore::set_reply_ref(std::int64_t id, const std::string& reply_ref) {
-  write("set_reply_ref", [&](Connection& c) {
-    auto s = c.prepare("UPDATE routings SET reply_ref = ? WHERE id = ?");
-    s->bind(1, reply_ref);
-    s->bind(2, static_cast<std::int64_t>(id));
-    return s->exec();
+std::optional<RoutingRecord> SqliteStore::find_routing(const std::string& platform,
+                                                       const std::string& channel,
+                                                       const std::string& message_id) {
+  return read("find_routing", [&](Connection& c) -> std::optional<RoutingRecord> {
+    auto s = c.prepare(std::string("SELECT ") + kRoutingColumns +
+                       " FROM routings WHERE channel = ? AND message_id = ? AND platform = ?"
+                       " ORDER BY id DESC LIMIT 1");
+    s->bind(1, channel);
+    s->bind(2, message_id);
+    s->bind(3, platform);
+    if (!s->executeStep()) return std::nullopt;
+    return routing_from_row(*s);
   });
 }
 
@@ -452,17 +473,6 @@ bool SqliteStore::change_routing_status(const StatusChange& change) {
   });
 }
 
-std::vector<StatusChange> SqliteStore::routing_history(std::int64_t id) {
-  return read("routing_history", [&](Connection& c) {
-    auto s = c.prepare(std::string("SELECT ") + kChangeColumns +
-                       " FROM status_changes WHERE routing_id = ? ORDER BY id");
-    s->bind(1, static_cast<std::int64_t>(id));
-    std::vector<StatusChange> out;
-    while (s->executeStep()) out.push_back(change_from_row(*s));
-    return out;
-  });
-}
-
 std::vector<RoutingRecord> SqliteStore::list_routings(const ListFilter& f) {
   return read_bulk("list_routings", [&](Connection& c) {
     auto s =
@@ -504,27 +514,6 @@ std::vector<StatusChange> SqliteStore::status_changes(const std::string& team_id
   });
 }
 
-std::vector<RoutingCount> SqliteStore::routing_counts(const ListFilter& f) {
-  auto out = read_bulk("routing_counts", [&](Connection& c) {
-    auto s = c.prepare("SELECT role, intent, status, topic, count(*) FROM routings" +
-                       where_clause(f, true) + " GROUP BY role, intent, status, topic");
-    bind_filter(*s, f);
-    std::vector<RoutingCount> rows;
-    while (s->executeStep()) {
-      rows.push_back({role_of(s->getColumn(0)),
-                      parse_intent(s->getColumn(1).getString()).value_or(Intent::other),
-                      status_of(s->getColumn(2)), s->getColumn(3).getString(),
-                      s->getColumn(4).getInt64()});
-    }
-    return rows;
-  });
-  std::sort(out.begin(), out.end(), [](const RoutingCount& a, const RoutingCount& b) {
-    return std::tie(a.role, a.intent, a.status, a.topic) <
-           std::tie(b.role, b.intent, b.status, b.topic);
-  });
-  return out;
-}
-
 // ---------------------------------------------------------------- decisions
 
 std::int64_t SqliteStore::record_decision(const DecisionRecord& d) {
@@ -547,25 +536,35 @@ std::int64_t SqliteStore::record_decision(const DecisionRecord& d) {
 
 std::vector<DecisionRecord> SqliteStore::list_decisions(const ListFilter& f) {
   return read_bulk("list_decisions", [&](Connection& c) {
-    auto s = c.prepare(
-        "SELECT id, platform, team_id, role, text, decided_by, channel, link, created_at "
-        "FROM decisions" +
-        where_clause(f, false) + " ORDER BY created_at DESC, id DESC" + limit_clause(f));
+    auto s =
+        c.prepare(std::string("SELECT ") + kDecisionColumns + " FROM decisions" +
+                  where_clause(f, false) + " ORDER BY created_at DESC, id DESC" + limit_clause(f));
     bind_filter(*s, f);
     std::vector<DecisionRecord> out;
-    while (s->executeStep()) {
-      DecisionRecord d;
-      d.id = s->getColumn(0).getInt64();
-      d.platform = s->getColumn(1).getString();
-      d.team_id = s->getColumn(2).getString();
-      d.role = role_of(s->getColumn(3));
-      d.text = s->getColumn(4).getString();
-      d.decided_by = s->getColumn(5).getString();
-      d.channel = s->getColumn(6).getString();
-      d.link = s->getColumn(7).getString();
-      d.created_at = s->getColumn(8).getInt64();
-      out.push_back(std::move(d));
-    }
+    while (s->executeStep()) out.push_back(decision_from_row(*s));
+    return out;
+  });
+}
+
+std::vector<DecisionRecord> SqliteStore::search_decisions(const std::string& team_id,
+                                                          const std::string& text,
+                                                          std::optional<Role> role, int limit) {
+  return read_bulk("search_decisions", [&](Connection& c) {
+    // instr() on lower(): a plain substring, so %, _ and \ in the text mean
+    // themselves (LIKE would need escaping). lower() folds ASCII only, as
+    // the contract says.
+    std::string sql = std::string("SELECT ") + kDecisionColumns + " FROM decisions WHERE 1";
+    if (!team_id.empty()) sql += " AND team_id = :team";
+    if (!text.empty()) sql += " AND instr(lower(text), lower(:text)) > 0";
+    if (role) sql += " AND role = :role";
+    sql += " ORDER BY created_at DESC, id DESC LIMIT :limit";
+    auto s = c.prepare(sql);
+    if (!team_id.empty()) s->bind(":team", team_id);
+    if (!text.empty()) s->bind(":text", text);
+    if (role) s->bind(":role", std::string(to_string(*role)));
+    s->bind(":limit", static_cast<std::int64_t>(limit > 0 ? limit : 1));
+    std::vector<DecisionRecord> out;
+    while (s->executeStep()) out.push_back(decision_from_row(*s));
     return out;
   });
 }

@@ -26,7 +26,7 @@
 // - Reads run in parallel (WAL lets them run beside the writer and see every
 //   commit that returned before the read started), waiting for a free
 //   connection when the pool is busy: point reads on `readers` plain
-//   connections, range queries (list_*, status_changes, routing_counts,
+//   connections, range queries (list_*, status_changes,
 //   backup) on `bulk_readers` memory-mapped ones.
 // - WAL checkpoints (the only fsyncs) run on the checkpoint thread, not in a
 //   caller's commit, unless sustained writes keep them from catching up
@@ -108,23 +108,24 @@ class SqliteStore final : public Store {
 
   std::int64_t record_routing(const RoutingRecord& r) override;
   std::optional<RoutingRecord> get_routing(std::int64_t id) override;
-  void set_reply_ref(std::int64_t id, const std::string& reply_ref) override;
+  std::optional<RoutingRecord> find_routing(const std::string& platform, const std::string& channel,
+                                            const std::string& message_id) override;
   // Logs the routing's actual current status as `from` (change.from is not
   // trusted) and its current role as the change's from-role. The routing's
   // role becomes change.new_role unless that is none; a `reassigned` change
   // with new_role none moves the routing to the other side of the PM/PO
   // boundary (other_role).
   bool change_routing_status(const StatusChange& change) override;
-  std::vector<StatusChange> routing_history(std::int64_t id) override;
   std::vector<RoutingRecord> list_routings(const ListFilter& f) override;
   std::vector<CorrectionCount> correction_counts(const std::string& team_id) override;
   std::vector<StatusChange> status_changes(const std::string& team_id, std::int64_t since,
                                            std::int64_t until) override;
-  std::vector<RoutingCount> routing_counts(const ListFilter& f) override;
 
   std::int64_t record_decision(const DecisionRecord& d) override;
   // Filters on team, since/until, role, channel and limit (status is ignored).
   std::vector<DecisionRecord> list_decisions(const ListFilter& f) override;
+  std::vector<DecisionRecord> search_decisions(const std::string& team_id, const std::string& text,
+                                               std::optional<Role> role, int limit) override;
 
   // A key whose expiry has passed counts as new again, even before retention
   // deletes it.

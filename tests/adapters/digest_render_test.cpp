@@ -44,9 +44,9 @@ Taxonomy taxonomy() {
   return Taxonomy(std::move(topics));
 }
 
-DigestRouting routing(std::int64_t id, Intent intent, Role role, std::string topic,
+RoutingRecord routing(std::int64_t id, Intent intent, Role role, std::string topic,
                       std::string text, std::int64_t at) {
-  DigestRouting r;
+  RoutingRecord r;
   r.id = id;
   r.platform = "slack";
   r.intent = intent;
@@ -82,7 +82,7 @@ DigestInput thousand_requests() {
   for (int i = 0; i < 1000; ++i) {
     const bool pm = i % 5 < 3;
     const std::string topic = "topic_" + std::to_string(i % 40);
-    DigestRouting r =
+    RoutingRecord r =
         routing(i + 1, Intent::request, pm ? Role::product_manager : Role::product_owner, topic,
                 long_text, week_start + i * 300);
     in.routings.push_back(r);
@@ -91,11 +91,11 @@ DigestInput thousand_requests() {
       in.unacknowledged.push_back(r);
     }
     if (i < 400) {
-      in.moves.push_back(DigestMove{r.id, topic, r.role, other_role(r.role), "U1", r.created_at});
+      in.moves.push_back(reassignment(r.id, topic, r.role, other_role(r.role), "U1", r.created_at));
     }
   }
   for (int i = 0; i < 120; ++i) {
-    DigestDecision d;
+    DecisionRecord d;
     d.id = i + 1;
     d.role = i % 3 == 0 ? Role::product_manager : (i % 3 == 1 ? Role::product_owner : Role::both);
     d.text = "We decided " + long_text;
@@ -245,7 +245,7 @@ TEST(DigestRender, SlackCutsNeverSplitAnEntity) {
     ASSERT_TRUE(d.empty);
     const json slack = render_digest_blocks(d);
     expect_slack_limits(slack);
-    for (const std::string text : {slack["text"].get<std::string>(),
+    for (const std::string& text : {slack["text"].get<std::string>(),
                                    slack["blocks"][1]["text"]["text"].get<std::string>()}) {
       const std::string ellipsis = "\xE2\x80\xA6";
       ASSERT_GE(text.size(), ellipsis.size());
@@ -336,7 +336,7 @@ TEST(DigestRender, SlackEscapesStoredTextAmpersandFirst) {
 
   DigestInput in = base_input();
   in.team_name = "R&D <core>";
-  DigestRouting r = routing(7, Intent::request, Role::product_owner, "weird",
+  RoutingRecord r = routing(7, Intent::request, Role::product_owner, "weird",
                             "ship <@U123> & <!channel> now", now - 3 * day);
   in.routings.push_back(r);
   in.unacknowledged.push_back(r);
@@ -361,7 +361,7 @@ TEST(DigestRender, TeamsEscapesMarkdownAndLinks) {
   EXPECT_EQ(teams_markdown_link("ftp://x", "t"), "t");
 
   DigestInput in = base_input();
-  DigestRouting r = routing(7, Intent::request, Role::product_owner, "weird",
+  RoutingRecord r = routing(7, Intent::request, Role::product_owner, "weird",
                             "**urgent** [click](https://evil.test)", now - 3 * day);
   in.routings.push_back(r);
   in.unacknowledged.push_back(r);
@@ -376,12 +376,13 @@ TEST(DigestRender, TeamsEscapesMarkdownAndLinks) {
 TEST(DigestRender, InvalidUtf8NeverBreaksJson) {
   DigestInput in = base_input();
   in.team_name = "Team \xFF";
-  DigestRouting r =
+  RoutingRecord r =
       routing(7, Intent::request, Role::product_owner, "bad\xC0", "text \xE2\x82", now - 3 * day);
   r.link = "https://x.test/\xFE";
   in.routings.push_back(r);
   in.unacknowledged.push_back(r);
-  in.moves.push_back(DigestMove{7, "bad\xC0", Role::product_manager, Role::product_owner, "U", 0});
+  in.moves.push_back(
+      reassignment(7, "bad\xC0", Role::product_manager, Role::product_owner, "U", 0));
   const Digest d = build_digest(in, taxonomy(), now);
   EXPECT_NO_THROW((void)render_digest_blocks(d).dump());
   EXPECT_NO_THROW((void)render_digest_message(d).dump());
@@ -390,12 +391,12 @@ TEST(DigestRender, InvalidUtf8NeverBreaksJson) {
 TEST(DigestRender, SuggestionAndShareAppearInEveryRendering) {
   DigestInput in = base_input();
   for (int i = 0; i < 4; ++i) {
-    DigestRouting r = routing(i + 1, Intent::request, Role::product_owner, "release_dates",
+    RoutingRecord r = routing(i + 1, Intent::request, Role::product_owner, "release_dates",
                               "when do we ship?", week_start + hour);
     r.original_role = Role::product_manager;
     in.routings.push_back(r);
     in.moves.push_back(
-        DigestMove{r.id, "release_dates", Role::product_manager, Role::product_owner, "U1", 0});
+        reassignment(r.id, "release_dates", Role::product_manager, Role::product_owner, "U1", 0));
   }
   in.routings.push_back(
       routing(9, Intent::request, Role::product_manager, "pricing", "price?", week_start + hour));

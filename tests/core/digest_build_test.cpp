@@ -35,8 +35,8 @@ Taxonomy taxonomy() {
                    topic("stakeholders", "Stakeholder management", Role::both)});
 }
 
-DigestRouting request(std::int64_t id, Role role, std::string topic, std::int64_t at = week_start) {
-  DigestRouting r;
+RoutingRecord request(std::int64_t id, Role role, std::string topic, std::int64_t at = week_start) {
+  RoutingRecord r;
   r.id = id;
   r.platform = "slack";
   r.intent = Intent::request;
@@ -50,15 +50,15 @@ DigestRouting request(std::int64_t id, Role role, std::string topic, std::int64_
   return r;
 }
 
-DigestRouting question(std::int64_t id, std::string topic, std::int64_t at) {
-  DigestRouting r = request(id, Role::none, std::move(topic), at);
+RoutingRecord question(std::int64_t id, std::string topic, std::int64_t at) {
+  RoutingRecord r = request(id, Role::none, std::move(topic), at);
   r.intent = Intent::question;
   r.text = "who owns " + r.topic + "?";
   return r;
 }
 
-DigestMove move(std::string topic, Role from, Role to, std::int64_t routing_id = 1) {
-  return DigestMove{routing_id, std::move(topic), from, to, "U1", week_start + day};
+StatusChange move(std::string topic, Role from, Role to, std::int64_t routing_id = 1) {
+  return reassignment(routing_id, std::move(topic), from, to, "U1", week_start + day);
 }
 
 DigestInput input() {
@@ -79,7 +79,7 @@ TEST(DigestBuild, TestClockIsMondayOfWeek48) {
 TEST(DigestBuild, EmptyWeekSaysSoInOneLine) {
   DigestInput in = input();
   // `other` messages are not part of the digest.
-  DigestRouting chatter = request(1, Role::none, "");
+  RoutingRecord chatter = request(1, Role::none, "");
   chatter.intent = Intent::other;
   in.routings.push_back(chatter);
   const Digest d = build_digest(in, taxonomy(), now);
@@ -139,7 +139,7 @@ TEST(DigestBuild, CountsPerRoleWithTopThreeTopics) {
 
 TEST(DigestBuild, RoutedCountsUseOriginalRoleShareUsesFinalRole) {
   DigestInput in = input();
-  DigestRouting moved = request(1, Role::product_owner, "release_dates");
+  RoutingRecord moved = request(1, Role::product_owner, "release_dates");
   moved.original_role = Role::product_manager;
   in.routings.push_back(moved);
   const Digest d = build_digest(in, taxonomy(), now);
@@ -272,7 +272,7 @@ TEST(DigestBuild, StrategyExecutionShareAndDelta) {
 }
 
 TEST(DigestBuild, WorkShareCountsRequestsByCurrentRole) {
-  std::vector<DigestRouting> rs = {request(1, Role::product_manager, "pricing"),
+  std::vector<RoutingRecord> rs = {request(1, Role::product_manager, "pricing"),
                                    request(2, Role::product_owner, "backlog"),
                                    question(3, "pricing", week_start)};
   rs[2].role = Role::product_manager;
@@ -282,7 +282,7 @@ TEST(DigestBuild, WorkShareCountsRequestsByCurrentRole) {
 TEST(DigestBuild, DecisionsGroupedByRole) {
   DigestInput in = input();
   const auto decision = [](std::int64_t id, Role role, std::int64_t at) {
-    DigestDecision d;
+    DecisionRecord d;
     d.id = id;
     d.role = role;
     d.text = "decision " + std::to_string(id);
@@ -332,7 +332,7 @@ TEST(DigestBuild, ThousandRequestsCountsAndBoundedText) {
   for (int i = 0; i < 1000; ++i) {
     const bool to_pm = i % 5 < 3;  // 600 PM, 400 PO
     const std::string& topic = to_pm ? pm[i % 4] : po[i % 3];
-    DigestRouting r = request(i + 1, to_pm ? Role::product_manager : Role::product_owner, topic,
+    RoutingRecord r = request(i + 1, to_pm ? Role::product_manager : Role::product_owner, topic,
                               week_start + i * 60);
     in.routings.push_back(r);
     if (i % 10 == 0) {

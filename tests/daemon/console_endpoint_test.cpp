@@ -15,11 +15,12 @@
 #include "adapters/console/console_page.hpp"
 #include "config/classifier_model_loader.hpp"
 #include "config/taxonomy_loader.hpp"
-#include "daemon/assistant.hpp"
-#include "daemon/knowledge.hpp"
+#include "usecases/app.hpp"
 #include "daemon/request_router.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "tests/support/routing_history.hpp"
 #include "tests/support/test_helpers.hpp"
+#include "usecases/knowledge.hpp"
 
 namespace rolecall {
 namespace {
@@ -91,7 +92,7 @@ class ConsoleTest : public ::testing::Test {
 
   void build(Options o) {
     router_.reset();
-    assistant_.reset();
+    app_.reset();
     RoutingPolicy policy;
     policy.clarify_below = o.clarify_below;
     knowledge_ = std::make_unique<KnowledgeHolder>(std::make_shared<const Knowledge>(
@@ -99,10 +100,10 @@ class ConsoleTest : public ::testing::Test {
         load_classifier_model(std::string(ROLECALL_SOURCE_DIR) + "/config/classifier-model.tsv"),
         test_teams(), policy));
     if (!store_) store_ = std::make_unique<SqliteStore>(dir_.file("rolecall.db"));
-    assistant_ = std::make_unique<Assistant>(*knowledge_, *store_, nullptr, true);
+    app_ = std::make_unique<App>(*knowledge_, *store_, nullptr, AppOptions{});
     router_ = std::make_unique<RequestRouter>(nullptr);
     ConsoleContext ctx;
-    ctx.assistant = assistant_.get();
+    ctx.app = app_.get();
     ctx.store = store_.get();
     ctx.knowledge = knowledge_.get();
     ctx.access_token = o.token;
@@ -135,7 +136,7 @@ class ConsoleTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<KnowledgeHolder> knowledge_;
-  std::unique_ptr<Assistant> assistant_;
+  std::unique_ptr<App> app_;
   std::unique_ptr<RequestRouter> router_;
 };
 
@@ -368,7 +369,7 @@ TEST_F(ConsoleTest, RequestIsRoutedAndReassignedInPlace) {
   EXPECT_NE(moved["text"].get<std::string>().find("Reassigned to the Product Manager"),
             std::string::npos);
   EXPECT_EQ(store_->get_routing(id)->role, Role::product_manager);
-  auto history = store_->routing_history(id);
+  auto history = test::routing_history(*store_, id);
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].by, "console");
   EXPECT_EQ(history[0].to, RoutingStatus::reassigned);
@@ -538,13 +539,23 @@ class BrokenStore final : public Store {
   bool ping() override { return false; }
   std::int64_t record_routing(const RoutingRecord&) override { fail(); }
   std::optional<RoutingRecord> get_routing(std::int64_t) override { fail(); }
-  void set_reply_ref(std::int64_t, const std::string&) override { fail(); }
+  std::optional<RoutingRecord> find_routing(const std::string&, const std::string&,
+                                            const std::string&) override {
+    fail();
+  }
   bool change_routing_status(const StatusChange&) override { fail(); }
-  std::vector<StatusChange> routing_history(std::int64_t) override { fail(); }
+  std::vector<StatusChange> status_changes(const std::string&, std::int64_t,
+                                           std::int64_t) override {
+    fail();
+  }
   std::vector<RoutingRecord> list_routings(const ListFilter&) override { fail(); }
   std::vector<CorrectionCount> correction_counts(const std::string&) override { fail(); }
   std::int64_t record_decision(const DecisionRecord&) override { fail(); }
   std::vector<DecisionRecord> list_decisions(const ListFilter&) override { fail(); }
+  std::vector<DecisionRecord> search_decisions(const std::string&, const std::string&,
+                                               std::optional<Role>, int) override {
+    fail();
+  }
   bool remember_event(const std::string&, std::int64_t, std::int64_t) override { fail(); }
   bool enqueue(const OutboxMessage&, std::int64_t) override { fail(); }
   std::vector<OutboxRow> due_outbox(std::int64_t, int) override { fail(); }
@@ -569,10 +580,10 @@ TEST(ConsoleStoreFailure, AnswersServiceUnavailableInsteadOfThrowing) {
       load_classifier_model(std::string(ROLECALL_SOURCE_DIR) + "/config/classifier-model.tsv"),
       test_teams(), RoutingPolicy{}));
   BrokenStore store;
-  Assistant assistant(knowledge, store, nullptr, true);
+  App app(knowledge, store, nullptr, AppOptions{});
   RequestRouter router(nullptr);
   ConsoleContext ctx;
-  ctx.assistant = &assistant;
+  ctx.app = &app;
   ctx.store = &store;
   ctx.knowledge = &knowledge;
   ctx.digest_preview = [](const std::string&) -> std::string {

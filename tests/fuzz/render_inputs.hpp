@@ -180,7 +180,7 @@ class RenderInputs {
       return text();
     };
     auto routing = [&] {
-      DigestRouting r;
+      RoutingRecord r;
       r.id = id();
       r.platform = flag() ? "slack" : "teams";
       r.intent = intent();
@@ -201,18 +201,25 @@ class RenderInputs {
     for (auto& r : input.unacknowledged) r = routing();
     input.moves.resize(count(6));
     for (auto& m : input.moves) {
-      m = {id(),   topic(), role(),
-           role(), text(),  now - in_.ConsumeIntegralInRange<std::int64_t>(0, 8 * 86400)};
+      // One statement per draw: the order fuzz bytes are consumed in is fixed.
+      const auto routing_id = id();
+      auto move_topic = topic();
+      const Role from = role();
+      const Role to = role();
+      auto by = text();
+      const auto at = now - in_.ConsumeIntegralInRange<std::int64_t>(0, 8 * 86400);
+      m = reassignment(routing_id, std::move(move_topic), from, to, std::move(by), at);
     }
     input.decisions.resize(count(4));
     for (auto& d : input.decisions) {
-      d = {id(),
-           role(),
-           text(),
-           text(),
-           text(),
-           flag() ? "https://x.example/d" : text(),
-           now - in_.ConsumeIntegralInRange<std::int64_t>(0, 8 * 86400)};
+      d = DecisionRecord{};
+      d.id = id();
+      d.role = role();
+      d.text = text();
+      d.decided_by = text();
+      d.channel = text();
+      d.link = flag() ? "https://x.example/d" : text();
+      d.created_at = now - in_.ConsumeIntegralInRange<std::int64_t>(0, 8 * 86400);
     }
     if (flag()) {
       input.previous_week = WorkShare{in_.ConsumeIntegralInRange<std::int64_t>(0, 1000),

@@ -18,6 +18,7 @@
 #include "tests/storage/scratch_dir.hpp"
 #include "tests/storage/store_fixtures.hpp"
 #include "tests/storage/suite_options.hpp"
+#include "tests/support/routing_history.hpp"
 
 namespace rolecall {
 namespace {
@@ -175,7 +176,7 @@ TEST(FailMatrix, LockedBeyondTheBusyTimeout) {
   // And the writer works again once the lock is released.
   EXPECT_TRUE(store.change_routing_status(
       {id, RoutingStatus::open, RoutingStatus::acknowledged, Role::none, "U", kT0 + 3}));
-  EXPECT_EQ(store.routing_history(id).size(), 1u);
+  EXPECT_EQ(test::routing_history(store, id).size(), 1u);
 }
 
 TEST(FailMatrix, FileSizeLimitHitThenRecovered) {

@@ -131,7 +131,9 @@ TEST_P(FromEveryEarlierVersion, MigratesToLatestKeepingData) {
   // v5: rows from before it have no unfinished attempt (nothing was tagged);
   // one recorded by v5 or later keeps its start time.
   EXPECT_EQ(due[0].attempt_started_at, 0);
-  if (version >= 5) EXPECT_EQ(due[1].attempt_started_at, 1201);
+  if (version >= 5) {
+    EXPECT_EQ(due[1].attempt_started_at, 1201);
+  }
   store.mark_attempt_started(due[0].id, 2001);
   EXPECT_EQ(store.due_outbox(2000, 10).at(0).attempt_started_at, 2001);
   store.mark_retry(due[0].id, 1100, "HTTP 503", SentState::not_sent);

@@ -14,6 +14,7 @@
 #include "tests/storage/scratch_dir.hpp"
 #include "tests/storage/store_fixtures.hpp"
 #include "tests/storage/suite_options.hpp"
+#include "tests/support/routing_history.hpp"
 
 namespace rolecall {
 namespace {
@@ -87,7 +88,6 @@ TEST_F(SqliteStoreTest, RoutingRoundTripsEveryField) {
   in.confidence = 0.3125;
   in.assignee = "Ada,Grace";
   in.status = RoutingStatus::acknowledged;
-  in.reply_ref = "C1:1700000000.000100";
   in.updated_at = kT0 + 5;
   const auto id = store_.record_routing(in);
   EXPECT_GT(id, 0);
@@ -110,7 +110,6 @@ TEST_F(SqliteStoreTest, RoutingRoundTripsEveryField) {
   EXPECT_DOUBLE_EQ(out->confidence, 0.3125);
   EXPECT_EQ(out->assignee, "Ada,Grace");
   EXPECT_EQ(out->status, RoutingStatus::acknowledged);
-  EXPECT_EQ(out->reply_ref, "C1:1700000000.000100");
   EXPECT_EQ(out->created_at, kT0);
   EXPECT_EQ(out->updated_at, kT0 + 5);
 
@@ -137,13 +136,6 @@ TEST_F(SqliteStoreTest, TextWithQuotesAndUnicodeIsStoredVerbatim) {
   EXPECT_EQ(r->text, text);
 }
 
-TEST_F(SqliteStoreTest, SetReplyRef) {
-  const auto id = store_.record_routing(make_routing("T1", kT0));
-  store_.set_reply_ref(id, "C9:123.456");
-  EXPECT_EQ(store_.get_routing(id)->reply_ref, "C9:123.456");
-  store_.set_reply_ref(id + 99, "nothing");  // unknown id: no-op, no throw
-}
-
 TEST_F(SqliteStoreTest, ChangeStatusUpdatesRoutingAndLogsHistory) {
   const auto id = store_.record_routing(make_routing("T1", kT0, Role::product_owner));
   EXPECT_TRUE(store_.change_routing_status(
@@ -158,7 +150,7 @@ TEST_F(SqliteStoreTest, ChangeStatusUpdatesRoutingAndLogsHistory) {
   EXPECT_EQ(r->original_role, Role::product_owner);
   EXPECT_EQ(r->updated_at, kT0 + 20);
 
-  auto h = store_.routing_history(id);
+  auto h = test::routing_history(store_, id);
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0].routing_id, id);
   EXPECT_EQ(h[0].from, RoutingStatus::open);
@@ -178,7 +170,7 @@ TEST_F(SqliteStoreTest, ChangeStatusLogsTheActualFromStatus) {
   // The caller claims "dismissed" as the old status; the store knows better.
   store_.change_routing_status(
       {id, RoutingStatus::dismissed, RoutingStatus::acknowledged, Role::none, "U1", kT0 + 1});
-  EXPECT_EQ(store_.routing_history(id).at(0).from, RoutingStatus::open);
+  EXPECT_EQ(test::routing_history(store_, id).at(0).from, RoutingStatus::open);
   EXPECT_EQ(store_.get_routing(id)->role, Role::product_owner);  // none keeps the role
 }
 
@@ -187,7 +179,7 @@ TEST_F(SqliteStoreTest, ReassignWithoutRoleMovesToTheOtherSide) {
   store_.change_routing_status(
       {id, RoutingStatus::open, RoutingStatus::reassigned, Role::none, "U1", kT0 + 1});
   EXPECT_EQ(store_.get_routing(id)->role, Role::product_owner);
-  EXPECT_EQ(store_.routing_history(id).at(0).new_role, Role::product_owner);
+  EXPECT_EQ(test::routing_history(store_, id).at(0).new_role, Role::product_owner);
 }
 
 TEST_F(SqliteStoreTest, ChoosingARoleWhileStayingOpenChangesTheRole) {
@@ -202,7 +194,7 @@ TEST_F(SqliteStoreTest, ChoosingARoleWhileStayingOpenChangesTheRole) {
 TEST_F(SqliteStoreTest, ChangeStatusOfUnknownIdIsFalseAndLogsNothing) {
   EXPECT_FALSE(store_.change_routing_status(
       {4242, RoutingStatus::open, RoutingStatus::acknowledged, Role::none, "U1", kT0}));
-  EXPECT_THAT(store_.routing_history(4242), IsEmpty());
+  EXPECT_THAT(test::routing_history(store_, 4242), IsEmpty());
 }
 
 TEST_F(SqliteStoreTest, ListRoutingsFilters) {
@@ -245,36 +237,48 @@ TEST_F(SqliteStoreTest, ListRoutingsFilters) {
   EXPECT_THAT(store_.list_routings(nobody), IsEmpty());
 }
 
-TEST_F(SqliteStoreTest, RoutingCountsGroupByRoleStatusTopic) {
-  store_.record_routing(make_routing("T1", kT0, Role::product_owner, "backlog"));
-  store_.record_routing(make_routing("T1", kT0 + 1, Role::product_owner, "backlog"));
-  store_.record_routing(make_routing("T1", kT0 + 2, Role::product_manager, "vision"));
-  auto request = make_routing("T1", kT0 + 2, Role::product_owner, "backlog");
-  request.intent = Intent::request;
-  store_.record_routing(request);
-  const auto ack =
-      store_.record_routing(make_routing("T1", kT0 + 3, Role::product_owner, "backlog"));
-  store_.record_routing(make_routing("T2", kT0 + 4, Role::product_owner, "backlog"));
-  store_.change_routing_status(
-      {ack, RoutingStatus::open, RoutingStatus::acknowledged, Role::none, "U", kT0 + 5});
+TEST_F(SqliteStoreTest, FindRoutingByPlatformChannelAndMessage) {
+  RoutingRecord a = make_routing("T1", kT0);
+  a.platform = "teams";
+  a.channel = "19:abc";
+  a.message_id = "1700000000001";
+  const auto first = store_.record_routing(a);
+  RoutingRecord other_platform = a;
+  other_platform.platform = "slack";
+  store_.record_routing(other_platform);
+  EXPECT_EQ(store_.find_routing("teams", "19:abc", "1700000000001")->id, first);
+  EXPECT_FALSE(store_.find_routing("teams", "19:abc", "1700000000002").has_value());
+  EXPECT_FALSE(store_.find_routing("teams", "19:other", "1700000000001").has_value());
+  const auto newer = store_.record_routing(a);  // the same message routed again: the newest
+  EXPECT_EQ(store_.find_routing("teams", "19:abc", "1700000000001")->id, newer);
+}
 
-  ListFilter f;
-  f.team_id = "T1";
-  f.limit = 1;  // ignored
-  auto counts = store_.routing_counts(f);
-  ASSERT_EQ(counts.size(), 4u);
-  EXPECT_EQ(counts[0].role, Role::product_manager);
-  EXPECT_EQ(counts[0].topic, "vision");
-  EXPECT_EQ(counts[0].count, 1);
-  EXPECT_EQ(counts[1].role, Role::product_owner);
-  EXPECT_EQ(counts[1].intent, Intent::question);
-  EXPECT_EQ(counts[1].status, RoutingStatus::open);
-  EXPECT_EQ(counts[1].count, 2);
-  EXPECT_EQ(counts[2].intent, Intent::question);
-  EXPECT_EQ(counts[2].status, RoutingStatus::acknowledged);
-  EXPECT_EQ(counts[2].count, 1);
-  EXPECT_EQ(counts[3].intent, Intent::request);
-  EXPECT_EQ(counts[3].count, 1);
+TEST_F(SqliteStoreTest, SearchDecisionsLooksThroughTheWholeLog) {
+  auto decide = [&](const std::string& team, Role role, const std::string& text, int at) {
+    DecisionRecord d;
+    d.platform = "slack";
+    d.team_id = team;
+    d.role = role;
+    d.text = text;
+    d.created_at = kT0 + at;
+    return store_.record_decision(d);
+  };
+  const auto old_match = decide("T1", Role::product_manager, "Pricing: 100% off for NGOs", 0);
+  for (int i = 1; i <= 300; ++i) decide("T1", Role::product_owner, "sprint note", i);
+  const auto other_team = decide("T2", Role::product_manager, "pricing for T2", 400);
+
+  auto found = store_.search_decisions("T1", "PRICING", std::nullopt, 10);
+  ASSERT_EQ(found.size(), 1u);  // older than the newest 200, still found
+  EXPECT_EQ(found[0].id, old_match);
+  EXPECT_EQ(store_.search_decisions("T1", "100%", std::nullopt, 10).size(), 1u);  // % is literal
+  EXPECT_EQ(store_.search_decisions("T1", "_", std::nullopt, 10).size(), 0u);
+  EXPECT_EQ(store_.search_decisions("T1", "", Role::product_manager, 10).size(), 1u);
+  auto po = store_.search_decisions("T1", "", Role::product_owner, 5);
+  ASSERT_EQ(po.size(), 5u);  // newest first, at most the limit
+  EXPECT_EQ(po[0].created_at, kT0 + 300);
+  auto all_teams = store_.search_decisions("", "pricing", std::nullopt, 10);
+  ASSERT_EQ(all_teams.size(), 2u);
+  EXPECT_EQ(all_teams[0].id, other_team);
 }
 
 TEST_F(SqliteStoreTest, CorrectionCountsCountReassignmentsPerTopicAndRoles) {

@@ -1,0 +1,29 @@
+#pragma once
+// Port: inbound event dedupe. A platform may deliver one event several times
+// (Slack retries, Socket Mode redeliveries, one message as app_mention and as
+// message.channels, a Teams activity posted twice); each key counts once.
+//
+// Contract (tests/storage/store_contract_test.cpp, for every backend):
+// - remember_event returns true the first time a key is seen and remembers
+//   it until `expires_at`; false for every later call with that key, from
+//   any thread or replica sharing the database, until it expires.
+// - Inside Store::write_batch the key is remembered only if the whole batch
+//   commits: a failed request leaves no key behind, so the platform's retry
+//   is not taken for a duplicate.
+// Thread-safe. Errors: StoreError.
+
+#include <cstdint>
+#include <string>
+
+#include "storage/store_error.hpp"
+
+namespace rolecall {
+
+class EventDedupe {
+ public:
+  virtual ~EventDedupe() = default;
+  virtual bool remember_event(const std::string& key, std::int64_t now,
+                              std::int64_t expires_at) = 0;
+};
+
+}  // namespace rolecall

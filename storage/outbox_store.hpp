@@ -1,0 +1,75 @@
+#pragma once
+// Port: the outbox. Every message rolecall sends later (thread replies, DMs,
+// routing notices, digests) is a row here first, committed with the request
+// that caused it; the outbox worker (daemon/outbox_worker.hpp) delivers it.
+//
+// Contract (tests/storage/store_contract_test.cpp, for every backend):
+// - enqueue returns false and changes nothing when the idempotency key
+//   exists; inside Store::write_batch the row exists only if the batch
+//   commits.
+// - due_outbox returns pending rows with next_attempt_at <= now, oldest first.
+// - next_outbox_due: the earliest next_attempt_at of a pending row.
+// - mark_* change one row; outbox_depth counts pending rows.
+// Thread-safe. Errors: StoreError.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/store_error.hpp"
+
+namespace rolecall {
+
+enum class OutboxState { pending, delivered, failed };
+
+struct OutboxMessage {
+  std::string destination;      // e.g. "slack:chat.postMessage", "teams:workflow"
+  std::string target;           // channel id, response_url or Workflows URL
+  std::string payload;          // JSON body
+  std::string idempotency_key;  // a second enqueue with the same key is a no-op
+};
+
+struct OutboxRow {
+  std::int64_t id = 0;
+  OutboxMessage message;
+  int attempts = 0;
+  std::int64_t next_attempt_at = 0;
+  OutboxState state = OutboxState::pending;
+  std::string last_error;
+  std::int64_t created_at = 0;
+  // When the last attempt to send this row started (mark_attempt_started),
+  // while that attempt is unfinished: it may have reached the platform (the
+  // process died before recording the outcome, or the platform answered 5xx
+  // or not at all). 0 = no unfinished attempt. The outbox worker looks for
+  // the earlier post before sending such a row again (issue 13).
+  std::int64_t attempt_started_at = 0;
+};
+
+// Whether a failed attempt may still have reached the platform (mark_retry).
+enum class SentState {
+  not_sent,   // known to have left nothing (HTTP 429, ratelimited, not sent at all)
+  maybe_sent  // unknown (5xx, timeout, reset, an unanswered lookup): look before resending
+};
+
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+
+  virtual bool enqueue(const OutboxMessage& m, std::int64_t now) = 0;
+  virtual std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) = 0;
+  virtual std::optional<std::int64_t> next_outbox_due() = 0;
+  // Records, before anything is sent, that an attempt to send pending row
+  // `id` starts at `now`: until mark_delivered, mark_failed or a not_sent
+  // mark_retry, the row's attempt_started_at says that a post may exist.
+  // Does not count as an attempt.
+  virtual void mark_attempt_started(std::int64_t id, std::int64_t now) = 0;
+  virtual void mark_delivered(std::int64_t id, std::int64_t now) = 0;
+  // `sent`: not_sent clears attempt_started_at; maybe_sent keeps it.
+  virtual void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error,
+                          SentState sent) = 0;
+  virtual void mark_failed(std::int64_t id, const std::string& error) = 0;
+  virtual std::int64_t outbox_depth() = 0;  // pending rows
+};
+
+}  // namespace rolecall

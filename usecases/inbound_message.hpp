@@ -1,0 +1,42 @@
+#pragma once
+// One chat message as the use cases see it, whichever platform brought it:
+// plain text (the adapter already turned the platform's markup into text)
+// and how it was addressed to rolecall.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/team.hpp"
+
+namespace rolecall {
+
+enum class Addressing {
+  mention,         // @rolecall in a channel (Slack app_mention, every Teams webhook message)
+  direct_message,  // a DM to the bot
+  intake_channel,  // a top-level message in a team's intake channel, not addressed
+  slash_command,   // /whoowns: answer only
+  console,         // the web console's message box (behaves like a mention)
+};
+std::string_view to_string(Addressing a) noexcept;
+// Spoken to directly: everything but a message that merely appeared in an
+// intake channel.
+constexpr bool is_addressed(Addressing a) noexcept { return a != Addressing::intake_channel; }
+
+struct InboundMessage {
+  std::string platform;  // "slack" | "teams" | "console"
+  Addressing addressing = Addressing::mention;
+  const Team* team = nullptr;  // nullptr: no team known (answers name roles, not people)
+  std::string channel;
+  std::string author;      // platform user id or display name
+  std::string text;        // plain text
+  std::string message_id;  // Slack ts / Teams activity id / console sequence
+  std::string link;        // permalink when known
+  // Keys remembered in the same commit as the outcome (Slack event id and
+  // channel:ts, Teams activity id). When one was seen before, the message
+  // is a duplicate: nothing is stored or sent again.
+  std::vector<std::string> dedupe_keys;
+};
+
+}  // namespace rolecall
