@@ -246,7 +246,7 @@ TEST(DigestRender, SlackCutsNeverSplitAnEntity) {
     const json slack = render_digest_blocks(d);
     expect_slack_limits(slack);
     for (const std::string& text : {slack["text"].get<std::string>(),
-                                   slack["blocks"][1]["text"]["text"].get<std::string>()}) {
+                                    slack["blocks"][1]["text"]["text"].get<std::string>()}) {
       const std::string ellipsis = "\xE2\x80\xA6";
       ASSERT_GE(text.size(), ellipsis.size());
       ASSERT_EQ(text.substr(text.size() - ellipsis.size()), ellipsis) << "pad " << pad;

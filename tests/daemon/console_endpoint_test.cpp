@@ -15,11 +15,11 @@
 #include "adapters/console/console_page.hpp"
 #include "config/classifier_model_loader.hpp"
 #include "config/taxonomy_loader.hpp"
-#include "usecases/app.hpp"
 #include "daemon/request_router.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/support/routing_history.hpp"
 #include "tests/support/test_helpers.hpp"
+#include "usecases/app.hpp"
 #include "usecases/knowledge.hpp"
 
 namespace rolecall {

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/daemon/daemon_database.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/fake_http_server.hpp"
 #include "tests/support/http_client.hpp"
@@ -209,20 +210,6 @@ TEST(DaemonBounds, ConnectionsOverTheLimitAreRefusedAtOnceAndCounted) {
 
 constexpr const char* kSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 constexpr const char* kToken = "xoxb-test-token-1234567890";
-
-int count_rows(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_stmt* stmt = nullptr;
-  int n = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW)
-    n = sqlite3_column_int(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return n;
-}
 
 json mention(int i) {
   const std::string ts = std::to_string(1700001000 + i) + ".000100";

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "adapters/teams/card_rules.hpp"
+#include "tests/daemon/daemon_database.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/fake_http_server.hpp"
 #include "tests/support/http_client.hpp"
@@ -82,7 +83,8 @@ TEST(DigestDaemonTest, PostsOnceToSlackAndTeamsAndNotAgainAfterRestart) {
     while (posts() < 1 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(20ms);
     ASSERT_EQ(posts(), 1u) << d.log();
-    std::this_thread::sleep_for(2s);
+    ASSERT_TRUE(wait_outbox_settled(dir.file("d.db"))) << d.log();
+    EXPECT_EQ(outbox_rows(dir.file("d.db")), 2) << "one digest per destination";
     EXPECT_EQ(teams.request_count(), 2u);
     EXPECT_EQ(posts(), 1u);
     EXPECT_EQ(d.log().find("SECRETSIG"), std::string::npos);
@@ -165,7 +167,7 @@ TEST(TeamsRoutingNoticeTest, SlackRoutingIsAlsoPostedToTheTeamsChannelWhenConfig
   auto problems = check_adaptive_card_1_4(envelope["attachments"][0]["content"]);
   EXPECT_TRUE(problems.empty()) << problems.front();
   EXPECT_NE(envelope.dump().find("Tom"), std::string::npos) << envelope.dump();
-  std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(wait_outbox_settled(dir.file("n.db"))) << d.log();
   EXPECT_EQ(teams.request_count(), 1u);
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/daemon/daemon_database.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/fake_http_server.hpp"
 #include "tests/support/http_client.hpp"
@@ -220,8 +221,7 @@ TEST_F(SlackDaemonTest, BadStaleAndMissingSignaturesGet401AndDoNothing) {
                                 {"X-Slack-Signature", slack_sign(kSecret, ts, body)}},
                                ev.dump(1));
   EXPECT_EQ(tampered.status, 401);
-  std::this_thread::sleep_for(300ms);
-  EXPECT_TRUE(posts_to("chat.postMessage").empty());
+  EXPECT_EQ(outbox_rows(daemon_->db_path()), 0) << "a refused request queued a message";
   EXPECT_TRUE(daemon_->wait_for_log("signature"));
   auto metrics = http_request(daemon_->port(), "GET", "/metrics");
   EXPECT_NE(metrics.body.find(
@@ -416,7 +416,8 @@ TEST_F(SlackDaemonTest, RetriesAndDoubleDeliveryAreAnsweredOnce) {
                                   "1700000020.000100");
   EXPECT_EQ(post_event(as_message).status, 200);
   ASSERT_TRUE(wait_posts("chat.postMessage", 1));
-  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(outbox_rows(daemon_->db_path()), 1) << "a retry or a second event type queued again";
+  ASSERT_TRUE(wait_outbox_settled(daemon_->db_path()));
   EXPECT_EQ(posts_to("chat.postMessage").size(), 1u);
 }
 
@@ -433,7 +434,8 @@ TEST_F(SlackDaemonTest, OwnBotAndOtherBotsAreIgnored) {
   EXPECT_EQ(post_event(other).status, 200);
   auto classic = json::parse(read_fixture("slack/events_message_subtype_bot_message.json"));
   EXPECT_EQ(post_event(classic).status, 200);
-  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(outbox_rows(daemon_->db_path()), 0) << "a bot's message was answered";
+  EXPECT_EQ(count_rows(daemon_->db_path(), "SELECT count(*) FROM routings"), 0);
   EXPECT_TRUE(posts_to("chat.postMessage").empty());
 }
 
@@ -448,7 +450,8 @@ TEST_F(SlackDaemonTest, IntakeRequestIsRoutedWithButtonsAndChatterIgnored) {
                 .status,
             200);
   ASSERT_TRUE(wait_posts("chat.postMessage", 1));
-  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(outbox_rows(daemon_->db_path()), 1) << "the chatter was answered";
+  ASSERT_TRUE(wait_outbox_settled(daemon_->db_path()));
   auto posts = posts_to("chat.postMessage");
   ASSERT_EQ(posts.size(), 1u);
   auto post = json::parse(posts[0].body);
@@ -458,33 +461,6 @@ TEST_F(SlackDaemonTest, IntakeRequestIsRoutedWithButtonsAndChatterIgnored) {
   EXPECT_NE(s.find("rolecall_ack"), std::string::npos);
   EXPECT_NE(s.find("rolecall_reassign"), std::string::npos);
   EXPECT_NE(s.find("rolecall_dismiss"), std::string::npos);
-}
-
-// Runs `sql` on the daemon's database from outside (the way an operator or a
-// failing disk would interfere), waiting out the daemon's own locks.
-void exec_sql(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "") << " in " << sql;
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
-int count_rows(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_stmt* stmt = nullptr;
-  int n = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW)
-    n = sqlite3_column_int(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return n;
 }
 
 // An event's writes commit together: when one fails, the 503 leaves no
@@ -511,7 +487,8 @@ TEST_F(SlackDaemonTest, StoreFailureMidEventLeavesNothingAndTheRetryIsHandled) {
   ASSERT_TRUE(wait_posts("chat.postMessage", 1));
   EXPECT_EQ(count_rows(db, "SELECT count(*) FROM routings"), 1);
   EXPECT_EQ(post_event(event, {{"X-Slack-Retry-Num", "2"}}).status, 200);  // now a duplicate
-  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(outbox_rows(db), 1);
+  ASSERT_TRUE(wait_outbox_settled(db));
   EXPECT_EQ(posts_to("chat.postMessage").size(), 1u);
 }
 
@@ -586,7 +563,7 @@ TEST_F(SlackDaemonTest, RateLimitIsHonouredAndTheMessageDeliveredOnce) {
   ASSERT_TRUE(wait_posts("chat.postMessage", 2, 15s));
   const auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_GE(elapsed, 900ms);  // waited for Retry-After
-  std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(wait_outbox_settled(daemon_->db_path()));
   EXPECT_EQ(posts_to("chat.postMessage").size(), 2u);  // the 429 and one success
 }
 
@@ -600,7 +577,9 @@ TEST_F(SlackDaemonTest, PermanentErrorIsNotRetried) {
                 .status,
             200);
   ASSERT_TRUE(wait_posts("chat.postMessage", 1));
-  std::this_thread::sleep_for(2500ms);
+  ASSERT_TRUE(wait_outbox_settled(daemon_->db_path()));
+  EXPECT_EQ(count_rows(daemon_->db_path(), "SELECT count(*) FROM outbox WHERE state = 'failed'"),
+            1);
   EXPECT_EQ(posts_to("chat.postMessage").size(), 1u);
   EXPECT_TRUE(daemon_->wait_for_log("channel_not_found"));
   auto metrics = http_request(daemon_->port(), "GET", "/metrics").body;
@@ -623,7 +602,7 @@ TEST_F(SlackDaemonTest, PendingOutboxIsDeliveredOnceAfterARestart) {
   slack_.set_handler(slack_api);
   start();
   ASSERT_TRUE(wait_posts("chat.postMessage", 1, 15s));
-  std::this_thread::sleep_for(2s);
+  ASSERT_TRUE(wait_outbox_settled(daemon_->db_path()));
   EXPECT_EQ(posts_to("chat.postMessage").size(), 1u);
   // A 503 may have posted (Slack: "may have partially succeeded"), so the
   // daemon looked in the thread first, found nothing, then posted.
@@ -634,7 +613,8 @@ TEST_F(SlackDaemonTest, PendingOutboxIsDeliveredOnceAfterARestart) {
                        {{"X-Slack-Retry-Num", "2"}})
                 .status,
             200);
-  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(outbox_rows(daemon_->db_path()), 1);
+  ASSERT_TRUE(wait_outbox_settled(daemon_->db_path()));
   EXPECT_EQ(posts_to("chat.postMessage").size(), 1u);
 }
 

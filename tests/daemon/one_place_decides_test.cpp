@@ -1,0 +1,417 @@
+// The application layer seen through every platform, in process: the Slack
+// handler, the Teams webhook endpoint and the console, wired to one App on a
+// real SQLite file, fed real payload shapes (tests/fixtures). No daemon is
+// spawned and nothing sleeps: each call returns when the request is handled.
+//
+//  - the chatter rule: a message in an intake channel with no ask gets no
+//    reply and leaves no row; a message about no role leaves nothing;
+//  - the same message and addressing give the same outcome on every platform;
+//  - a store that fails at its nth call, for every n a request reaches: the
+//    platform is told to retry (Slack 503 / unavailable; Teams a "try again"
+//    reply), nothing is left behind, and the retry succeeds exactly once.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "adapters/slack/slack_request.hpp"
+#include "config/classifier_model_loader.hpp"
+#include "config/taxonomy_loader.hpp"
+#include "daemon/console_endpoint.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/outbox_worker.hpp"
+#include "daemon/request_router.hpp"
+#include "daemon/slack_handler.hpp"
+#include "daemon/teams_endpoint.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "tests/support/failing_store.hpp"
+#include "tests/support/test_helpers.hpp"
+#include "usecases/app.hpp"
+
+namespace rolecall {
+namespace {
+
+using nlohmann::json;
+using testing::FailingStore;
+
+constexpr std::int64_t kNow = 1'700'000'000;
+constexpr const char* kChannel = "C0CHECKOUT1";  // the team's ordinary channel
+constexpr const char* kIntake = "C111";          // the channel of Slack's own docs example
+constexpr const char* kBot = "U0BOT00001";
+constexpr const char* kTeamsKey = "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=";  // 32 x 'k'
+// Requests and questions whose class is not in doubt (the parity test checks
+// that they do not drift into chatter: a rig that stores nothing proves nothing).
+constexpr const char* kRequest = "Can we pull the login bug into this sprint?";
+constexpr const char* kQuestion = "who decides the pricing of the enterprise plan?";
+
+Person person(std::string name, std::string slack) {
+  Person p;
+  p.display_name = std::move(name);
+  p.slack_user_id = std::move(slack);
+  return p;
+}
+
+TeamDirectory teams() {
+  Team checkout;
+  checkout.id = "checkout";
+  checkout.name = "Checkout";
+  checkout.slack_channels = {kChannel};
+  checkout.intake_channels = {kIntake};
+  checkout.product_managers = {person("Priya Nair", "U0PRIYA001")};
+  checkout.product_owners = {person("Tom Becker", "U0TOMB0001")};
+  return TeamDirectory({checkout}, "checkout");
+}
+
+// One process's worth of wiring, without the process.
+struct Rig {
+  Rig() {
+    knowledge = std::make_unique<KnowledgeHolder>(std::make_shared<const Knowledge>(
+        load_taxonomy(std::string(ROLECALL_SOURCE_DIR) + "/config/taxonomy.yaml"),
+        load_classifier_model(std::string(ROLECALL_SOURCE_DIR) + "/config/classifier-model.tsv"),
+        teams(), RoutingPolicy{}));
+    app = std::make_unique<App>(*knowledge, store, &metrics, AppOptions{});
+    TeamsWebhook hook;
+    hook.name = "default";
+    hook.team = "checkout";
+    hook.key_bytes = std::string(32, 'k');
+    hook.key_source = SecretSource::file;
+    hook.active = true;
+    config.teams.active = true;
+    config.teams.webhooks = {hook};
+
+    const PlatformContext platform{app.get(), &store, knowledge.get(), &metrics, &outbox, &config};
+    SlackHandlerContext slack_ctx;
+    slack_ctx.platform = platform;
+    slack_ctx.bot_user_id = kBot;
+    slack_ctx.can_post = true;
+    slack_ctx.clock = [this] { return now; };
+    slack = std::make_unique<SlackHandler>(slack_ctx);
+    register_teams_routes(router,
+                          TeamsEndpointContext{platform, 24 * 3600, [this] { return now; }});
+    ConsoleContext console;
+    console.app = app.get();
+    console.store = &store;
+    console.knowledge = knowledge.get();
+    console.clock = [this] { return now; };
+    register_console_routes(router, std::move(console));
+  }
+
+  // --- Slack
+  SlackReply slack_event(const json& body) {
+    return slack->handle(parse_events_api_json(body, 0, ""), SlackDelivery{"test", "loopback"});
+  }
+  SlackReply slack_message(const std::string& type, const std::string& channel,
+                           const std::string& text, const std::string& ts,
+                           const std::string& event_id) {
+    json body = json::parse(testing::read_fixture("slack/events_message_channels.json"));
+    body["event_id"] = event_id;
+    body["authorizations"][0]["user_id"] = kBot;
+    json& ev = body["event"];
+    ev["type"] = type;
+    ev["channel"] = channel;
+    ev["text"] = type == "app_mention" ? std::string("<@") + kBot + "> " + text : text;
+    ev["ts"] = ev["event_ts"] = ts;
+    return slack_event(body);
+  }
+  SlackReply slack_button(std::int64_t routing_id, const std::string& action) {
+    json payload =
+        json::parse(testing::read_fixture("slack/interactive_block_actions_message.json"));
+    payload["actions"][0]["action_id"] = action;
+    payload["actions"][0]["value"] = std::to_string(routing_id);
+    payload["response_url"] = "http://127.0.0.1:9/response";
+    return slack->handle(parse_interactive_json(payload), SlackDelivery{"test", "loopback"});
+  }
+
+  // --- Teams
+  HttpResponse teams_message(const std::string& text, const std::string& id) {
+    json a = json::parse(testing::read_fixture("teams/outgoing-webhook-request.json"));
+    a["id"] = id;
+    a["text"] = "<at>OwnerBot</at> " + text;
+    a["attachments"] = json::array();
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/teams/webhook";
+    r.peer_address = "127.0.0.1";
+    r.request_id = "test";
+    r.body = a.dump();
+    r.headers["content-type"] = "application/json";
+    r.headers["authorization"] = testing::teams_sign(kTeamsKey, r.body);
+    return router.handle(r);
+  }
+
+  // --- console
+  HttpResponse console_post(const std::string& text) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/console/api/message";
+    r.peer_address = "127.0.0.1";
+    r.request_id = "test";
+    r.headers["host"] = "127.0.0.1:8080";
+    r.headers["content-type"] = "application/json";
+    r.body = json{{"team", "checkout"}, {"text", text}}.dump();
+    return router.handle(r);
+  }
+  json console_message(const std::string& text) {
+    HttpResponse out = console_post(text);
+    EXPECT_EQ(out.status, 200) << out.body;
+    return json::parse(out.body, nullptr, false);
+  }
+
+  std::vector<RoutingRecord> routings() { return sqlite.list_routings({}); }
+  std::vector<OutboxRow> outbox_rows() { return sqlite.due_outbox(now + 1'000'000, 100); }
+
+  testing::TempDir dir;
+  SqliteStore sqlite{dir.file("rolecall.db")};
+  FailingStore store{sqlite};
+  std::unique_ptr<KnowledgeHolder> knowledge;
+  Metrics metrics;
+  std::unique_ptr<App> app;
+  OutboxWorker outbox{store, {}, OutboxOptions{}};  // never started: notify() only
+  AppConfig config;
+  RequestRouter router{nullptr};
+  std::unique_ptr<SlackHandler> slack;
+  std::int64_t now = kNow;
+};
+
+// --- the chatter rule (the defect: intake chatter was answered and logged)
+
+TEST(ChatterRule, SlacksOwnMessageChannelsExampleInAnIntakeChannelGetsNoReplyAndNoRow) {
+  Rig rig;
+  json body = json::parse(testing::read_fixture("slack/events_message_channels.json"));
+  ASSERT_EQ(body["event"]["channel"], kIntake);  // the docs example, as Slack sends it
+  const SlackReply reply = rig.slack_event(body);
+  EXPECT_EQ(reply.status, SlackReply::Status::ok);
+  EXPECT_TRUE(reply.body.is_null());
+  EXPECT_TRUE(rig.routings().empty());
+  EXPECT_TRUE(rig.outbox_rows().empty());
+}
+
+TEST(ChatterRule, WhoOwnsTheCoffeeMachineInAnIntakeChannelLeavesNothing) {
+  Rig rig;
+  rig.slack_message("message", kIntake, "who owns the coffee machine?", "1700000000.000100", "Ev1");
+  EXPECT_TRUE(rig.routings().empty()) << "logged as an answered question";
+  EXPECT_TRUE(rig.outbox_rows().empty());
+}
+
+TEST(ChatterRule, AskedDirectlyAboutTheCoffeeMachineRolecallSaysWhatItCanAnswer) {
+  Rig rig;
+  rig.slack_message("app_mention", kChannel, "who owns the coffee machine?", "1700000000.000100",
+                    "Ev1");
+  EXPECT_TRUE(rig.routings().empty());
+  ASSERT_EQ(rig.outbox_rows().size(), 1u) << "an addressed message always gets an answer";
+}
+
+TEST(ChatterRule, ARequestInTheIntakeChannelIsRoutedWithAThreadReply) {
+  Rig rig;
+  rig.slack_message("message", kIntake, kRequest, "1700000000.000100", "Ev1");
+  const auto rows = rig.routings();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].intent, Intent::request);
+  EXPECT_EQ(rows[0].role, Role::product_owner);
+  const auto out = rig.outbox_rows();
+  ASSERT_EQ(out.size(), 1u);
+  const json posted = json::parse(out[0].message.payload);
+  EXPECT_EQ(posted["thread_ts"], "1700000000.000100");
+  EXPECT_NE(out[0].message.payload.find(std::to_string(rows[0].id)), std::string::npos)
+      << "the buttons carry the routing's real id";
+}
+
+TEST(ChatterRule, AReplyInsideAThreadOfTheIntakeChannelIsNotANewRequest) {
+  Rig rig;
+  json body = json::parse(testing::read_fixture("slack/events_message_channels.json"));
+  body["event"]["text"] = kRequest;
+  body["event"]["thread_ts"] = "1600000000.000100";
+  rig.slack_event(body);
+  EXPECT_TRUE(rig.routings().empty());
+  EXPECT_TRUE(rig.outbox_rows().empty());
+}
+
+TEST(ChatterRule, BotMessagesAreDroppedBeforeAnyWrite) {
+  Rig rig;
+  rig.store.break_down();  // any store call would now fail the request
+  json body = json::parse(testing::read_fixture("slack/events_message_subtype_bot_message.json"));
+  body["event"]["channel"] = kIntake;
+  EXPECT_EQ(rig.slack_event(body).status, SlackReply::Status::ok);
+  // rolecall's own post (its bot user, as auth.test named it).
+  body = json::parse(testing::read_fixture("slack/events_message_from_self_bot.json"));
+  body["event"]["user"] = kBot;
+  body["event"]["channel"] = kIntake;
+  EXPECT_EQ(rig.slack_event(body).status, SlackReply::Status::ok);
+  EXPECT_EQ(rig.store.calls(), 0) << "a bot message reached the store";
+}
+
+TEST(ChatterRule, ADirectMessageIsAnsweredButNeverRouted) {
+  Rig rig;
+  json body = json::parse(testing::read_fixture("slack/events_message_im.json"));
+  body["event"]["text"] = kRequest;
+  rig.slack_event(body);
+  for (const auto& r : rig.routings()) EXPECT_NE(r.intent, Intent::request);
+  ASSERT_EQ(rig.outbox_rows().size(), 1u);
+}
+
+// --- one rule, every platform
+
+struct Observed {
+  std::size_t rows = 0;
+  Intent intent = Intent::other;
+  Role role = Role::none;
+  RoutingStatus status = RoutingStatus::open;
+  bool operator==(const Observed& o) const {
+    return rows == o.rows && intent == o.intent && role == o.role && status == o.status;
+  }
+};
+std::ostream& operator<<(std::ostream& os, const Observed& o) {
+  return os << o.rows << " row(s), " << to_string(o.intent) << ", " << to_string(o.role) << ", "
+            << to_string(o.status);
+}
+Observed observe(Rig& rig) {
+  Observed o;
+  const auto rows = rig.routings();
+  o.rows = rows.size();
+  if (!rows.empty()) {
+    o.intent = rows[0].intent;
+    o.role = rows[0].role;
+    o.status = rows[0].status;
+  }
+  return o;
+}
+
+class SamePlatformOutcome : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SamePlatformOutcome, SlackTeamsAndTheConsoleStoreTheSameForAMention) {
+  const std::string text = GetParam();
+  Rig slack, teams, console;
+  slack.slack_message("app_mention", kChannel, text, "1700000000.000100", "Ev1");
+  EXPECT_EQ(slack.outbox_rows().size(), 1u) << "a mention is always answered on Slack";
+  const HttpResponse t = teams.teams_message(text, "1718112233445");
+  EXPECT_EQ(t.status, 200);
+  EXPECT_NE(t.body.find("AdaptiveCard"), std::string::npos) << t.body;
+  const json c = console.console_message(text);
+  EXPECT_NE(c["kind"], "nothing") << "a console message is always answered";
+
+  EXPECT_EQ(observe(slack), observe(teams)) << text;
+  EXPECT_EQ(observe(slack), observe(console)) << text;
+  if (text == kRequest) {
+    EXPECT_EQ(observe(slack).rows, 1u);
+    EXPECT_EQ(observe(slack).intent, Intent::request);
+  }
+  if (text == kQuestion) {
+    EXPECT_EQ(observe(slack).rows, 1u);
+    EXPECT_EQ(observe(slack).intent, Intent::question);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Messages, SamePlatformOutcome,
+                         ::testing::Values(kRequest, kQuestion, "who owns the coffee machine?",
+                                           "thanks all, see you tomorrow :wave:",
+                                           "Refresh the competitive matrix in the business plan",
+                                           "should the free tier stay, or do we go paid only?"));
+
+// --- a store that fails at its nth call
+
+// The store calls one request makes when nothing fails.
+template <typename Send>
+int calls_of(Send send) {
+  Rig rig;
+  rig.store.fail_call(0);
+  send(rig);
+  return rig.store.calls();
+}
+
+TEST(StoreFailsAtEveryCall, ASlackRequestIsRetriedByTheSenderAndCountsOnce) {
+  auto send = [](Rig& rig) {
+    return rig.slack_message("app_mention", kChannel, kRequest, "1700000000.000100", "Ev1");
+  };
+  const int n_calls = calls_of(send);
+  ASSERT_GE(n_calls, 3) << "dedupe keys, routing log, outbox";
+  for (int n = 1; n <= n_calls; ++n) {
+    SCOPED_TRACE("failing call " + std::to_string(n));
+    Rig rig;
+    rig.store.fail_call(n);
+    EXPECT_EQ(send(rig).status, SlackReply::Status::unavailable);
+    EXPECT_TRUE(rig.store.failed());
+    EXPECT_TRUE(rig.routings().empty());
+    EXPECT_TRUE(rig.outbox_rows().empty());
+    // Slack's retry: the same event again.
+    EXPECT_EQ(send(rig).status, SlackReply::Status::ok);
+    EXPECT_EQ(rig.routings().size(), 1u);
+    EXPECT_EQ(rig.outbox_rows().size(), 1u);
+    // And once more: a duplicate, nothing new.
+    EXPECT_EQ(send(rig).status, SlackReply::Status::ok);
+    EXPECT_EQ(rig.routings().size(), 1u);
+    EXPECT_EQ(rig.outbox_rows().size(), 1u);
+  }
+}
+
+TEST(StoreFailsAtEveryCall, ASlackButtonIsRetriedAndAppliedOnce) {
+  auto prepare = [](Rig& rig) {
+    rig.slack_message("app_mention", kChannel, kRequest, "1700000000.000100", "Ev1");
+    return rig.routings().at(0).id;
+  };
+  int n_calls = 0;
+  {
+    Rig rig;
+    const auto id = prepare(rig);
+    rig.store.fail_call(0);
+    rig.slack_button(id, "rolecall_reassign");
+    n_calls = rig.store.calls();
+  }
+  ASSERT_GE(n_calls, 2);
+  for (int n = 1; n <= n_calls; ++n) {
+    SCOPED_TRACE("failing call " + std::to_string(n));
+    Rig rig;
+    const auto id = prepare(rig);
+    const std::size_t rows_before = rig.outbox_rows().size();
+    rig.store.fail_call(n);
+    EXPECT_EQ(rig.slack_button(id, "rolecall_reassign").status, SlackReply::Status::unavailable);
+    EXPECT_EQ(rig.routings().at(0).status, RoutingStatus::open);
+    EXPECT_EQ(rig.routings().at(0).role, Role::product_owner);
+    EXPECT_EQ(rig.outbox_rows().size(), rows_before);
+    rig.now += 5;
+    EXPECT_EQ(rig.slack_button(id, "rolecall_reassign").status, SlackReply::Status::ok);
+    EXPECT_EQ(rig.routings().at(0).status, RoutingStatus::reassigned);
+    EXPECT_EQ(rig.routings().at(0).role, Role::product_manager);
+    EXPECT_EQ(rig.outbox_rows().size(), rows_before + 1);
+    EXPECT_EQ(rig.sqlite.status_changes("checkout", 0, 0).size(), 1u);
+  }
+}
+
+TEST(StoreFailsAtEveryCall, ATeamsMessageAsksToTryAgainAndTheRetryIsStoredOnce) {
+  auto send = [](Rig& rig) { return rig.teams_message(kRequest, "1718112233445"); };
+  const int n_calls = calls_of(send);
+  ASSERT_GE(n_calls, 2);
+  for (int n = 1; n <= n_calls; ++n) {
+    SCOPED_TRACE("failing call " + std::to_string(n));
+    Rig rig;
+    rig.store.fail_call(n);
+    HttpResponse r = send(rig);
+    EXPECT_EQ(r.status, 200);  // Teams shows the reply; it never retries a webhook
+    EXPECT_NE(r.body.find("try again"), std::string::npos) << r.body;
+    EXPECT_TRUE(rig.routings().empty());
+    r = send(rig);
+    EXPECT_EQ(rig.routings().size(), 1u);
+    EXPECT_EQ(rig.routings().at(0).intent, Intent::request);
+    send(rig);
+    EXPECT_EQ(rig.routings().size(), 1u) << "a resent activity is logged once";
+  }
+}
+
+TEST(StoreFailsAtEveryCall, TheConsoleAnswers503AndKeepsNothing) {
+  auto send = [](Rig& rig) { return rig.console_post(kRequest); };
+  const int n_calls = calls_of(send);
+  ASSERT_GE(n_calls, 1);
+  for (int n = 1; n <= n_calls; ++n) {
+    SCOPED_TRACE("failing call " + std::to_string(n));
+    Rig rig;
+    rig.store.fail_call(n);
+    EXPECT_EQ(send(rig).status, 503);
+    EXPECT_TRUE(rig.routings().empty());
+    EXPECT_EQ(send(rig).status, 200);
+    EXPECT_EQ(rig.routings().size(), 1u);
+  }
+}
+
+}  // namespace
+}  // namespace rolecall
