@@ -334,9 +334,12 @@ class Console {
       team = k->teams.find(team_id);
       if (!team) return error_response(404, "unknown team '" + team_id + "'");
     }
+    // ?q= takes what `/decisions` takes on Slack and Teams (pm, po, all or
+    // words to find); without it, the newest decisions.
+    DecisionQuery query = parse_decision_query(console_query_parameter(request, "q"));
+    if (query.text.empty() && !query.role && !query.all) query.limit = decisions_shown;
     json list = json::array();
-    for (const auto& d :
-         ctx_.app->find_decisions(team, DecisionQuery{"", std::nullopt, false, decisions_shown})) {
+    for (const auto& d : ctx_.app->find_decisions(team, query)) {
       list.push_back(console_decision_json(d));
     }
     return json_response(200, json{{"decisions", std::move(list)}});

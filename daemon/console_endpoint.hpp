@@ -31,7 +31,8 @@
 //   POST /console/api/action        {routing_id, action: ack|reassign|dismiss|
 //                                   choose_pm|choose_po} -> {changed, text,
 //                                   routing: {...same shape...}}
-//   GET  /console/api/decisions?team=ID   {decisions: [decision]} (newest first)
+//   GET  /console/api/decisions?team=ID&q=Q   {decisions: [decision]} (newest first; q as
+//                                         /decisions takes it: pm, po, all or words)
 //   POST /console/api/decision      {team, text, role?} -> 201 {decision}
 //   GET  /console/api/routings?team=ID    {routings: [record + actions]} (newest first;
 //                                   questions answered on the spot are logged too)

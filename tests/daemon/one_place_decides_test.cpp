@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -142,6 +144,20 @@ struct Rig {
   }
 
   // --- console
+  HttpResponse console_call(const std::string& method, const std::string& target,
+                            const std::string& body) {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.peer_address = "127.0.0.1";
+    r.request_id = "test";
+    r.headers["host"] = "127.0.0.1:8080";
+    if (!body.empty()) r.headers["content-type"] = "application/json";
+    r.body = body;
+    HttpResponse out = router.handle(r);
+    EXPECT_LT(out.status, 500) << target << ": " << out.body;
+    return out;
+  }
   HttpResponse console_post(const std::string& text) {
     HttpRequest r;
     r.method = "POST";
@@ -308,6 +324,126 @@ INSTANTIATE_TEST_SUITE_P(Messages, SamePlatformOutcome,
                                            "thanks all, see you tomorrow :wave:",
                                            "Refresh the competitive matrix in the business plan",
                                            "should the free tier stay, or do we go paid only?"));
+
+// --- one scripted conversation, every platform
+
+// The moves of a conversation, as each platform makes them.
+struct Platform {
+  const char* name;
+  std::function<void(Rig&, const std::string& text, int step)> say;  // @rolecall TEXT
+  std::function<void(Rig&, std::int64_t routing_id, int step)> reassign;
+  std::function<void(Rig&, const std::string& text, int step)> decide;
+  // What a decision search shows (the rendered reply, as text).
+  std::function<std::string(Rig&, const std::string& query, int step)> find;
+};
+
+std::string ts_of(int step) { return "17000000" + std::to_string(10 + step) + ".000100"; }
+
+const Platform kPlatforms[] = {
+    {"slack",
+     [](Rig& r, const std::string& text, int step) {
+       r.slack_message("app_mention", kChannel, text, ts_of(step), "Ev" + std::to_string(step));
+     },
+     [](Rig& r, std::int64_t id, int) { r.slack_button(id, "rolecall_reassign"); },
+     [](Rig& r, const std::string& text, int) {
+       r.slack->handle(parse_slash_command_json({{"command", "/decision"},
+                                                 {"text", text},
+                                                 {"channel_id", kChannel},
+                                                 {"user_id", "U0PRIYA001"}}),
+                       SlackDelivery{"test", "loopback"});
+     },
+     [](Rig& r, const std::string& query, int) {
+       return r.slack
+           ->handle(parse_slash_command_json({{"command", "/decisions"},
+                                              {"text", query},
+                                              {"channel_id", kChannel},
+                                              {"user_id", "U0PRIYA001"}}),
+                    SlackDelivery{"test", "loopback"})
+           .body.dump();
+     }},
+    {"teams",
+     [](Rig& r, const std::string& text, int step) {
+       r.teams_message(text, std::to_string(1718112233000 + step));
+     },
+     [](Rig& r, std::int64_t id, int step) {
+       r.teams_message("reassign #" + std::to_string(id), std::to_string(1718112233000 + step));
+     },
+     [](Rig& r, const std::string& text, int step) {
+       r.teams_message("decision " + text, std::to_string(1718112233000 + step));
+     },
+     [](Rig& r, const std::string& query, int step) {
+       return r.teams_message("decisions " + query, std::to_string(1718112233000 + step)).body;
+     }},
+    {"console", [](Rig& r, const std::string& text, int) { r.console_message(text); },
+     [](Rig& r, std::int64_t id, int) {
+       r.console_call("POST", "/console/api/action",
+                      json{{"routing_id", id}, {"action", "reassign"}}.dump());
+     },
+     [](Rig& r, const std::string& text, int) {
+       r.console_call("POST", "/console/api/decision",
+                      json{{"team", "checkout"}, {"text", text}}.dump());
+     },
+     [](Rig& r, const std::string& query, int) {
+       std::string q;
+       for (char c : query) q += c == ' ' ? std::string("%20") : std::string(1, c);
+       return r.console_call("GET", "/console/api/decisions?team=checkout&q=" + q, "").body;
+     }},
+};
+
+// What a conversation leaves in the store, platform ids and times aside.
+struct Ledger {
+  std::vector<std::string> routings;  // intent/role/status
+  std::size_t changes = 0;
+  std::vector<std::string> decisions;  // role: text
+  bool operator==(const Ledger& o) const {
+    return routings == o.routings && changes == o.changes && decisions == o.decisions;
+  }
+};
+std::ostream& operator<<(std::ostream& os, const Ledger& l) {
+  for (const auto& r : l.routings) os << "[" << r << "] ";
+  os << l.changes << " change(s); ";
+  for (const auto& d : l.decisions) os << "{" << d << "} ";
+  return os;
+}
+
+TEST(ScriptedConversation, EndsTheSameOnSlackTeamsAndTheConsole) {
+  std::vector<Ledger> ledgers;
+  for (const Platform& p : kPlatforms) {
+    SCOPED_TRACE(p.name);
+    Rig rig;
+    int step = 0;
+    p.say(rig, kQuestion, ++step);                       // answered, logged as a question
+    p.say(rig, kRequest, ++step);                        // routed to the PO
+    p.say(rig, "thanks all, see you tomorrow", ++step);  // chatter: answered, not logged
+    const auto routed = rig.routings();
+    ASSERT_EQ(routed.size(), 2u);
+    const RoutingRecord& request = routed[0].intent == Intent::request ? routed[0] : routed[1];
+    ASSERT_EQ(request.intent, Intent::request);
+    EXPECT_EQ(request.role, Role::product_owner);
+    p.reassign(rig, request.id, ++step);  // moved to the PM
+    p.decide(rig, "We launch the pro tier in March.", ++step);
+    p.decide(rig, "Sprint reviews move to Thursdays.", ++step);
+    const std::string found = p.find(rig, "pro tier", ++step);
+    EXPECT_NE(found.find("March"), std::string::npos) << found;
+    EXPECT_EQ(found.find("Thursdays"), std::string::npos) << "search shows everything: " << found;
+
+    Ledger l;
+    for (const auto& r : rig.routings())
+      l.routings.push_back(std::string(to_string(r.intent)) + "/" + std::string(to_string(r.role)) +
+                           "/" + std::string(to_string(r.status)));
+    std::sort(l.routings.begin(), l.routings.end());
+    l.changes = rig.sqlite.status_changes("checkout", 0, 0).size();
+    for (const auto& d : rig.sqlite.list_decisions({}))
+      l.decisions.push_back(std::string(to_string(d.role)) + ": " + d.text);
+    std::sort(l.decisions.begin(), l.decisions.end());
+    EXPECT_EQ(l.changes, 1u);
+    EXPECT_EQ(l.decisions.size(), 2u);
+    ledgers.push_back(l);
+  }
+  ASSERT_EQ(ledgers.size(), 3u);
+  EXPECT_EQ(ledgers[0], ledgers[1]) << "slack vs teams";
+  EXPECT_EQ(ledgers[0], ledgers[2]) << "slack vs console";
+}
 
 // --- a store that fails at its nth call
 
