@@ -50,7 +50,13 @@ int DigestScheduler::tick(std::int64_t now) {
 
 void DigestScheduler::schedule_next() {
   if (stopped_) return;
-  tick(clock_());
+  const int posted = tick(clock_());
+  if (!checked_once_) {
+    // One line at start says the catch-up is done: operators see whether a
+    // missed digest went out, and tests wait for it instead of sleeping.
+    checked_once_ = true;
+    spdlog::info("digest: catch-up check at start done ({} digest post(s) queued)", posted);
+  }
   timer_.expires_after(std::chrono::seconds(30));
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) schedule_next();

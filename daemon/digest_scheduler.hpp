@@ -35,6 +35,7 @@ class DigestScheduler {
   const AppConfig& config_;
   Clock clock_;
   bool stopped_ = false;
+  bool checked_once_ = false;  // the catch-up check right after start has run
 };
 
 }  // namespace rolecall

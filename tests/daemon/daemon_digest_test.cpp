@@ -110,7 +110,10 @@ TEST(DigestDaemonTest, PostsOnceToSlackAndTeamsAndNotAgainAfterRestart) {
   {
     DaemonProcess d(dir.path(), digest_config(workflow_url), env);
     EXPECT_TRUE(d.wait_for_log("listening on"));
-    std::this_thread::sleep_for(2s);
+    ASSERT_TRUE(d.wait_for_log("catch-up check at start done (0 digest post(s) queued)"))
+        << d.log();
+    EXPECT_EQ(outbox_rows(dir.file("d.db")), 2);
+    ASSERT_TRUE(wait_outbox_settled(dir.file("d.db")));
     EXPECT_EQ(posts(), 1u);
     EXPECT_EQ(teams.request_count(), 2u);
   }
