@@ -15,11 +15,13 @@ packages=(
   nlohmann-json3-dev
   libyaml-cpp-dev
   libssl-dev
+  libpq-dev
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(wrk chromium chromium-driver python3 clang-14 libclang-rt-14-dev)
+  packages+=(wrk chromium chromium-driver python3 clang-14 libclang-rt-14-dev
+             postgresql)
 fi
 
 missing=()
