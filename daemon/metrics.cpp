@@ -173,6 +173,11 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_counter("rolecall_decisions", "Decisions logged, by platform.");
   m.declare_counter("rolecall_duplicate_events", "Inbound events dropped as duplicates.");
   m.declare_gauge("rolecall_outbox_depth", "Outbox rows waiting for delivery.");
+  m.declare_gauge("rolecall_db_pool_in_use",
+                  "PostgreSQL connections of this replica handed out now.");
+  m.declare_gauge("rolecall_db_pool_waiting",
+                  "Callers of this replica waiting for a pooled PostgreSQL connection now.");
+  m.declare_gauge("rolecall_db_pool_open", "PostgreSQL connections this replica holds open.");
   m.declare_gauge("rolecall_outbox_max_depth",
                   "Outbox depth above which rolecall warns (outbox.max_depth).");
   m.declare_counter("rolecall_outbox_depth_exceeded",
