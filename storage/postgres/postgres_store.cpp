@@ -113,6 +113,15 @@ OutboxRow outbox_at(const PgResult& r, int i) {
   return x;
 }
 
+// Every row of `r`, each read by `row_at(r, i)`.
+template <class F>
+auto all_rows(const PgResult& r, F row_at) {
+  std::vector<decltype(row_at(r, 0))> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(row_at(r, i));
+  return out;
+}
+
 // WHERE clause of the list queries; values go to `params` ($n), never into SQL.
 std::string where_clause(const ListFilter& f, bool with_status, std::vector<PgParam>& params) {
   std::string w = " WHERE created_at >= $1";
@@ -284,10 +293,7 @@ std::vector<RoutingRecord> PostgresStore::list_routings(const ListFilter& f) {
                       where_clause(f, true, params) + " ORDER BY created_at DESC, id DESC";
     sql += limit_clause(f, params);
     auto r = c.exec("list_routings", sql, params);
-    std::vector<RoutingRecord> out;
-    out.reserve(static_cast<std::size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) out.push_back(routing_at(r, i));
-    return out;
+    return all_rows(r, routing_at);
   });
 }
 
@@ -297,12 +303,10 @@ std::vector<CorrectionCount> PostgresStore::correction_counts(const std::string&
                     "SELECT topic, from_role, to_role, count FROM correction_totals "
                     "WHERE team_id = $1",
                     {p(team_id)});
-    std::vector<CorrectionCount> out;
-    for (int i = 0; i < r.rows(); ++i) {
-      out.push_back(
-          {r.text(i, 0), role_at(r, i, 1), role_at(r, i, 2), static_cast<int>(r.int64(i, 3))});
-    }
-    return out;
+    return all_rows(r, [](const PgResult& x, int i) {
+      return CorrectionCount{x.text(i, 0), role_at(x, i, 1), role_at(x, i, 2),
+                             static_cast<int>(x.int64(i, 3))};
+    });
   });
 }
 
@@ -318,9 +322,7 @@ std::vector<StatusChange> PostgresStore::status_changes(const std::string& team_
     }
     sql += " ORDER BY at, id";
     auto r = c.exec("status_changes", sql, params);
-    std::vector<StatusChange> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(change_at(r, i));
-    return out;
+    return all_rows(r, change_at);
   });
 }
 
@@ -345,9 +347,7 @@ std::vector<DecisionRecord> PostgresStore::list_decisions(const ListFilter& f) {
                       where_clause(f, false, params) + " ORDER BY created_at DESC, id DESC";
     sql += limit_clause(f, params);
     auto r = c.exec("list_decisions", sql, params);
-    std::vector<DecisionRecord> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(decision_at(r, i));
-    return out;
+    return all_rows(r, decision_at);
   });
 }
 
@@ -375,9 +375,7 @@ std::vector<DecisionRecord> PostgresStore::search_decisions(const std::string& t
     }
     sql += " ORDER BY created_at DESC, id DESC LIMIT $1";
     auto r = c.exec("search_decisions", sql, params);
-    std::vector<DecisionRecord> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(decision_at(r, i));
-    return out;
+    return all_rows(r, decision_at);
   });
 }
 
@@ -418,9 +416,7 @@ std::vector<OutboxRow> PostgresStore::due_outbox(std::int64_t now, int limit) {
                         " FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1 "
                         "ORDER BY id LIMIT $2",
                     {p(now), limit > 0 ? p(limit) : PgParam{}});
-    std::vector<OutboxRow> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(outbox_at(r, i));
-    return out;
+    return all_rows(r, outbox_at);
   });
 }
 
@@ -438,9 +434,7 @@ std::vector<OutboxRow> PostgresStore::claim_outbox(std::int64_t now, int limit,
                                 "RETURNING ") +
                         kOutboxColumns,
                     {p(now), p(now + lease_seconds), limit > 0 ? p(limit) : PgParam{}, p(owner)});
-    std::vector<OutboxRow> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(outbox_at(r, i));
-    return out;
+    return all_rows(r, outbox_at);
   });
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return rows;

@@ -48,6 +48,7 @@ int run(const std::vector<std::string>& argv, bool as_server_user, const std::st
     const int null_in = open("/dev/null", O_RDONLY);
     if (null_in >= 0) dup2(null_in, 0);
     std::vector<char*> args;
+    args.reserve(full.size() + 1);
     for (auto& a : full) args.push_back(a.data());
     args.push_back(nullptr);
     execvp(args[0], args.data());
