@@ -184,6 +184,9 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
                     "Times the outbox depth rose above outbox.max_depth.");
   m.inc("rolecall_outbox_depth_exceeded", {}, 0);
   m.declare_counter("rolecall_outbox_deliveries", "Outbox deliveries, by destination and outcome.");
+  m.declare_counter("rolecall_outbox_claims",
+                    "Outbox rows this replica claimed for delivery (each claim a lease).");
+  m.inc("rolecall_outbox_claims", {}, 0);
   m.declare_counter("rolecall_outbox_retries", "Outbox delivery attempts that will be retried.");
   m.declare_counter("rolecall_outbox_failures",
                     "Outbox rows given up (permanent error or attempts exhausted).");
