@@ -48,7 +48,7 @@ FROM debian:12-slim AS runtime
 # Slack and Teams.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcpprest2.10 libspdlog1.10 libfmt9 libyaml-cpp0.7 libssl3 libsqlite3-0 \
+      libcpprest2.10 libspdlog1.10 libfmt9 libyaml-cpp0.7 libssl3 libsqlite3-0 libpq5 \
       libdate-tz3 libboost-system1.74.0 tzdata ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 

@@ -75,6 +75,10 @@ const TeamsWebhook* TeamsConfig::find_webhook(std::string_view name) const noexc
   return nullptr;
 }
 
+std::string_view to_string(StorageBackend b) noexcept {
+  return b == StorageBackend::postgres ? "postgres" : "sqlite";
+}
+
 std::string AppConfig::describe() const {
   std::ostringstream out;
   auto line = [&](std::string_view key, const auto& value) {
@@ -89,13 +93,22 @@ std::string AppConfig::describe() const {
   line("server.read_timeout_ms", server.read_timeout_ms);
   line("server.shutdown_grace_ms", server.shutdown_grace_ms);
   line("server.max_connections", server.max_connections);
-  line("storage.path", storage.path);
+  line("storage.backend", to_string(storage.backend));
+  if (storage.backend == StorageBackend::postgres) {
+    line("storage.url", secret_state(storage.url, storage.url_source));
+    line("storage.pool_size", storage.pool_size);
+    line("storage.pool_timeout_ms", storage.pool_timeout_ms);
+  } else {
+    line("storage.path", storage.path);
+  }
   line("storage.store_message_text", yes_no(storage.store_message_text));
   line("storage.retention_days", storage.retention_days == 0
                                      ? std::string("0 (keep)")
                                      : std::to_string(storage.retention_days));
-  line("storage.busy_timeout_ms", storage.busy_timeout_ms);
-  line("storage.wal_coalescing", yes_no(storage.wal_coalescing));
+  if (storage.backend == StorageBackend::sqlite) {
+    line("storage.busy_timeout_ms", storage.busy_timeout_ms);
+    line("storage.wal_coalescing", yes_no(storage.wal_coalescing));
+  }
   line("taxonomy.path", taxonomy.path);
   line("taxonomy.model",
        taxonomy.model.empty() ? std::string("none (cue lexicon only)") : taxonomy.model);

@@ -40,7 +40,20 @@ struct ServerConfig {
   unsigned max_connections = 1024;
 };
 
+enum class StorageBackend { sqlite, postgres };
+std::string_view to_string(StorageBackend b) noexcept;
+
 struct StorageConfig {
+  // sqlite (one process, `path`) or postgres (any number of replicas, `url`).
+  // Left out: postgres when a URL is configured, else sqlite.
+  StorageBackend backend = StorageBackend::sqlite;
+  // PostgreSQL connection string (libpq URI or key=value): storage.url,
+  // storage.url_file, or ROLECALL_DATABASE_URL (wins). May hold a password:
+  // never logged (describe() says only where it came from).
+  std::string url;
+  SecretSource url_source = SecretSource::none;
+  unsigned pool_size = 8;                // PostgreSQL connections per process
+  unsigned pool_timeout_ms = 5000;       // wait for a pooled connection, then 503
   std::string path = "var/rolecall.db";  // relative to the working directory; ROLECALL_DB overrides
   bool store_message_text = true;        // false: keep decisions, drop message bodies
   unsigned retention_days = 90;          // 0 = keep forever

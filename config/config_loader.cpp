@@ -314,10 +314,34 @@ class Loader {
   }
 
   void read_storage(YamlMap& root) {
-    YamlMap map(
-        diag_, root.value("storage"), "storage",
-        {"path", "store_message_text", "retention_days", "busy_timeout_ms", "wal_coalescing"});
+    YamlMap map(diag_, root.value("storage"), "storage",
+                {"backend", "url", "url_file", "pool_size", "pool_timeout_ms", "path",
+                 "store_message_text", "retention_days", "busy_timeout_ms", "wal_coalescing"});
     auto& s = config_.storage;
+    Secret url = read_secret(map, "url", "ROLECALL_DATABASE_URL");
+    s.url = url.value;
+    s.url_source = url.source;
+    s.backend = s.url.empty() ? StorageBackend::sqlite : StorageBackend::postgres;
+    if (auto backend = map.string("backend")) {
+      if (*backend == "sqlite") {
+        s.backend = StorageBackend::sqlite;
+      } else if (*backend == "postgres") {
+        s.backend = StorageBackend::postgres;
+      } else {
+        diag_.error(map.mark("backend"),
+                    "storage.backend must be sqlite or postgres (got '" + *backend + "')");
+      }
+    }
+    if (s.backend == StorageBackend::postgres && s.url.empty() &&
+        url.source == SecretSource::none && !map.has("url") && !map.has("url_file")) {
+      diag_.error(map.has("backend") ? map.mark("backend") : map.map_mark(),
+                  "storage.backend is postgres but no database is named (storage.url, "
+                  "storage.url_file or ROLECALL_DATABASE_URL)");
+    } else if (s.backend == StorageBackend::postgres && s.url.empty() && map.has("url")) {
+      diag_.error(map.mark("url"), "storage.url must not be empty");
+    }
+    read_uint(map, "pool_size", s.pool_size, 1, 1000);
+    read_uint(map, "pool_timeout_ms", s.pool_timeout_ms, 1, 600LL * 1000);
     if (map.has("path")) {
       if (auto p = map.non_empty_string("path")) s.path = *p;
     }

@@ -33,8 +33,9 @@ class Environment {
 
   // The names from_process() reads.
   static constexpr std::string_view known_variables[] = {
-      "ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB",   "SLACK_SIGNING_SECRET",
-      "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "TEAMS_WEBHOOK_SECRET"};
+      "ROLECALL_CONFIG",      "ROLECALL_LISTEN",      "ROLECALL_DB",
+      "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN",      "SLACK_APP_TOKEN",
+      "SLACK_API_URL",        "TEAMS_WEBHOOK_SECRET", "ROLECALL_DATABASE_URL"};
 
  private:
   std::map<std::string, std::string, std::less<>> vars_;

@@ -15,7 +15,11 @@
 #include "daemon/knowledge_loader.hpp"
 #include "daemon/record_format.hpp"
 #include "daemon/serve.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
+#include "daemon/store_factory.hpp"
+#include "storage/postgres/copy_from_sqlite.hpp"
+#include "storage/postgres/database_url.hpp"
+#include "storage/postgres/pg_migrations.hpp"
+#include "storage/postgres/postgres_store.hpp"
 
 namespace rolecall {
 
@@ -36,6 +40,8 @@ usage:
   rolecall routes list [--team ID] [--since WHEN] [--role ROLE] [--format table|csv|json]
   rolecall db backup FILE                              online backup of the database
   rolecall db retention                                drop message texts past retention now
+  rolecall db migrate                                  bring the database to this binary's schema
+  rolecall db copy --to POSTGRES_URL                   copy the SQLite store to PostgreSQL
 
 Every subcommand takes --config FILE (else $ROLECALL_CONFIG, else
 config/rolecall.example.yaml). WHEN is YYYY-MM-DD, an ISO time, or 7d / 24h / 2w.
@@ -217,12 +223,8 @@ std::optional<Filters> read_filters(const ParsedArgs& args, const Knowledge* k) 
   return f;
 }
 
-std::unique_ptr<SqliteStore> open_store(const AppConfig& config) {
-  SqliteStoreOptions options;
-  options.busy_timeout_ms = static_cast<int>(config.storage.busy_timeout_ms);
-  options.readers = 1;
-  options.wal_coalescing = config.storage.wal_coalescing;
-  return std::make_unique<SqliteStore>(config.storage.path, options);
+std::unique_ptr<Store> open_store(const AppConfig& config) {
+  return open_store(config.storage, {.cli = true});
 }
 
 int cmd_list(const std::string& what, const std::vector<std::string>& rest) {
@@ -287,14 +289,39 @@ int cmd_decisions(const std::vector<std::string>& rest) {
 }
 
 int cmd_db(const std::vector<std::string>& rest) {
-  auto args = parse_args(rest, {"config"}, {});
+  auto args = parse_args(rest, {"config", "to"}, {});
   if (!args.error.empty()) return usage_error(args.error);
   if (args.positionals.empty())
-    return usage_error("db needs a subcommand: backup FILE | retention");
+    return usage_error(
+        "db needs a subcommand: backup FILE | retention | migrate | copy --to POSTGRES_URL");
   auto config = load_or_report(args);
   if (!config) return 2;
   const std::string& sub = args.positionals.front();
+  if (sub == "copy") {
+    // From the configured SQLite file to a PostgreSQL database.
+    const auto to = args.get("to");
+    if (!to || to->empty()) return usage_error("db copy needs --to POSTGRES_URL");
+    if (config->storage.backend != StorageBackend::sqlite) {
+      return usage_error("db copy reads the SQLite store (storage.backend: sqlite, storage.path)");
+    }
+    std::cout << "copying " << config->storage.path << " to " << redact_database_url(*to) << "\n";
+    for (const auto& t : copy_sqlite_to_postgres(config->storage.path, *to)) {
+      std::cout << "  " << t.table << ": " << t.rows << " rows\n";
+    }
+    std::cout << "copied; the row counts of both databases match\n";
+    return 0;
+  }
   auto store = open_store(*config);
+  if (sub == "migrate") {
+    // Opening migrates (under a lock on PostgreSQL); say where it stands.
+    std::cout << "database " << describe_store(config->storage);
+    if (const auto* pg = dynamic_cast<const PostgresStore*>(store.get())) {
+      std::cout << ": schema version " << pg->schema_version_at_open() << " -> "
+                << pg_latest_schema_version();
+    }
+    std::cout << " (latest)\n";
+    return 0;
+  }
   if (sub == "backup") {
     if (args.positionals.size() != 2) return usage_error("db backup needs one FILE");
     store->backup(args.positionals[1]);

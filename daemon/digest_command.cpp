@@ -9,7 +9,7 @@
 #include "daemon/cli_args.hpp"
 #include "daemon/digest_service.hpp"
 #include "daemon/knowledge_loader.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
+#include "daemon/store_factory.hpp"
 
 namespace rolecall {
 
@@ -50,11 +50,8 @@ int run_digest_command(const std::vector<std::string>& raw) {
     return usage("--team is required");
   }
 
-  SqliteStoreOptions options;
-  options.readers = 1;
-  options.busy_timeout_ms = static_cast<int>(config.storage.busy_timeout_ms);
-  options.wal_coalescing = config.storage.wal_coalescing;
-  SqliteStore store(config.storage.path, options);
+  auto opened = open_store(config.storage, {.cli = true});
+  Store& store = *opened;
   DigestService digests(store, knowledge, config, nullptr, {});
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   IsoWeek week = digests.default_week(*team, now);

@@ -173,12 +173,20 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_counter("rolecall_decisions", "Decisions logged, by platform.");
   m.declare_counter("rolecall_duplicate_events", "Inbound events dropped as duplicates.");
   m.declare_gauge("rolecall_outbox_depth", "Outbox rows waiting for delivery.");
+  m.declare_gauge("rolecall_db_pool_in_use",
+                  "PostgreSQL connections of this replica handed out now.");
+  m.declare_gauge("rolecall_db_pool_waiting",
+                  "Callers of this replica waiting for a pooled PostgreSQL connection now.");
+  m.declare_gauge("rolecall_db_pool_open", "PostgreSQL connections this replica holds open.");
   m.declare_gauge("rolecall_outbox_max_depth",
                   "Outbox depth above which rolecall warns (outbox.max_depth).");
   m.declare_counter("rolecall_outbox_depth_exceeded",
                     "Times the outbox depth rose above outbox.max_depth.");
   m.inc("rolecall_outbox_depth_exceeded", {}, 0);
   m.declare_counter("rolecall_outbox_deliveries", "Outbox deliveries, by destination and outcome.");
+  m.declare_counter("rolecall_outbox_claims",
+                    "Outbox rows this replica claimed for delivery (each claim a lease).");
+  m.inc("rolecall_outbox_claims", {}, 0);
   m.declare_counter("rolecall_outbox_retries", "Outbox delivery attempts that will be retried.");
   m.declare_counter("rolecall_outbox_failures",
                     "Outbox rows given up (permanent error or attempts exhausted).");

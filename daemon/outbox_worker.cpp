@@ -59,7 +59,11 @@ std::int64_t OutboxWorker::backoff_seconds(int attempts) {
 }
 
 int OutboxWorker::run_once(std::int64_t now) {
-  auto rows = store_.due_outbox(now, options_.batch);
+  auto rows =
+      store_.claim_outbox(now, options_.batch, options_.claim_lease.count(), options_.claim_owner);
+  if (metrics_ && !rows.empty()) {
+    metrics_->inc("rolecall_outbox_claims", {}, static_cast<double>(rows.size()));
+  }
   int attempted = 0;
   for (const auto& row : rows) {
     if (stopping_ && attempted > 0) break;  // finish the one in hand, leave the rest pending

@@ -28,6 +28,12 @@
 // A crash at any point repeats at most the look, never the post, where the
 // platform can be asked.
 //
+// Replicas: each row is claimed (OutboxStore::claim_outbox, a lease) before
+// step 1, so workers of several processes sharing one database never handle
+// one row at once; a row whose worker died is retaken when its lease ends
+// (or at once by the same replica restarted), and step 1 then looks for the
+// post the dead worker may have made.
+//
 // Threads: one dedicated thread; notify() and stop() may be called from any.
 
 #include <atomic>
@@ -37,6 +43,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -54,6 +61,14 @@ struct OutboxOptions {
   std::chrono::milliseconds max_backoff{300000};
   std::chrono::milliseconds idle_poll{5000};  // re-check the store when nothing wakes us
   int batch = 50;
+  // Rows of a round are claimed together (OutboxStore::claim_outbox) for this
+  // long: more than a round's deliveries with their lookups take. A replica
+  // that dies mid-delivery leaves its rows to the others after this.
+  std::chrono::seconds claim_lease{300};
+  // Who claims: one name per replica that stays the same across its
+  // restarts (services.cpp: host name and port), so a restarted replica
+  // takes its own rows back at once instead of waiting for the lease.
+  std::string claim_owner = "rolecall";
   // Pending rows above which the depth watch warns (daemon/outbox_depth_watch.hpp);
   // 0 = not watched. Rows are enqueued beyond it all the same.
   std::int64_t max_depth = 0;

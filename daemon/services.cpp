@@ -1,8 +1,10 @@
 #include "daemon/services.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <ctime>
+#include <string>
 
 #include "adapters/teams/teams_cards.hpp"
 #include "config/config_error.hpp"
@@ -13,24 +15,43 @@
 #include "daemon/knowledge_loader.hpp"
 #include "daemon/platform_wiring.hpp"
 #include "daemon/slack_socket_mode_client.hpp"
+#include "daemon/store_factory.hpp"
+#include "storage/postgres/postgres_store.hpp"
 #include "storage/sha256.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 
 namespace rolecall {
 
 namespace {
 std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+// The outbox claims' owner (OutboxOptions::claim_owner): the same for this
+// replica across restarts (host name and port), so a restarted replica
+// takes its own unfinished rows back at once. SQLite has one daemon per
+// file: always the same owner, so a restart takes every claim back.
+std::string claim_owner(const AppConfig& config) {
+  if (config.storage.backend == StorageBackend::sqlite) return "sqlite";
+  const std::uint16_t port = config.server.port;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  // Port 0 (any free port) tells two processes on one host apart by pid.
+  return std::string(host) + ":" +
+         (port != 0 ? std::to_string(port) : "pid" + std::to_string(getpid()));
+}
 }  // namespace
 
 Services::Services(AppConfig config) : config_(std::move(config)) {
   declare_rolecall_metrics(metrics_, ROLECALL_VERSION);
 
-  SqliteStoreOptions store_options;
-  store_options.busy_timeout_ms = static_cast<int>(config_.storage.busy_timeout_ms);
-  store_options.wal_coalescing = config_.storage.wal_coalescing;
-  store_ = std::make_unique<SqliteStore>(config_.storage.path, store_options);
-  spdlog::info("store: {} (SQLite, WAL{})", config_.storage.path,
-               config_.storage.wal_coalescing ? ", WAL-coalescing VFS" : "");
+  store_ = open_store(config_.storage);
+  spdlog::info("store: {}", describe_store(config_.storage));
+  if (auto* pg = dynamic_cast<PostgresStore*>(store_.get())) {
+    metrics_.gauge_callback("rolecall_db_pool_in_use",
+                            [pg] { return static_cast<double>(pg->pool_stats().in_use); });
+    metrics_.gauge_callback("rolecall_db_pool_waiting",
+                            [pg] { return static_cast<double>(pg->pool_stats().waiting); });
+    metrics_.gauge_callback("rolecall_db_pool_open",
+                            [pg] { return static_cast<double>(pg->pool_stats().open); });
+  }
 
   knowledge_ = std::make_unique<KnowledgeHolder>(load_knowledge(config_));
   spdlog::info("taxonomy: {} topics from {}; {} teams", knowledge_->get()->taxonomy.topics().size(),
@@ -54,6 +75,7 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
   outbox_options.base_backoff = std::chrono::milliseconds(config_.outbox.base_backoff_ms);
   outbox_options.max_backoff = std::chrono::milliseconds(config_.outbox.max_backoff_ms);
   outbox_options.max_depth = static_cast<std::int64_t>(config_.outbox.max_depth);
+  outbox_options.claim_owner = claim_owner(config_);
   outbox_ = std::make_unique<OutboxWorker>(*store_, deliverers_, outbox_options, &metrics_);
   metrics_.gauge_callback("rolecall_outbox_depth", [store = store_.get()] {
     try {

@@ -2,8 +2,9 @@
 # Installs every Debian 12 package rolecall needs to build, test and benchmark.
 # Idempotent: apt-get skips what is already installed. Run as root (or via sudo).
 #   scripts/install-deps.sh          build + run dependencies
-#   scripts/install-deps.sh --test   also the test and benchmark tools (wrk, chromium) and
-#                                    clang with libFuzzer for tests/fuzz
+#   scripts/install-deps.sh --test   also the test and benchmark tools (wrk, chromium),
+#                                    clang with libFuzzer for tests/fuzz, and the PostgreSQL
+#                                    server the storage contract suite starts (postgresql)
 set -euo pipefail
 
 packages=(
@@ -15,11 +16,13 @@ packages=(
   nlohmann-json3-dev
   libyaml-cpp-dev
   libssl-dev
+  libpq-dev
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(wrk chromium chromium-driver python3 clang-14 libclang-rt-14-dev)
+  packages+=(wrk chromium chromium-driver python3 clang-14 libclang-rt-14-dev
+             postgresql)
 fi
 
 missing=()

@@ -7,8 +7,18 @@
 // - enqueue returns false and changes nothing when the idempotency key
 //   exists; inside Store::write_batch the row exists only if the batch
 //   commits.
-// - due_outbox returns pending rows with next_attempt_at <= now, oldest first.
-// - next_outbox_due: the earliest next_attempt_at of a pending row.
+// - due_outbox returns pending rows with next_attempt_at <= now, oldest first
+//   (claimed or not: a read for tests and tools; it changes nothing).
+// - claim_outbox returns the due rows whose claim is free, has expired or
+//   is already `owner`'s, and claims them for `owner` until now +
+//   lease_seconds, oldest first, atomically: a claimed row is returned to no
+//   other owner, from any thread, process or replica sharing the database,
+//   until its lease expires or mark_delivered / mark_retry / mark_failed
+//   releases it. A replica that dies holding a claim leaves its rows to the
+//   others when the lease ends, and to itself (same owner) at once when it
+//   restarts. One owner claims from one thread at a time.
+// - next_outbox_due: the earliest time a pending row can be claimed (its
+//   next_attempt_at, or its claim's expiry when that is later).
 // - mark_* change one row; outbox_depth counts pending rows.
 // Thread-safe. Errors: StoreError.
 
@@ -58,6 +68,10 @@ class OutboxStore {
 
   virtual bool enqueue(const OutboxMessage& m, std::int64_t now) = 0;
   virtual std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) = 0;
+  // limit <= 0 = no limit; lease_seconds > 0.
+  virtual std::vector<OutboxRow> claim_outbox(std::int64_t now, int limit,
+                                              std::int64_t lease_seconds,
+                                              const std::string& owner) = 0;
   virtual std::optional<std::int64_t> next_outbox_due() = 0;
   // Records, before anything is sent, that an attempt to send pending row
   // `id` starts at `now`: until mark_delivered, mark_failed or a not_sent
@@ -65,6 +79,7 @@ class OutboxStore {
   // Does not count as an attempt.
   virtual void mark_attempt_started(std::int64_t id, std::int64_t now) = 0;
   virtual void mark_delivered(std::int64_t id, std::int64_t now) = 0;
+  // The three outcomes release the row's claim.
   // `sent`: not_sent clears attempt_started_at; maybe_sent keeps it.
   virtual void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error,
                           SentState sent) = 0;

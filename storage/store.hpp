@@ -7,8 +7,10 @@
 //   storage/outbox_store.hpp    messages waiting to be sent
 //   storage/digest_ledger.hpp   which digests went where
 // Code that needs one concern takes that port; the daemon wires a Store
-// (storage/sqlite/ implements it on one SQLite file). Every backend passes
-// the one contract suite, tests/storage/store_contract_test.cpp.
+// (daemon/store_factory.hpp): storage/sqlite/ implements it on one SQLite
+// file, storage/postgres/ on a PostgreSQL database shared by replicas. Every
+// backend passes the one contract suite, tests/storage/store_contract_test.cpp
+// (on each backend of tests/storage/store_backends.hpp).
 //
 // Thread safety: every method may be called from any thread concurrently.
 // Errors: a failing database throws StoreError (storage/store_error.hpp);

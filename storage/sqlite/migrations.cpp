@@ -149,13 +149,22 @@ constexpr std::string_view kV6 = R"sql(
 CREATE INDEX routings_message ON routings(channel, message_id);
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// v7: outbox claims with a lease (OutboxStore::claim_outbox): 0 = free.
+// Several processes may share one SQLite file (the daemon and the CLI); the
+// claim keeps two outbox workers from sending one row at once.
+constexpr std::string_view kV7 = R"sql(
+ALTER TABLE outbox ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "core tables: routings, status_changes, decisions, processed_events, outbox", kV1},
     {2, "digests_sent; indexes for digest, retention, dedupe expiry, outbox", kV2},
     {3, "status_changes.team_id/topic (backfilled) + indexes", kV3},
     {4, "correction_totals kept by a trigger (backfilled)", kV4},
     {5, "outbox.attempt_started_at: an unfinished delivery attempt", kV5},
     {6, "index of routings by channel and platform message id", kV6},
+    {7, "outbox.claimed_until/claimed_by: a lease on a row being delivered", kV7},
 }};
 
 std::string too_new_message(int found) {

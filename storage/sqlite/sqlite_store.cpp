@@ -614,9 +614,32 @@ std::vector<OutboxRow> SqliteStore::due_outbox(std::int64_t now, int limit) {
   });
 }
 
+std::vector<OutboxRow> SqliteStore::claim_outbox(std::int64_t now, int limit,
+                                                 std::int64_t lease_seconds,
+                                                 const std::string& owner) {
+  auto rows = write("claim_outbox", [&](Connection& c) {
+    auto s = c.prepare(std::string("UPDATE outbox SET claimed_until = ?2, claimed_by = ?4 "
+                                   "WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' "
+                                   "AND next_attempt_at <= ?1 AND (claimed_until <= ?1 OR "
+                                   "claimed_by = ?4) ORDER BY id LIMIT ?3) RETURNING ") +
+                       kOutboxColumns);
+    s->bind(1, static_cast<std::int64_t>(now));
+    s->bind(2, static_cast<std::int64_t>(now + lease_seconds));
+    s->bind(3, static_cast<std::int64_t>(limit > 0 ? limit : -1));
+    s->bind(4, owner);
+    std::vector<OutboxRow> out;
+    while (s->executeStep()) out.push_back(outbox_from_row(*s));
+    return out;
+  });
+  // RETURNING gives no order.
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return rows;
+}
+
 std::optional<std::int64_t> SqliteStore::next_outbox_due() {
   return read("next_outbox_due", [&](Connection& c) -> std::optional<std::int64_t> {
-    auto s = c.prepare("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'");
+    auto s = c.prepare(
+        "SELECT min(max(next_attempt_at, claimed_until)) FROM outbox WHERE state = 'pending'");
     if (!s->executeStep() || s->isColumnNull(0)) return std::nullopt;
     return s->getColumn(0).getInt64();
   });
@@ -636,7 +659,8 @@ void SqliteStore::mark_delivered(std::int64_t id, std::int64_t now) {
   write("mark_delivered", [&](Connection& c) {
     auto s = c.prepare(
         "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?1, "
-        "last_error = '', attempt_started_at = NULL WHERE id = ?2");
+        "last_error = '', attempt_started_at = NULL, claimed_until = 0, claimed_by = '' WHERE id = "
+        "?2");
     s->bind(1, static_cast<std::int64_t>(now));
     s->bind(2, static_cast<std::int64_t>(id));
     return s->exec();
@@ -651,9 +675,10 @@ void SqliteStore::mark_retry(std::int64_t id, std::int64_t next_attempt_at,
     auto s = c.prepare(
         sent == SentState::not_sent
             ? "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2, "
-              "attempt_started_at = NULL WHERE id = ?3 AND state = 'pending'"
-            : "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2 "
-              "WHERE id = ?3 AND state = 'pending'");
+              "attempt_started_at = NULL, claimed_until = 0, claimed_by = '' WHERE id = ?3 AND "
+              "state = 'pending'"
+            : "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2, "
+              "claimed_until = 0, claimed_by = '' WHERE id = ?3 AND state = 'pending'");
     s->bind(1, static_cast<std::int64_t>(next_attempt_at));
     s->bind(2, error);
     s->bind(3, static_cast<std::int64_t>(id));
@@ -665,7 +690,8 @@ void SqliteStore::mark_failed(std::int64_t id, const std::string& error) {
   write("mark_failed", [&](Connection& c) {
     auto s = c.prepare(
         "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?1, "
-        "attempt_started_at = NULL WHERE id = ?2 AND state = 'pending'");
+        "attempt_started_at = NULL, claimed_until = 0, claimed_by = '' WHERE id = ?2 AND state = "
+        "'pending'");
     s->bind(1, error);
     s->bind(2, static_cast<std::int64_t>(id));
     return s->exec();

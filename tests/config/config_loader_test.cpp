@@ -157,6 +157,51 @@ outbox: {max_depth: -5}
   EXPECT_EQ(error_count(p), 3u) << to_string(p);
 }
 
+TEST_F(ConfigLoaderTest, StorageBackendFollowsTheUrlUnlessNamed) {
+  AppConfig sqlite = load("");
+  EXPECT_EQ(sqlite.storage.backend, StorageBackend::sqlite);
+  EXPECT_EQ(sqlite.storage.pool_size, 8u);
+
+  const std::string url = "postgresql://rc:pw@db/rolecall";
+  AppConfig env = load("", Environment{{"ROLECALL_DATABASE_URL", url}});
+  EXPECT_EQ(env.storage.backend, StorageBackend::postgres);
+  EXPECT_EQ(env.storage.url, url);
+  EXPECT_EQ(env.storage.url_source, SecretSource::environment);
+  EXPECT_EQ(env.describe().find("pw@"), std::string::npos) << env.describe();
+  EXPECT_NE(env.describe().find("storage.url = (set, from environment)"), std::string::npos);
+
+  write("db-url", url + "\n");
+  AppConfig file =
+      load("storage: {backend: postgres, url_file: db-url, pool_size: 3, pool_timeout_ms: 50}");
+  EXPECT_EQ(file.storage.url, url);
+  EXPECT_EQ(file.storage.url_source, SecretSource::file);
+  EXPECT_EQ(file.storage.pool_size, 3u);
+  EXPECT_EQ(file.storage.pool_timeout_ms, 50u);
+  // The environment wins over the file's keys.
+  AppConfig both =
+      load("storage: {url: postgresql://file/x}", Environment{{"ROLECALL_DATABASE_URL", url}});
+  EXPECT_EQ(both.storage.url, url);
+  // Named sqlite stays sqlite whatever URL is around.
+  AppConfig named = load("storage: {backend: sqlite}", Environment{{"ROLECALL_DATABASE_URL", url}});
+  EXPECT_EQ(named.storage.backend, StorageBackend::sqlite);
+}
+
+TEST_F(ConfigLoaderTest, StorageBackendProblemsHavePositions) {
+  auto p = problems(R"(storage:
+  backend: mysql
+  pool_size: 0
+)");
+  EXPECT_TRUE(has_problem(p, 2, 12, "storage.backend must be sqlite or postgres (got 'mysql')"))
+      << to_string(p);
+  EXPECT_TRUE(has_problem(p, 3, 14, "storage.pool_size must be a whole number from 1 to"))
+      << to_string(p);
+  auto missing = problems("storage:\n  backend: postgres\n");
+  EXPECT_TRUE(has_problem(missing, 2, 12, "no database is named")) << to_string(missing);
+  auto both = problems("storage:\n  url: postgresql://a/b\n  url_file: f\n");
+  EXPECT_TRUE(has_problem(both, 3, 13, "give either storage.url or storage.url_file, not both"))
+      << to_string(both);
+}
+
 TEST_F(ConfigLoaderTest, ScalarProblemsAreAllReportedWithPositions) {
   auto p = problems(R"(server:
   listen: localhost

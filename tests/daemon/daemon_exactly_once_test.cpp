@@ -7,19 +7,15 @@
 #include <signal.h>
 #include <sqlite3.h>
 
-#include <ctime>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/fake_slack_api.hpp"
-#include "tests/support/http_client.hpp"
 #include "tests/support/test_helpers.hpp"
 
 namespace rolecall::testing {
 namespace {
 
-using nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr const char* kSecret = "exactly-once-test-signing-secret";
@@ -29,30 +25,6 @@ std::map<std::string, std::string> env_for(const TempDir& dir, const FakeSlackAp
           {"SLACK_BOT_TOKEN", "xoxb-test"},
           {"SLACK_API_URL", slack.api_url()},
           {"ROLECALL_DB", dir.file("rolecall.db")}};
-}
-
-int post_mention(unsigned short port, const std::string& event_id, const std::string& ts) {
-  const json body = {{"token", "x"},
-                     {"team_id", "T0TEAM001"},
-                     {"api_app_id", "A0APP0001"},
-                     {"type", "event_callback"},
-                     {"event_id", event_id},
-                     {"event_time", std::time(nullptr)},
-                     {"event",
-                      {{"type", "app_mention"},
-                       {"user", "U0USER001"},
-                       {"text", "<@U0BOT0001> who owns pricing?"},
-                       {"ts", ts},
-                       {"channel", "C0CHECK01"},
-                       {"event_ts", ts}}}};
-  const std::string raw = body.dump();
-  const std::string now = std::to_string(std::time(nullptr));
-  return http_request(port, "POST", "/slack/events",
-                      {{"Content-Type", "application/json"},
-                       {"X-Slack-Request-Timestamp", now},
-                       {"X-Slack-Signature", slack_sign(kSecret, now, raw)}},
-                      raw)
-      .status;
 }
 
 template <class Pred>
@@ -89,7 +61,7 @@ TEST(ExactlyOnceDaemonTest, KilledBetweenSlacksOkAndTheCommitTheReplyIsNotPosted
   slack.push_fault("chat.postMessage", {FakeSlackFault::Kind::post_then_delay, 1, 30000ms});
   auto daemon =
       std::make_unique<DaemonProcess>(dir.path(), test_config_yaml(), env_for(dir, slack));
-  ASSERT_EQ(post_mention(daemon->port(), "Ev0ONCE001", "1700000100.000100"), 200);
+  ASSERT_EQ(post_slack_mention(daemon->port(), kSecret, "Ev0ONCE001", "1700000100.000100"), 200);
   ASSERT_TRUE(wait_until([&] { return slack.messages().size() == 1; })) << daemon->log();
   daemon->stop(SIGKILL);
   ASSERT_EQ(outbox_state(dir.file("rolecall.db")), "pending");

@@ -6,13 +6,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "tests/support/http_client.hpp"
 #include "tests/support/test_helpers.hpp"
 
 namespace rolecall::testing {
@@ -28,9 +31,9 @@ std::vector<char*> to_argv(std::vector<std::string>& v) {
 
 void apply_env(const std::map<std::string, std::string>& env) {
   // A test must not inherit secrets or paths from the developer's shell.
-  for (const char* name :
-       {"ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB", "SLACK_SIGNING_SECRET",
-        "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "TEAMS_WEBHOOK_SECRET"}) {
+  for (const char* name : {"ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB",
+                           "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
+                           "SLACK_API_URL", "TEAMS_WEBHOOK_SECRET", "ROLECALL_DATABASE_URL"}) {
     ::unsetenv(name);
   }
   for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
@@ -189,6 +192,34 @@ CommandResult run_rolecall(const std::vector<std::string>& args,
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;
+}
+
+int post_slack_mention(unsigned short port, const std::string& signing_secret,
+                       const std::string& event_id, const std::string& ts, int retry_num) {
+  const nlohmann::json body = {{"token", "x"},
+                               {"team_id", "T0TEAM001"},
+                               {"api_app_id", "A0APP0001"},
+                               {"type", "event_callback"},
+                               {"event_id", event_id},
+                               {"event_time", std::time(nullptr)},
+                               {"event",
+                                {{"type", "app_mention"},
+                                 {"user", "U0USER001"},
+                                 {"text", "<@U0BOT0001> who owns pricing?"},
+                                 {"ts", ts},
+                                 {"channel", "C0CHECK01"},
+                                 {"event_ts", ts}}}};
+  const std::string raw = body.dump();
+  const std::string now = std::to_string(std::time(nullptr));
+  std::map<std::string, std::string> headers = {
+      {"Content-Type", "application/json"},
+      {"X-Slack-Request-Timestamp", now},
+      {"X-Slack-Signature", slack_sign(signing_secret, now, raw)}};
+  if (retry_num > 0) {
+    headers["X-Slack-Retry-Num"] = std::to_string(retry_num);
+    headers["X-Slack-Retry-Reason"] = "http_timeout";
+  }
+  return http_request(port, "POST", "/slack/events", headers, raw).status;
 }
 
 }  // namespace rolecall::testing

@@ -56,6 +56,13 @@ class DaemonProcess {
   int exit_status_ = -1;
 };
 
+// Posts a signed Slack Events API app_mention ("<@U0BOT0001> who owns
+// pricing?" by U0USER001 in C0CHECK01 of T0TEAM001, at `ts`) to the daemon's
+// /slack/events; retry_num > 0 adds Slack's retry headers. Returns the HTTP
+// status (0 = no answer).
+int post_slack_mention(unsigned short port, const std::string& signing_secret,
+                       const std::string& event_id, const std::string& ts, int retry_num = 0);
+
 // Runs the binary with `args` and `env` to completion; returns exit status,
 // captured stdout and stderr.
 struct CommandResult {

@@ -126,6 +126,9 @@ TEST_P(FromEveryEarlierVersion, MigratesToLatestKeepingData) {
   EXPECT_FALSE(store.enqueue({"slack:chat.postMessage", "C1", "{}", "k1"}, 2000));
   auto due = store.due_outbox(2000, 10);
   ASSERT_EQ(due.size(), version >= 5 ? 2u : 1u);
+  // v7: rows from before it are free to claim.
+  const auto claimed = store.claim_outbox(2000, 0, 60, "me");
+  EXPECT_EQ(claimed.size(), version >= 5 ? 2u : 1u);
   EXPECT_EQ(due[0].attempts, 2);
   EXPECT_EQ(due[0].last_error, "HTTP 503");
   // v5: rows from before it have no unfinished attempt (nothing was tagged);

@@ -87,6 +87,10 @@ class FailingStore final : public Store {
   std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) override {
     return through([&](Store& s) { return s.due_outbox(now, limit); });
   }
+  std::vector<OutboxRow> claim_outbox(std::int64_t now, int limit, std::int64_t lease_seconds,
+                                      const std::string& owner) override {
+    return through([&](Store& s) { return s.claim_outbox(now, limit, lease_seconds, owner); });
+  }
   std::optional<std::int64_t> next_outbox_due() override {
     return through([&](Store& s) { return s.next_outbox_due(); });
   }
