@@ -7,8 +7,13 @@
 // - enqueue returns false and changes nothing when the idempotency key
 //   exists; inside Store::write_batch the row exists only if the batch
 //   commits.
-// - due_outbox returns pending rows with next_attempt_at <= now, oldest first.
-// - next_outbox_due: the earliest next_attempt_at of a pending row.
+// - due_outbox returns pending rows with next_attempt_at <= now and an id
+//   above after_id, oldest (lowest id) first, at most `limit` (<= 0: all).
+//   after_id pages on: the worker skips rows whose destination is held and
+//   must still reach the rows behind them.
+// - next_outbox_due: the earliest next_attempt_at of a pending row; with
+//   `after`, the earliest one later than `after` (when the next row comes
+//   due, not counting rows that are due already).
 // - mark_* change one row; outbox_depth counts pending rows.
 // Thread-safe. Errors: StoreError.
 
@@ -57,8 +62,10 @@ class OutboxStore {
   virtual ~OutboxStore() = default;
 
   virtual bool enqueue(const OutboxMessage& m, std::int64_t now) = 0;
-  virtual std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) = 0;
-  virtual std::optional<std::int64_t> next_outbox_due() = 0;
+  virtual std::vector<OutboxRow> due_outbox(std::int64_t now, int limit,
+                                            std::int64_t after_id = 0) = 0;
+  virtual std::optional<std::int64_t> next_outbox_due(
+      std::optional<std::int64_t> after = std::nullopt) = 0;
   // Records, before anything is sent, that an attempt to send pending row
   // `id` starts at `now`: until mark_delivered, mark_failed or a not_sent
   // mark_retry, the row's attempt_started_at says that a post may exist.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <system_error>
 #include <thread>
 #include <tuple>
@@ -601,22 +602,25 @@ bool SqliteStore::enqueue(const OutboxMessage& m, std::int64_t now) {
   });
 }
 
-std::vector<OutboxRow> SqliteStore::due_outbox(std::int64_t now, int limit) {
+std::vector<OutboxRow> SqliteStore::due_outbox(std::int64_t now, int limit, std::int64_t after_id) {
   return read("due_outbox", [&](Connection& c) {
     auto s = c.prepare(std::string("SELECT ") + kOutboxColumns +
                        " FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 "
-                       "ORDER BY id LIMIT ?2");
+                       "AND id > ?3 ORDER BY id LIMIT ?2");
     s->bind(1, static_cast<std::int64_t>(now));
     s->bind(2, static_cast<std::int64_t>(limit > 0 ? limit : -1));
+    s->bind(3, static_cast<std::int64_t>(after_id));
     std::vector<OutboxRow> out;
     while (s->executeStep()) out.push_back(outbox_from_row(*s));
     return out;
   });
 }
 
-std::optional<std::int64_t> SqliteStore::next_outbox_due() {
+std::optional<std::int64_t> SqliteStore::next_outbox_due(std::optional<std::int64_t> after) {
   return read("next_outbox_due", [&](Connection& c) -> std::optional<std::int64_t> {
-    auto s = c.prepare("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'");
+    auto s = c.prepare(
+        "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending' AND next_attempt_at > ?1");
+    s->bind(1, static_cast<std::int64_t>(after.value_or(std::numeric_limits<std::int64_t>::min())));
     if (!s->executeStep() || s->isColumnNull(0)) return std::nullopt;
     return s->getColumn(0).getInt64();
   });

@@ -15,11 +15,11 @@
 #include "adapters/console/console_page.hpp"
 #include "config/classifier_model_loader.hpp"
 #include "config/taxonomy_loader.hpp"
-#include "usecases/app.hpp"
 #include "daemon/request_router.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "tests/support/routing_history.hpp"
 #include "tests/support/test_helpers.hpp"
+#include "usecases/app.hpp"
 #include "usecases/knowledge.hpp"
 
 namespace rolecall {
@@ -558,8 +558,8 @@ class BrokenStore final : public Store {
   }
   bool remember_event(const std::string&, std::int64_t, std::int64_t) override { fail(); }
   bool enqueue(const OutboxMessage&, std::int64_t) override { fail(); }
-  std::vector<OutboxRow> due_outbox(std::int64_t, int) override { fail(); }
-  std::optional<std::int64_t> next_outbox_due() override { fail(); }
+  std::vector<OutboxRow> due_outbox(std::int64_t, int, std::int64_t) override { fail(); }
+  std::optional<std::int64_t> next_outbox_due(std::optional<std::int64_t>) override { fail(); }
   void mark_delivered(std::int64_t, std::int64_t) override { fail(); }
   void mark_attempt_started(std::int64_t, std::int64_t) override { fail(); }
   void mark_retry(std::int64_t, std::int64_t, const std::string&, SentState) override { fail(); }

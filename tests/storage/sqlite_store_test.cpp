@@ -427,6 +427,23 @@ TEST_F(SqliteStoreTest, OutboxDueOrderLimitAndNextDue) {
   EXPECT_EQ(store_.outbox_depth(), 3);
 }
 
+// The outbox worker pages past rows it holds back (issue 12) and wakes for
+// the next row to come due, not for the ones due already.
+TEST_F(SqliteStoreTest, OutboxDuePagesAfterAnIdAndNextDueAfterATime) {
+  store_.enqueue(make_message("a"), kT0);
+  store_.enqueue(make_message("b"), kT0);
+  store_.enqueue(make_message("c"), kT0 + 100);
+  const auto first = store_.due_outbox(kT0, 1);
+  ASSERT_EQ(first.size(), 1u);
+  auto rest = store_.due_outbox(kT0, 1, first[0].id);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].message.idempotency_key, "b");
+  EXPECT_THAT(store_.due_outbox(kT0, 1, rest[0].id), IsEmpty());
+  EXPECT_EQ(store_.next_outbox_due(kT0), kT0 + 100);
+  EXPECT_EQ(store_.next_outbox_due(kT0 - 1), kT0);
+  EXPECT_FALSE(store_.next_outbox_due(kT0 + 100).has_value());
+}
+
 TEST_F(SqliteStoreTest, OutboxRetryBookkeeping) {
   store_.enqueue(make_message("k"), kT0);
   const auto id = store_.due_outbox(kT0, 1).at(0).id;
