@@ -9,8 +9,8 @@
 // log it.
 
 #include <chrono>
-#include <compare>
 #include <string>
+#include <tuple>
 
 namespace rolecall {
 
@@ -20,7 +20,11 @@ struct Destination {
   Platform platform = Platform::slack;
   std::string channel;
 
-  auto operator<=>(const Destination&) const = default;
+  bool operator==(const Destination&) const = default;
+  // An order for map keys (a defaulted <=> trips clang-tidy's use-nullptr).
+  bool operator<(const Destination& other) const {
+    return std::tie(platform, channel) < std::tie(other.platform, other.channel);
+  }
 };
 
 // A row's destination and the least gap between two posts to it (zero: no
