@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 
 #include "daemon/metrics.hpp"
 
@@ -17,7 +16,10 @@ OutboxWorker::OutboxWorker(Store& store, std::vector<std::shared_ptr<Deliverer>>
       options_(options),
       metrics_(metrics),
       clock_(clock ? std::move(clock)
-                   : [] { return static_cast<std::int64_t>(std::time(nullptr)); }),
+                   : [] {
+                       return std::chrono::duration_cast<Millis>(
+                           std::chrono::system_clock::now().time_since_epoch());
+                     }),
       depth_watch_(store, options_.max_depth, metrics),
       rng_(std::random_device{}()) {}
 
@@ -58,30 +60,63 @@ std::int64_t OutboxWorker::backoff_seconds(int attempts) {
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(jitter(rng_) / 1000.0 + 0.5));
 }
 
-int OutboxWorker::run_once(std::int64_t now) {
-  auto rows =
-      store_.claim_outbox(now, options_.batch, options_.claim_lease.count(), options_.claim_owner);
-  if (metrics_ && !rows.empty()) {
-    metrics_->inc("rolecall_outbox_claims", {}, static_cast<double>(rows.size()));
-  }
+namespace {
+// The store keeps Unix seconds; a row due at second S is due from S*1000 ms.
+std::int64_t floor_seconds(std::chrono::milliseconds t) {
+  return std::chrono::floor<std::chrono::seconds>(t).count();
+}
+}  // namespace
+
+std::int64_t OutboxWorker::now_seconds() const { return floor_seconds(clock_()); }
+
+int OutboxWorker::run_once(Millis now) {
+  next_release_.reset();
+  last_due_seconds_ = floor_seconds(now);
   int attempted = 0;
-  for (const auto& row : rows) {
-    if (stopping_ && attempted > 0) break;  // finish the one in hand, leave the rest pending
-    ++attempted;
-    Deliverer* d = deliverer_for(row.message.destination);
-    const std::string& dest = row.message.destination;
-    if (!d) {
-      spdlog::error("outbox: no deliverer for destination {} (row {}); giving up", dest, row.id);
-      store_.mark_failed(row.id, "no deliverer for " + dest);
-      if (metrics_) metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
-      continue;
+  // Pages through the due rows: a page full of rows for one held channel
+  // must not hide the Teams row or the other channel's row behind it.
+  std::int64_t after_id = 0;
+  for (;;) {
+    // Claimed (a lease) before anything is done with them, so replicas
+    // sharing the database never handle one row at once. A row skipped
+    // below for pacing stays claimed by us and is taken again next run.
+    const auto rows =
+        store_.claim_outbox(last_due_seconds_, options_.batch, options_.claim_lease.count(),
+                            options_.claim_owner, after_id);
+    if (metrics_ && !rows.empty()) {
+      metrics_->inc("rolecall_outbox_claims", {}, static_cast<double>(rows.size()));
     }
-    process(row, *d);
+    for (const auto& row : rows) {
+      after_id = row.id;
+      if (stopping_ && attempted > 0) return attempted;  // finish the one in hand only
+      Deliverer* d = deliverer_for(row.message.destination);
+      const std::string& dest = row.message.destination;
+      if (!d) {
+        ++attempted;
+        spdlog::error("outbox: no deliverer for destination {} (row {}); giving up", dest, row.id);
+        store_.mark_failed(row.id, "no deliverer for " + dest);
+        if (metrics_) metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
+        continue;
+      }
+      const std::optional<Pacing> pacing = d->pacing(row.message);
+      if (pacing) {
+        if (auto until = pacer_.held_until(pacing->destination, now)) {
+          // Stays due, untouched: picked up in the run after `until`.
+          next_release_ = next_release_ ? std::min(*next_release_, *until) : *until;
+          continue;
+        }
+      }
+      ++attempted;
+      process(row, *d, pacing, now);
+      if (attempted >= options_.batch) return attempted;  // the thread comes back at once
+    }
+    if (options_.batch <= 0 || static_cast<int>(rows.size()) < options_.batch) break;
   }
   return attempted;
 }
 
-void OutboxWorker::process(const OutboxRow& row, Deliverer& d) {
+void OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::optional<Pacing>& pacing,
+                           Millis now) {
   const std::string& dest = row.message.destination;
   auto count_lookup = [&](const char* outcome) {
     if (metrics_)
@@ -98,7 +133,7 @@ void OutboxWorker::process(const OutboxRow& row, Deliverer& d) {
         count_lookup("found");
         spdlog::info("outbox: row {} to {} was posted by an earlier attempt; not posting again",
                      row.id, dest);
-        store_.mark_delivered(row.id, clock_());
+        store_.mark_delivered(row.id, now_seconds());
         if (metrics_)
           metrics_->inc("rolecall_outbox_deliveries",
                         {{"destination", dest}, {"outcome", "delivered"}});
@@ -136,11 +171,23 @@ void OutboxWorker::process(const OutboxRow& row, Deliverer& d) {
 
   // Committed before the request leaves: a crash from here on leaves the
   // mark behind, and the next run looks before it sends.
-  store_.mark_attempt_started(row.id, clock_());
+  store_.mark_attempt_started(row.id, now_seconds());
+  // The slot is booked from when the post leaves (a run's earlier posts take
+  // time), and never before the run's `now`, so a test's clock that stands
+  // still still gets one post per destination per run.
+  const Millis sent_at = std::max(now, clock_());
+  if (pacing) pacer_.sent(pacing->destination, sent_at, pacing->interval);
   DeliveryResult result = d.deliver(row.message, row.id);
+  if (pacing && result.outcome == DeliveryResult::Outcome::retry &&
+      result.retry_after_seconds >= 0) {
+    // The platform said when it takes posts again (Slack's 429 Retry-After):
+    // the destination's later rows wait too, not only this one.
+    const Millis until = sent_at + std::chrono::seconds(result.retry_after_seconds);
+    pacer_.hold(pacing->destination, sent_at, until);
+  }
   switch (result.outcome) {
     case DeliveryResult::Outcome::delivered:
-      store_.mark_delivered(row.id, clock_());
+      store_.mark_delivered(row.id, now_seconds());
       if (metrics_)
         metrics_->inc("rolecall_outbox_deliveries",
                       {{"destination", dest}, {"outcome", "delivered"}});
@@ -177,8 +224,24 @@ void OutboxWorker::retry_or_give_up(const OutboxRow& row, const std::string& err
                                 : backoff_seconds(row.attempts);
   spdlog::warn("outbox: row {} to {} will be retried in {} s (attempt {}): {}", row.id, dest, wait,
                attempts, error);
-  store_.mark_retry(row.id, clock_() + wait, error, sent);
+  store_.mark_retry(row.id, now_seconds() + wait, error, sent);
   if (metrics_) metrics_->inc("rolecall_outbox_retries", {{"destination", dest}});
+}
+
+OutboxWorker::Millis OutboxWorker::idle_wait() {
+  Millis wait = options_.idle_poll;
+  const Millis now = clock_();
+  if (next_release_) wait = std::min(wait, std::max(Millis(0), *next_release_ - now));
+  try {
+    // Rows due at the last run's time were attempted or held (held ones are
+    // next_release_); what matters is the next row to come due after it.
+    if (auto next = store_.next_outbox_due(last_due_seconds_)) {
+      wait = std::min(wait, std::max(Millis(0), Millis(*next * 1000) - now));
+    }
+  } catch (const std::exception&) {
+    // The store is failing: the idle poll retries it.
+  }
+  return wait;
 }
 
 void OutboxWorker::loop() {
@@ -192,14 +255,7 @@ void OutboxWorker::loop() {
     depth_watch_.check();
     if (stopping_) break;
     if (attempted >= options_.batch) continue;  // more may be due right now
-    auto wait = options_.idle_poll;
-    try {
-      if (auto next = store_.next_outbox_due()) {
-        auto secs = std::max<std::int64_t>(0, *next - clock_());
-        wait = std::min(wait, std::chrono::milliseconds(secs * 1000));
-      }
-    } catch (const std::exception&) {
-    }
+    const Millis wait = idle_wait();
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, wait, [this] { return notified_ || stopping_.load(); });
     notified_ = false;

@@ -34,6 +34,16 @@
 // (or at once by the same replica restarted), and step 1 then looks for the
 // post the dead worker may have made.
 //
+// Pacing and Retry-After by scheduling, never by sleeping (issue 12). Each
+// destination (platform + channel, Deliverer::pacing) has a next-allowed
+// time in milliseconds (DestinationPacer): a post books the next slot one
+// interval later, and a retry with the platform's Retry-After holds the
+// destination until then. A row whose destination is held stays due and is
+// skipped; the rows behind it (other channels, Teams) go on at once. The
+// thread then waits for the earliest of: a held destination coming free,
+// the next row coming due, notify(), idle_poll. Deliverers never wait, so
+// one busy Slack channel never delays another destination.
+//
 // Threads: one dedicated thread; notify() and stop() may be called from any.
 
 #include <atomic>
@@ -42,12 +52,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "adapters/common/deliverer.hpp"
+#include "daemon/destination_pacer.hpp"
 #include "daemon/outbox_depth_watch.hpp"
 #include "storage/store.hpp"
 
@@ -76,7 +88,10 @@ struct OutboxOptions {
 
 class OutboxWorker {
  public:
-  using Clock = std::function<std::int64_t()>;  // Unix seconds
+  using Millis = std::chrono::milliseconds;
+  // Milliseconds since the Unix epoch. Default: the system clock. Tests pass
+  // a fake one and call run_once themselves.
+  using Clock = std::function<Millis()>;
 
   OutboxWorker(Store& store, std::vector<std::shared_ptr<Deliverer>> deliverers,
                OutboxOptions options, Metrics* metrics = nullptr, Clock clock = {});
@@ -88,9 +103,15 @@ class OutboxWorker {
   // Finishes the delivery in hand, then returns. Idempotent.
   void stop();
 
-  // Delivers every row due at `now` once; returns how many were attempted.
-  // Used by the thread and by tests that drive time themselves.
-  int run_once(std::int64_t now);
+  // Attempts every row due at `now` (at most `batch`) whose destination is
+  // not held, at most one per paced destination; returns how many were
+  // attempted (held rows are not counted; they stay due). Used by the thread
+  // and by tests that drive time themselves. Not concurrently with itself.
+  int run_once(Millis now);
+
+  // After run_once: the earliest time a destination held in that run comes
+  // free (nullopt: no row was held back).
+  std::optional<Millis> next_release() const { return next_release_; }
 
   // Seconds to wait before attempt number `attempts + 1` (with jitter).
   std::int64_t backoff_seconds(int attempts);
@@ -102,12 +123,15 @@ class OutboxWorker {
  private:
   void loop();
   Deliverer* deliverer_for(const std::string& destination) const;
-  // Steps 1-4 above for one row.
-  void process(const OutboxRow& row, Deliverer& d);
+  // Steps 1-4 above for one row, at `now`; `pacing` is the row's slot.
+  void process(const OutboxRow& row, Deliverer& d, const std::optional<Pacing>& pacing, Millis now);
   // Reschedules `row` after a failed attempt, or fails it when that was its
   // last allowed attempt.
   void retry_or_give_up(const OutboxRow& row, const std::string& error,
                         std::int64_t retry_after_seconds, SentState sent);
+  // How long the thread may wait after a round (see the header comment).
+  Millis idle_wait();
+  std::int64_t now_seconds() const;  // the clock, for the store
 
   Store& store_;
   std::vector<std::shared_ptr<Deliverer>> deliverers_;
@@ -115,6 +139,9 @@ class OutboxWorker {
   Metrics* metrics_;
   Clock clock_;
   OutboxDepthWatch depth_watch_;
+  DestinationPacer pacer_;
+  std::optional<Millis> next_release_;
+  std::int64_t last_due_seconds_ = 0;  // the store time of the last run
   std::mt19937_64 rng_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -7,18 +7,23 @@
 // - enqueue returns false and changes nothing when the idempotency key
 //   exists; inside Store::write_batch the row exists only if the batch
 //   commits.
-// - due_outbox returns pending rows with next_attempt_at <= now, oldest first
-//   (claimed or not: a read for tests and tools; it changes nothing).
-// - claim_outbox returns the due rows whose claim is free, has expired or
-//   is already `owner`'s, and claims them for `owner` until now +
-//   lease_seconds, oldest first, atomically: a claimed row is returned to no
-//   other owner, from any thread, process or replica sharing the database,
-//   until its lease expires or mark_delivered / mark_retry / mark_failed
-//   releases it. A replica that dies holding a claim leaves its rows to the
-//   others when the lease ends, and to itself (same owner) at once when it
-//   restarts. One owner claims from one thread at a time.
+// - due_outbox returns pending rows with next_attempt_at <= now and an id
+//   above after_id, oldest (lowest id) first, at most `limit` (<= 0: all),
+//   claimed or not: a read for tests and tools; it changes nothing.
+// - claim_outbox returns the due rows above after_id whose claim is free,
+//   has expired or is already `owner`'s, and claims them for `owner` until
+//   now + lease_seconds, oldest first, atomically: a claimed row is returned
+//   to no other owner, from any thread, process or replica sharing the
+//   database, until its lease expires or mark_delivered / mark_retry /
+//   mark_failed releases it. A replica that dies holding a claim leaves its
+//   rows to the others when the lease ends, and to itself (same owner) at
+//   once when it restarts. One owner claims from one thread at a time.
+//   after_id pages on: the worker skips rows whose destination is held
+//   (pacing) and must still reach the rows behind them; a held row stays
+//   claimed by its owner, who takes it again when its destination is free.
 // - next_outbox_due: the earliest time a pending row can be claimed (its
-//   next_attempt_at, or its claim's expiry when that is later).
+//   next_attempt_at, or its claim's expiry when that is later); with
+//   `after`, the earliest such time later than `after`.
 // - mark_* change one row; outbox_depth counts pending rows.
 // Thread-safe. Errors: StoreError.
 
@@ -67,12 +72,14 @@ class OutboxStore {
   virtual ~OutboxStore() = default;
 
   virtual bool enqueue(const OutboxMessage& m, std::int64_t now) = 0;
-  virtual std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) = 0;
+  virtual std::vector<OutboxRow> due_outbox(std::int64_t now, int limit,
+                                            std::int64_t after_id = 0) = 0;
   // limit <= 0 = no limit; lease_seconds > 0.
   virtual std::vector<OutboxRow> claim_outbox(std::int64_t now, int limit,
-                                              std::int64_t lease_seconds,
-                                              const std::string& owner) = 0;
-  virtual std::optional<std::int64_t> next_outbox_due() = 0;
+                                              std::int64_t lease_seconds, const std::string& owner,
+                                              std::int64_t after_id = 0) = 0;
+  virtual std::optional<std::int64_t> next_outbox_due(
+      std::optional<std::int64_t> after = std::nullopt) = 0;
   // Records, before anything is sent, that an attempt to send pending row
   // `id` starts at `now`: until mark_delivered, mark_failed or a not_sent
   // mark_retry, the row's attempt_started_at says that a post may exist.

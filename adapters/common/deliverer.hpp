@@ -12,8 +12,10 @@
 // row is sent again: at least once, not exactly once.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "adapters/common/destination.hpp"
 #include "storage/store.hpp"
 
 namespace rolecall {
@@ -83,8 +85,17 @@ class Deliverer {
   // Sends `message`, the outbox row `outbox_id`. Where the platform can carry
   // it, the post is tagged with the id (and a digest of the idempotency key)
   // so that find_post() recognises it; outbox_id <= 0 sends it untagged.
-  // Blocking; must return within its own timeout. Never throws.
+  // Blocking; must return within its own timeout, and never sleeps to pace
+  // (pacing() says how; the worker schedules). Never throws.
   virtual DeliveryResult deliver(const OutboxMessage& message, std::int64_t outbox_id) = 0;
+  // The destination of `message` and how posts to it are paced; nullopt when
+  // the row is never held (it is sent whenever it is due). The worker sends
+  // at most one row per destination per `interval` and holds a destination
+  // for the platform's Retry-After; deliver() itself never waits. Default:
+  // nullopt.
+  virtual std::optional<Pacing> pacing(const OutboxMessage& /*message*/) const {
+    return std::nullopt;
+  }
   // An untagged send (tests, one-off tools).
   DeliveryResult deliver(const OutboxMessage& message) { return deliver(message, 0); }
   // Looks on the platform for the tagged post of row `outbox_id`, sent by an

@@ -100,6 +100,28 @@ json more_note(std::size_t hidden) {
                          {"text", "…and " + std::to_string(hidden) + " more not shown"}}})}};
 }
 
+// How many leading blocks stay: all of them when their count and total
+// text are in budget; otherwise as many as leave one slot (and a little
+// text) for the "more" note.
+std::size_t blocks_to_keep(const json& blocks) {
+  const std::size_t note_budget = 40;
+  std::size_t keep = 0;
+  std::size_t total = 0;
+  for (; keep < blocks.size(); ++keep) {
+    std::size_t size = text_size(blocks[keep]);
+    bool last_fits_without_note = keep + 1 == blocks.size() &&
+                                  keep + 1 <= BlockKitLimits::max_blocks &&
+                                  total + size <= BlockKitLimits::max_total_block_text;
+    if (last_fits_without_note) continue;
+    if (keep + 1 >= BlockKitLimits::max_blocks ||
+        total + size + note_budget > BlockKitLimits::max_total_block_text) {
+      break;
+    }
+    total += size;
+  }
+  return keep;
+}
+
 void sanitize_strings(json& value) {
   if (value.is_string()) {
     auto& s = value.get_ref<std::string&>();
@@ -143,6 +165,10 @@ std::string_view without_unfinished_markup(std::string_view head) noexcept {
   return head;
 }
 
+bool block_kit_fits(const json& blocks) {
+  return !blocks.is_array() || blocks_to_keep(blocks) == blocks.size();
+}
+
 void enforce_block_kit_limits(json& message) {
   if (!message.is_object()) return;
   sanitize_strings(message);
@@ -152,25 +178,8 @@ void enforce_block_kit_limits(json& message) {
   json& blocks = *blocks_it;
   for (auto& b : blocks) enforce_block(b);
 
-  // Keep blocks while both the count and the total text stay in budget,
-  // reserving one slot (and a little text) for the "more" note.
-  const std::size_t note_budget = 40;
-  std::size_t keep = 0;
-  std::size_t total = 0;
-  bool cut = false;
-  for (; keep < blocks.size(); ++keep) {
-    std::size_t size = text_size(blocks[keep]);
-    bool last_fits_without_note = keep + 1 == blocks.size() &&
-                                  keep + 1 <= BlockKitLimits::max_blocks &&
-                                  total + size <= BlockKitLimits::max_total_block_text;
-    if (last_fits_without_note) continue;
-    if (keep + 1 >= BlockKitLimits::max_blocks ||
-        total + size + note_budget > BlockKitLimits::max_total_block_text) {
-      cut = true;
-      break;
-    }
-    total += size;
-  }
+  const std::size_t keep = blocks_to_keep(blocks);
+  const bool cut = keep < blocks.size();
   if (!cut) return;
   std::size_t hidden = blocks.size() - keep;
   blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(keep), blocks.end());

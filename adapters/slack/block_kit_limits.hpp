@@ -47,6 +47,12 @@ std::string truncate_text(std::string_view text, std::size_t max_chars);
 // truncate_text cuts back to before it adds "…".
 std::string_view without_unfinished_markup(std::string_view head) noexcept;
 
+// True when enforce_block_kit_limits would keep every one of `blocks` (their
+// number and their total text within the limits above; each block's own
+// texts are cut separately). Renderers that shorten their lists until this
+// holds (the digest) get through enforce_block_kit_limits unchanged.
+bool block_kit_fits(const nlohmann::json& blocks);
+
 // Rewrites `message` ({"text":…, "blocks":[…], …}) in place so it satisfies
 // BlockKitLimits: truncates texts, drops surplus section fields / context and
 // actions elements, and when there are too many blocks or too much block text

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <string_view>
-#include <thread>
 
 #include "storage/sha256.hpp"
 
@@ -123,11 +122,7 @@ bool has_outbox_metadata(const json& message, std::int64_t outbox_id, const std:
 }
 
 SlackDeliverer::SlackDeliverer(std::shared_ptr<SlackWebApi> api, SlackDelivererOptions options)
-    : api_(std::move(api)), options_(std::move(options)), pacer_(options_.channel_interval) {
-  if (!options_.now) options_.now = [] { return ChannelPacer::Clock::now(); };
-  if (!options_.sleep) {
-    options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-  }
+    : api_(std::move(api)), options_(std::move(options)) {
   if (options_.allowed_response_url_prefixes.empty()) {
     options_.allowed_response_url_prefixes.push_back("https://hooks.slack.com/");
     std::string api_origin = origin_of(options_.api_base_url);
@@ -148,11 +143,27 @@ bool SlackDeliverer::response_url_allowed(const std::string& url) const {
   return false;
 }
 
-DeliveryResult SlackDeliverer::post_paced(const std::string& method, const std::string& channel,
-                                          const json& body) {
-  auto wait = pacer_.reserve(channel, options_.now());
-  if (wait.count() > 0) options_.sleep(wait);
-  return classify_web_api_result(api_->call(method, body));
+std::optional<Pacing> SlackDeliverer::pacing(const OutboxMessage& m) const {
+  const std::string& dest = m.destination;
+  if (dest == "slack:conversations.open+post") {
+    // Slack user ids (U…, W…) never equal channel ids (C…, G…, D…), so a
+    // DM keyed by its user cannot share a slot with a channel.
+    if (m.target.empty()) return std::nullopt;
+    return Pacing{{Platform::slack, m.target}, options_.channel_interval};
+  }
+  if (dest != "slack:chat.postMessage" && dest != "slack:chat.postEphemeral") return std::nullopt;
+  std::string channel = m.target;
+  if (channel.empty()) {
+    // deliver() takes the channel from the payload then; so does the slot.
+    json payload = json::parse(m.payload, nullptr, /*allow_exceptions=*/false);
+    if (payload.is_object()) {
+      if (auto c = payload.find("channel"); c != payload.end() && c->is_string()) {
+        channel = c->get<std::string>();
+      }
+    }
+  }
+  if (channel.empty()) return std::nullopt;  // deliver() fails it at once
+  return Pacing{{Platform::slack, channel}, options_.channel_interval};
 }
 
 DeliveryResult SlackDeliverer::deliver(const OutboxMessage& m, std::int64_t outbox_id) {
@@ -177,7 +188,7 @@ DeliveryResult SlackDeliverer::deliver(const OutboxMessage& m, std::int64_t outb
       if (!m.target.empty()) payload["channel"] = m.target;
       std::string channel = payload.value("channel", "");
       if (channel.empty()) return DeliveryResult::permanent("channel_not_found");
-      return post_paced(dest.substr(6), channel, payload);
+      return classify_web_api_result(api_->call(dest.substr(6), payload));
     }
 
     if (dest == "slack:chat.update") {
@@ -202,7 +213,7 @@ DeliveryResult SlackDeliverer::deliver(const OutboxMessage& m, std::int64_t outb
       }
       payload["channel"] = channel;
       if (outbox_id > 0) payload["metadata"] = outbox_metadata(outbox_id, m.idempotency_key);
-      return post_paced("chat.postMessage", channel, payload);
+      return classify_web_api_result(api_->call("chat.postMessage", payload));
     }
 
     return DeliveryResult::permanent("unknown_destination");

@@ -52,23 +52,23 @@
 // chat.postEphemeral (ephemeral messages are not in history), chat.update and
 // response_url (replacing twice gives the same message) are unsupported.
 //
-// Pacing: posts to one channel (postMessage, postEphemeral, DM posts) are
-// spaced by `channel_interval` with a ChannelPacer; deliver() sleeps for the
-// wait, which is fine because the outbox worker thread is dedicated to
-// delivery. chat.update and response_url posts are not paced.
+// Pacing: Slack allows about one message a second per channel. pacing()
+// gives posts to one channel (postMessage, postEphemeral; a DM post is keyed
+// by its user, whose DM channel is only known after conversations.open) the
+// destination {slack, channel} and `channel_interval`; the outbox worker
+// spaces them. deliver() never waits. chat.update and response_url posts are
+// not paced (nullopt).
 //
-// Thread-safe (the pacer books slots atomically); never throws.
+// Thread-safe (no state besides the API client); never throws.
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "adapters/common/deliverer.hpp"
-#include "adapters/slack/channel_pacer.hpp"
 #include "adapters/slack/slack_web_api.hpp"
 
 namespace rolecall {
@@ -85,9 +85,6 @@ struct SlackDelivererOptions {
   std::int64_t lookup_window_seconds = 300;
   int lookup_page_size = 100;
   int lookup_pages = 5;
-  // Injected for tests; defaults: steady_clock::now and this_thread::sleep_for.
-  std::function<ChannelPacer::Clock::time_point()> now;
-  std::function<void(std::chrono::milliseconds)> sleep;
 };
 
 // Outcome of one Web API / response_url reply; see the table above.
@@ -112,12 +109,9 @@ class SlackDeliverer final : public Deliverer {
   DeliveryResult deliver(const OutboxMessage& message, std::int64_t outbox_id) override;
   PostLookup find_post(const OutboxMessage& message, std::int64_t outbox_id,
                        std::int64_t attempt_started_at) override;
-
-  const ChannelPacer& pacer() const { return pacer_; }
+  std::optional<Pacing> pacing(const OutboxMessage& message) const override;
 
  private:
-  DeliveryResult post_paced(const std::string& method, const std::string& channel,
-                            const nlohmann::json& body);
   bool response_url_allowed(const std::string& url) const;
   // conversations.replies (thread_ts set) or conversations.history.
   PostLookup look_in(const std::string& channel, const std::string& thread_ts,
@@ -125,7 +119,6 @@ class SlackDeliverer final : public Deliverer {
 
   std::shared_ptr<SlackWebApi> api_;
   SlackDelivererOptions options_;
-  ChannelPacer pacer_;
 };
 
 }  // namespace rolecall

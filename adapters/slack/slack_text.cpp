@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/utf8.hpp"
+
 namespace rolecall {
 
 namespace {
@@ -127,6 +129,24 @@ std::string mrkdwn_escape(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string mrkdwn_link(std::string_view url, std::string_view label) {
+  const std::string escaped_label = mrkdwn_escape(valid_utf8(label));
+  const bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+  if (!web) return escaped_label;
+  std::string target;
+  for (char c : valid_utf8(url)) {
+    // '|' would end the URL early; whitespace would end the link.
+    if (c == '|') {
+      target += "%7C";
+    } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      target += "%20";
+    } else {
+      target += c;
+    }
+  }
+  return "<" + mrkdwn_escape(target) + "|" + escaped_label + ">";
 }
 
 }  // namespace rolecall

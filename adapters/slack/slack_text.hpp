@@ -27,6 +27,12 @@ std::string strip_leading_mention(std::string_view text, std::string_view bot_us
 
 // Escapes user- or database-provided text for interpolation into mrkdwn:
 // & -> &amp; (first), < -> &lt;, > -> &gt;. Nothing else is touched.
+// The one mrkdwn escaper: answers, routing notices and the digest use it.
 std::string mrkdwn_escape(std::string_view text);
+
+// <url|label> with both escaped (the label made valid UTF-8), for http://
+// and https:// URLs ('|' and whitespace in the URL percent-encoded, as they
+// would end it); otherwise just the escaped label.
+std::string mrkdwn_link(std::string_view url, std::string_view label);
 
 }  // namespace rolecall

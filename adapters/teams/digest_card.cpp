@@ -2,7 +2,10 @@
 
 #include <vector>
 
+#include "adapters/teams/card_rules.hpp"
+#include "adapters/teams/teams_card_parts.hpp"
 #include "core/digest_text.hpp"
+#include "core/utf8.hpp"
 
 namespace rolecall {
 
@@ -12,11 +15,11 @@ using nlohmann::json;
 
 constexpr std::string_view em_dash = " \xE2\x80\x94 ";
 
-std::string esc(std::string_view text) { return teams_markdown_escape(valid_utf8(text)); }
+// The digest's texts are stored, so any bytes at all: valid UTF-8 first.
+std::string esc(std::string_view text) { return escape_teams_markdown(valid_utf8(text)); }
 
-json text_block(std::string text) {
-  return json{{"type", "TextBlock"}, {"text", std::move(text)}, {"wrap", true}};
-}
+// Message texts in lists are cut to this many characters.
+constexpr std::size_t kExcerptChars = 100;
 
 json heading(std::string text) {
   json b = text_block(std::move(text));
@@ -61,51 +64,16 @@ std::string topics(const std::vector<TopicCount>& list) {
   return out;
 }
 
-json fact(std::string title, std::string value) {
-  return json{{"title", std::move(title)}, {"value", std::move(value)}};
-}
-
 }  // namespace
 
-std::string teams_markdown_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '*' || c == '_' || c == '[' || c == ']') out += '\\';
-    out += c;
-  }
-  return out;
+TeamsCardOptions teams_digest_options() {
+  TeamsCardOptions options;
+  options.max_list_items = 15;
+  return options;
 }
 
-std::string teams_markdown_link(std::string_view url, std::string_view label) {
-  const std::string escaped = esc(label);
-  const bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
-  if (!web) return escaped;
-  std::string target;
-  for (char c : valid_utf8(url)) {
-    switch (c) {
-      case ' ': target += "%20"; break;
-      case '(': target += "%28"; break;
-      case ')': target += "%29"; break;
-      case '\n':
-      case '\r':
-      case '\t': break;
-      default: target += c;
-    }
-  }
-  return "[" + escaped + "](" + target + ")";
-}
-
-nlohmann::json workflow_message(nlohmann::json card) {
-  return json{
-      {"type", "message"},
-      {"attachments", json::array({{{"contentType", "application/vnd.microsoft.card.adaptive"},
-                                    {"contentUrl", nullptr},
-                                    {"content", std::move(card)}}})}};
-}
-
-nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim) {
-  const std::size_t items = lim.max_list_items;
+nlohmann::json render_digest_card(const Digest& d, const TeamsCardOptions& options) {
+  const std::size_t items = options.max_list_items;
   json body = json::array();
   json title = text_block(esc(digest_title(d)));
   title["size"] = "Large";
@@ -158,7 +126,7 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim)
         std::string line = "(";
         line += age_text(r.age_seconds);
         line += ") ";
-        line += teams_markdown_link(r.link, request_label(r, lim.excerpt_chars));
+        line += teams_markdown_link(r.link, request_label(r, kExcerptChars));
         line += em_dash;
         line += short_name(r.role);
         line += ", ";
@@ -179,7 +147,7 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim)
         std::vector<std::string> lines;
         for (std::size_t i = 0; i < quota[g]; ++i) {
           const DecisionRecord& dec = d.decisions[g].decisions[i];
-          std::string line = esc(excerpt(dec.text, lim.excerpt_chars * 2));
+          std::string line = esc(excerpt(dec.text, kExcerptChars * 2));
           if (!dec.decided_by.empty()) line += " (" + esc(excerpt(dec.decided_by, 60)) + ")";
           if (!dec.link.empty()) {
             line += ' ';
@@ -208,7 +176,7 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim)
       std::vector<std::string> lines;
       for (std::size_t i = 0; i < d.questions.size() && i < items; ++i) {
         const QuestionItem& q = d.questions[i];
-        lines.push_back(teams_markdown_link(q.link, question_label(q, lim.excerpt_chars)));
+        lines.push_back(teams_markdown_link(q.link, question_label(q, kExcerptChars)));
       }
       add_list(sec, lines, d.questions.size());
       body.push_back(section(std::move(sec)));
@@ -222,13 +190,15 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsDigestLimits& lim)
               {"body", std::move(body)}};
 }
 
-nlohmann::json render_digest_message(const Digest& digest, const TeamsDigestLimits& limits) {
-  TeamsDigestLimits lim = limits;
-  json message = workflow_message(render_digest_card(digest, lim));
-  // Strings are valid UTF-8 by construction, so dump() cannot throw.
-  while (lim.max_list_items > 0 && message.dump().size() > lim.max_bytes) {
-    lim.max_list_items /= 2;
-    message = workflow_message(render_digest_card(digest, lim));
+nlohmann::json render_digest_message(const Digest& digest, const TeamsCardOptions& options) {
+  TeamsCardOptions fitted = options;
+  json message = teams_workflow_envelope(render_digest_card(digest, fitted));
+  // Every list shrinks alike, so each part of the week stays in view (the
+  // answer renderers' fit_teams_list fills one list first: right for one
+  // list, not for five).
+  while (fitted.max_list_items > 0 && teams_message_bytes(message) > fitted.max_message_bytes) {
+    fitted.max_list_items /= 2;
+    message = teams_workflow_envelope(render_digest_card(digest, fitted));
   }
   return message;
 }

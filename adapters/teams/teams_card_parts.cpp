@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/utf8.hpp"
+
 namespace rolecall {
 
 nlohmann::json teams_card_skeleton() {
@@ -59,6 +61,25 @@ std::string escape_teams_markdown(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string teams_markdown_link(std::string_view url, std::string_view label) {
+  const std::string escaped = escape_teams_markdown(valid_utf8(label));
+  const bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+  if (!web) return escaped;
+  std::string target;
+  for (char c : valid_utf8(url)) {
+    switch (c) {
+      case ' ': target += "%20"; break;
+      case '(': target += "%28"; break;
+      case ')': target += "%29"; break;
+      case '\n':
+      case '\r':
+      case '\t': break;
+      default: target += c;
+    }
+  }
+  return "[" + escaped + "](" + target + ")";
 }
 
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {

@@ -34,8 +34,14 @@ const nlohmann::json* teams_card_of(const nlohmann::json& envelope);
 
 // Escapes user-supplied text for TextBlock / FactSet markdown: \ * _ [ ] ` ~
 // and < > (so typed "<at>" markup never becomes a broken mention) get a
-// backslash; newlines become spaces.
+// backslash; newlines become spaces. The one Teams escaper: answers, routing
+// notices, the decision log and the digest use it.
 std::string escape_teams_markdown(std::string_view text);
+
+// [label](url), the label escaped and made valid UTF-8, for http(s) URLs
+// (spaces and parentheses percent-encoded, line breaks dropped, so the URL
+// cannot end early); else just the escaped label.
+std::string teams_markdown_link(std::string_view url, std::string_view label);
 
 // Cuts `text` to at most `max_bytes` bytes on a UTF-8 boundary, adding "…"
 // when it cut.

@@ -18,6 +18,10 @@ bool TeamsWorkflowDeliverer::handles(const std::string& destination) const {
   return destination == kTeamsWorkflowDestination;
 }
 
+std::optional<Pacing> TeamsWorkflowDeliverer::pacing(const OutboxMessage& message) const {
+  return Pacing{{Platform::teams, message.target}, std::chrono::milliseconds(0)};
+}
+
 DeliveryResult TeamsWorkflowDeliverer::deliver(const OutboxMessage& message,
                                                std::int64_t /*outbox_id*/) {
   const std::string& url = message.target;

@@ -19,6 +19,9 @@
 // attempt was cut short (rolecall killed after Teams accepted it, or a
 // timeout) is posted again and may appear twice. find_post is unsupported.
 //
+// Pacing: none, but each Workflows URL is a destination {teams, url}, so a
+// 429's Retry-After holds that URL's later rows too (the outbox worker).
+//
 // Thread-safe if the poster is (CpprestTeamsHttpPoster is). Never throws.
 
 #include <chrono>
@@ -45,6 +48,7 @@ class TeamsWorkflowDeliverer : public Deliverer {
   using Deliverer::deliver;
   // `outbox_id` is not used: a Workflows post carries no tag we could read back.
   DeliveryResult deliver(const OutboxMessage& message, std::int64_t outbox_id) override;
+  std::optional<Pacing> pacing(const OutboxMessage& message) const override;
 
  private:
   std::shared_ptr<TeamsHttpPoster> poster_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <utility>
 
 #include "storage/postgres/database_url.hpp"
@@ -409,42 +410,46 @@ bool PostgresStore::enqueue(const OutboxMessage& m, std::int64_t now) {
   });
 }
 
-std::vector<OutboxRow> PostgresStore::due_outbox(std::int64_t now, int limit) {
+std::vector<OutboxRow> PostgresStore::due_outbox(std::int64_t now, int limit,
+                                                 std::int64_t after_id) {
   return run([&](PgConnection& c) {
     auto r = c.exec("due_outbox",
                     std::string("SELECT ") + kOutboxColumns +
                         " FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1 "
-                        "ORDER BY id LIMIT $2",
-                    {p(now), limit > 0 ? p(limit) : PgParam{}});
+                        "AND id > $3 ORDER BY id LIMIT $2",
+                    {p(now), limit > 0 ? p(limit) : PgParam{}, p(after_id)});
     return all_rows(r, outbox_at);
   });
 }
 
 std::vector<OutboxRow> PostgresStore::claim_outbox(std::int64_t now, int limit,
                                                    std::int64_t lease_seconds,
-                                                   const std::string& owner) {
+                                                   const std::string& owner,
+                                                   std::int64_t after_id) {
   auto rows = run([&](PgConnection& c) {
     // SKIP LOCKED: rows another replica is claiming right now are passed
     // over, not waited for; the outer UPDATE then holds them until commit.
-    auto r = c.exec("claim_outbox",
-                    std::string("UPDATE outbox SET claimed_until = $2, claimed_by = $4 "
-                                "WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' "
-                                "AND next_attempt_at <= $1 AND (claimed_until <= $1 OR "
-                                "claimed_by = $4) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) "
-                                "RETURNING ") +
-                        kOutboxColumns,
-                    {p(now), p(now + lease_seconds), limit > 0 ? p(limit) : PgParam{}, p(owner)});
+    auto r = c.exec(
+        "claim_outbox",
+        std::string("UPDATE outbox SET claimed_until = $2, claimed_by = $4 "
+                    "WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' "
+                    "AND next_attempt_at <= $1 AND id > $5 AND (claimed_until <= $1 "
+                    "OR claimed_by = $4) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) "
+                    "RETURNING ") +
+            kOutboxColumns,
+        {p(now), p(now + lease_seconds), limit > 0 ? p(limit) : PgParam{}, p(owner), p(after_id)});
     return all_rows(r, outbox_at);
   });
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return rows;
 }
 
-std::optional<std::int64_t> PostgresStore::next_outbox_due() {
+std::optional<std::int64_t> PostgresStore::next_outbox_due(std::optional<std::int64_t> after) {
   return run([&](PgConnection& c) -> std::optional<std::int64_t> {
     auto r = c.exec("next_outbox_due",
                     "SELECT min(greatest(next_attempt_at, claimed_until)) FROM outbox "
-                    "WHERE state = 'pending'");
+                    "WHERE state = 'pending' AND greatest(next_attempt_at, claimed_until) > $1",
+                    {p(after.value_or(std::numeric_limits<std::int64_t>::min()))});
     if (r.rows() == 0 || r.is_null(0, 0)) return std::nullopt;
     return r.int64(0, 0);
   });

@@ -81,10 +81,12 @@ class PostgresStore final : public Store {
   bool remember_event(const std::string& key, std::int64_t now, std::int64_t expires_at) override;
 
   bool enqueue(const OutboxMessage& m, std::int64_t now) override;
-  std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) override;
+  std::vector<OutboxRow> due_outbox(std::int64_t now, int limit,
+                                    std::int64_t after_id = 0) override;
   std::vector<OutboxRow> claim_outbox(std::int64_t now, int limit, std::int64_t lease_seconds,
-                                      const std::string& owner) override;
-  std::optional<std::int64_t> next_outbox_due() override;
+                                      const std::string& owner, std::int64_t after_id = 0) override;
+  std::optional<std::int64_t> next_outbox_due(
+      std::optional<std::int64_t> after = std::nullopt) override;
   void mark_attempt_started(std::int64_t id, std::int64_t now) override;
   void mark_delivered(std::int64_t id, std::int64_t now) override;
   void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error,

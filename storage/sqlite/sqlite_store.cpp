@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <system_error>
 #include <thread>
 #include <tuple>
@@ -601,13 +602,14 @@ bool SqliteStore::enqueue(const OutboxMessage& m, std::int64_t now) {
   });
 }
 
-std::vector<OutboxRow> SqliteStore::due_outbox(std::int64_t now, int limit) {
+std::vector<OutboxRow> SqliteStore::due_outbox(std::int64_t now, int limit, std::int64_t after_id) {
   return read("due_outbox", [&](Connection& c) {
     auto s = c.prepare(std::string("SELECT ") + kOutboxColumns +
                        " FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 "
-                       "ORDER BY id LIMIT ?2");
+                       "AND id > ?3 ORDER BY id LIMIT ?2");
     s->bind(1, static_cast<std::int64_t>(now));
     s->bind(2, static_cast<std::int64_t>(limit > 0 ? limit : -1));
+    s->bind(3, static_cast<std::int64_t>(after_id));
     std::vector<OutboxRow> out;
     while (s->executeStep()) out.push_back(outbox_from_row(*s));
     return out;
@@ -616,17 +618,18 @@ std::vector<OutboxRow> SqliteStore::due_outbox(std::int64_t now, int limit) {
 
 std::vector<OutboxRow> SqliteStore::claim_outbox(std::int64_t now, int limit,
                                                  std::int64_t lease_seconds,
-                                                 const std::string& owner) {
+                                                 const std::string& owner, std::int64_t after_id) {
   auto rows = write("claim_outbox", [&](Connection& c) {
     auto s = c.prepare(std::string("UPDATE outbox SET claimed_until = ?2, claimed_by = ?4 "
                                    "WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' "
-                                   "AND next_attempt_at <= ?1 AND (claimed_until <= ?1 OR "
-                                   "claimed_by = ?4) ORDER BY id LIMIT ?3) RETURNING ") +
+                                   "AND next_attempt_at <= ?1 AND id > ?5 AND (claimed_until <= ?1 "
+                                   "OR claimed_by = ?4) ORDER BY id LIMIT ?3) RETURNING ") +
                        kOutboxColumns);
     s->bind(1, static_cast<std::int64_t>(now));
     s->bind(2, static_cast<std::int64_t>(now + lease_seconds));
     s->bind(3, static_cast<std::int64_t>(limit > 0 ? limit : -1));
     s->bind(4, owner);
+    s->bind(5, static_cast<std::int64_t>(after_id));
     std::vector<OutboxRow> out;
     while (s->executeStep()) out.push_back(outbox_from_row(*s));
     return out;
@@ -636,10 +639,12 @@ std::vector<OutboxRow> SqliteStore::claim_outbox(std::int64_t now, int limit,
   return rows;
 }
 
-std::optional<std::int64_t> SqliteStore::next_outbox_due() {
+std::optional<std::int64_t> SqliteStore::next_outbox_due(std::optional<std::int64_t> after) {
   return read("next_outbox_due", [&](Connection& c) -> std::optional<std::int64_t> {
     auto s = c.prepare(
-        "SELECT min(max(next_attempt_at, claimed_until)) FROM outbox WHERE state = 'pending'");
+        "SELECT min(max(next_attempt_at, claimed_until)) FROM outbox WHERE state = 'pending' "
+        "AND max(next_attempt_at, claimed_until) > ?1");
+    s->bind(1, static_cast<std::int64_t>(after.value_or(std::numeric_limits<std::int64_t>::min())));
     if (!s->executeStep() || s->isColumnNull(0)) return std::nullopt;
     return s->getColumn(0).getInt64();
   });

@@ -134,12 +134,14 @@ class SqliteStore final : public Store {
   // A new row is pending with attempts 0 and next_attempt_at = now.
   bool enqueue(const OutboxMessage& m, std::int64_t now) override;
   // Oldest (lowest id) first; limit <= 0 = no limit.
-  std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) override;
+  std::vector<OutboxRow> due_outbox(std::int64_t now, int limit,
+                                    std::int64_t after_id = 0) override;
   // One UPDATE ... RETURNING in the write transaction, so claims of
   // processes sharing the file exclude each other.
   std::vector<OutboxRow> claim_outbox(std::int64_t now, int limit, std::int64_t lease_seconds,
-                                      const std::string& owner) override;
-  std::optional<std::int64_t> next_outbox_due() override;
+                                      const std::string& owner, std::int64_t after_id = 0) override;
+  std::optional<std::int64_t> next_outbox_due(
+      std::optional<std::int64_t> after = std::nullopt) override;
   // Sets attempt_started_at of a pending row (a committed write, so it
   // survives a crash that follows). Unknown ids and finished rows are ignored.
   void mark_attempt_started(std::int64_t id, std::int64_t now) override;

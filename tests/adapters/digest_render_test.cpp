@@ -11,8 +11,10 @@
 
 #include "adapters/slack/block_kit_limits.hpp"
 #include "adapters/slack/digest_blocks.hpp"
+#include "adapters/slack/slack_text.hpp"
 #include "adapters/teams/card_rules.hpp"
 #include "adapters/teams/digest_card.hpp"
+#include "adapters/teams/teams_card_parts.hpp"
 #include "core/digest.hpp"
 #include "core/digest_text.hpp"
 
@@ -123,11 +125,15 @@ std::vector<std::string> section_texts(const json& blocks) {
   return out;
 }
 
+// Slack's limits as BlockKitLimits states them, the one set every Slack
+// renderer keeps (lengths in characters, as Slack counts them).
 void expect_slack_limits(const json& message) {
   ASSERT_TRUE(message.contains("text"));
   ASSERT_TRUE(message["blocks"].is_array());
   const json& blocks = message["blocks"];
-  EXPECT_LE(blocks.size(), 50u);
+  EXPECT_LE(blocks.size(), BlockKitLimits::max_blocks);
+  EXPECT_LE(slack_char_count(message["text"].get<std::string>()),
+            BlockKitLimits::max_fallback_text);
   std::size_t total = 0;
   for (const json& b : blocks) {
     const std::string type = b["type"];
@@ -135,17 +141,19 @@ void expect_slack_limits(const json& message) {
         << type;
     if (type == "header") {
       EXPECT_EQ(b["text"]["type"], "plain_text");
-      EXPECT_LE(b["text"]["text"].get<std::string>().size(), 150u);
-      total += b["text"]["text"].get<std::string>().size();
+      const std::size_t n = slack_char_count(b["text"]["text"].get<std::string>());
+      EXPECT_LE(n, BlockKitLimits::max_header_text);
+      total += n;
     }
     if (type == "section") {
       EXPECT_EQ(b["text"]["type"], "mrkdwn");
-      const std::string text = b["text"]["text"];
-      EXPECT_LE(text.size(), 3000u);
-      total += text.size();
+      const std::size_t n = slack_char_count(b["text"]["text"].get<std::string>());
+      EXPECT_LE(n, BlockKitLimits::max_section_text);
+      total += n;
     }
   }
-  EXPECT_LE(total, 10000u) << "keep well under Slack's msg_blocks_too_long";
+  EXPECT_LE(total, BlockKitLimits::max_total_block_text)
+      << "keep well under Slack's msg_blocks_too_long";
   EXPECT_NO_THROW((void)message.dump());
   // The adapter-wide limiter has nothing left to cut.
   json again = message;
@@ -307,8 +315,8 @@ TEST(DigestRender, ThousandRequestsFitTeams) {
   EXPECT_NE(all.find("**Shared (PM and PO)**"), std::string::npos);
 
   // A tighter budget shortens the lists but keeps the counts.
-  TeamsDigestLimits tight;
-  tight.max_bytes = 8000;
+  TeamsCardOptions tight = teams_digest_options();
+  tight.max_message_bytes = 8000;
   const json small = render_digest_message(d, tight);
   expect_teams_rules(small);
   EXPECT_LE(small.dump().size(), 8000u);
@@ -325,14 +333,14 @@ TEST(DigestRender, ThousandRequestsBoundedText) {
 }
 
 TEST(DigestRender, SlackEscapesStoredTextAmpersandFirst) {
-  EXPECT_EQ(digest_mrkdwn_escape("a < b & c > d"), "a &lt; b &amp; c &gt; d");
-  EXPECT_EQ(digest_mrkdwn_escape("&lt;"), "&amp;lt;");
-  EXPECT_EQ(digest_mrkdwn_escape("it's *fine* _here_"), "it's *fine* _here_");
-  EXPECT_EQ(digest_mrkdwn_link("https://x.test/p?a=1&b=2", "a <b>"),
+  EXPECT_EQ(mrkdwn_escape("a < b & c > d"), "a &lt; b &amp; c &gt; d");
+  EXPECT_EQ(mrkdwn_escape("&lt;"), "&amp;lt;");
+  EXPECT_EQ(mrkdwn_escape("it's *fine* _here_"), "it's *fine* _here_");
+  EXPECT_EQ(mrkdwn_link("https://x.test/p?a=1&b=2", "a <b>"),
             "<https://x.test/p?a=1&amp;b=2|a &lt;b&gt;>");
-  EXPECT_EQ(digest_mrkdwn_link("https://x.test/a|b", "l"), "<https://x.test/a%7Cb|l>");
-  EXPECT_EQ(digest_mrkdwn_link("javascript:alert(1)", "l<"), "l&lt;");
-  EXPECT_EQ(digest_mrkdwn_link("", "plain"), "plain");
+  EXPECT_EQ(mrkdwn_link("https://x.test/a|b", "l"), "<https://x.test/a%7Cb|l>");
+  EXPECT_EQ(mrkdwn_link("javascript:alert(1)", "l<"), "l&lt;");
+  EXPECT_EQ(mrkdwn_link("", "plain"), "plain");
 
   DigestInput in = base_input();
   in.team_name = "R&D <core>";
@@ -355,7 +363,7 @@ TEST(DigestRender, SlackEscapesStoredTextAmpersandFirst) {
 }
 
 TEST(DigestRender, TeamsEscapesMarkdownAndLinks) {
-  EXPECT_EQ(teams_markdown_escape("*a* _b_ [c]"), "\\*a\\* \\_b\\_ \\[c\\]");
+  EXPECT_EQ(escape_teams_markdown("*a* _b_ [c]"), "\\*a\\* \\_b\\_ \\[c\\]");
   EXPECT_EQ(teams_markdown_link("https://x.test/a (1)", "t*"),
             "[t\\*](https://x.test/a%20%281%29)");
   EXPECT_EQ(teams_markdown_link("ftp://x", "t"), "t");
@@ -370,7 +378,78 @@ TEST(DigestRender, TeamsEscapesMarkdownAndLinks) {
   const std::string all = all_text(teams);
   EXPECT_NE(all.find("\\*\\*urgent\\*\\* \\[click\\](https://evil.test)"), std::string::npos)
       << all;
-  EXPECT_NE(all.find("A <b> & \\*c\\* \\[d\\]\\_e\\_"), std::string::npos);
+  // The topic title's "<b>" is escaped too now (the digest had its own
+  // escaper that missed < >).
+  EXPECT_NE(all.find("A \\<b\\> & \\*c\\* \\[d\\]\\_e\\_"), std::string::npos) << all;
+}
+
+// Issue 12: the digest had its own escaper, which missed <, > and the
+// backtick, so a typed <at>…</at> reached the Teams digest as markup.
+TEST(DigestRender, TeamsDigestEscapesTypedMentionsHtmlAndCode) {
+  DigestInput in = base_input();
+  DecisionRecord dec;
+  dec.id = 1;
+  dec.role = Role::product_owner;
+  dec.text = "ask <at>Bob</at> about <script>alert(1)</script>, `rm -rf` and *bold* _it_";
+  dec.decided_by = "<at>Eve</at>";
+  dec.created_at = week_start + day;
+  in.decisions.push_back(dec);
+  const Digest d = build_digest(in, taxonomy(), now);
+  ASSERT_EQ(d.decision_count, 1);
+  const json teams = render_digest_message(d);
+  expect_teams_rules(teams);
+  const std::string all = all_text(teams);
+  for (const char* raw : {"<at>", "</at>", "<script>", "*bold*", "_it_"}) {
+    EXPECT_EQ(all.find(raw), std::string::npos) << raw << " reached the card:\n" << all;
+  }
+  for (std::size_t i = all.find('`'); i != std::string::npos; i = all.find('`', i + 1)) {
+    EXPECT_TRUE(i > 0 && all[i - 1] == '\\') << "an unescaped backtick:\n" << all;
+  }
+  EXPECT_NE(all.find("ask \\<at\\>Bob\\</at\\> about \\<script\\>alert(1)\\</script\\>, "
+                     "\\`rm -rf\\` and \\*bold\\* \\_it\\_"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("(\\<at\\>Eve\\</at\\>)"), std::string::npos) << all;
+  // The same escaper as the answers and routing notices.
+  EXPECT_NE(all.find(escape_teams_markdown(dec.text)), std::string::npos);
+}
+
+// Issue 12: the Slack digest applied limits of its own; now BlockKitLimits.
+TEST(DigestRender, SlackDigestWithHostileHugeTextStaysWithinBlockKitLimits) {
+  DigestInput in = base_input();
+  std::string huge;
+  for (int i = 0; i < 5000; ++i) huge += "<!channel> & <@U1> \xE2\x80\x94 ";  // ~115 KB
+  in.team_name = huge;
+  for (int i = 0; i < 500; ++i) {
+    DecisionRecord dec;
+    dec.id = i + 1;
+    dec.role = i % 3 == 0 ? Role::product_manager : Role::product_owner;
+    dec.text = huge;
+    dec.decided_by = huge;
+    dec.link = "https://x.test/" + huge;
+    dec.created_at = week_start + day;
+    in.decisions.push_back(dec);
+  }
+  for (int i = 0; i < 300; ++i) {
+    RoutingRecord r =
+        routing(i + 1, Intent::question, Role::product_manager, "weird", huge, week_start + hour);
+    r.assignee = huge;
+    in.routings.push_back(r);
+    in.unacknowledged.push_back(r);
+  }
+  const json slack = render_digest_blocks(build_digest(in, taxonomy(), now));
+  expect_slack_limits(slack);  // BlockKitLimits, and nothing left for the limiter to cut
+  const std::string wire = slack.dump();
+  EXPECT_EQ(json::parse(wire), slack);
+  // Every mrkdwn text escapes the markup (the header is plain_text, where
+  // Slack renders none).
+  std::string mrkdwn;
+  for (const std::string& text : section_texts(slack["blocks"])) mrkdwn += text + "\n";
+  EXPECT_EQ(mrkdwn.find("<!channel>"), std::string::npos);
+  EXPECT_EQ(mrkdwn.find("<@U1>"), std::string::npos);
+  EXPECT_NE(mrkdwn.find("&lt;!channel&gt; &amp; &lt;@U1&gt;"), std::string::npos);
+  EXPECT_NE(mrkdwn.find("more_"), std::string::npos);
+  EXPECT_EQ(slack["blocks"][0]["type"], "header");
 }
 
 TEST(DigestRender, InvalidUtf8NeverBreaksJson) {
@@ -410,7 +489,7 @@ TEST(DigestRender, SuggestionAndShareAppearInEveryRendering) {
   EXPECT_NE(all_text(render_digest_blocks(d)).find(advice), std::string::npos);
   EXPECT_NE(all_text(render_digest_blocks(d)).find(share), std::string::npos);
   const std::string teams = all_text(render_digest_message(d));
-  EXPECT_NE(teams.find(teams_markdown_escape(advice)), std::string::npos);
+  EXPECT_NE(teams.find(escape_teams_markdown(advice)), std::string::npos);
   EXPECT_NE(teams.find(share), std::string::npos);
   EXPECT_NE(render_digest_text(d).find(advice), std::string::npos);
 }

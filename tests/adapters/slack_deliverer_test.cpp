@@ -1,5 +1,5 @@
 // SlackDeliverer: outcome classification (slack.md §5), destinations, and
-// per-channel pacing, over the real cpprest client and a loopback server.
+// the pacing slot it names, over the real cpprest client and a loopback server.
 #include "adapters/slack/slack_deliverer.hpp"
 
 #include <gtest/gtest.h>
@@ -207,44 +207,33 @@ TEST(SlackDeliverer, BadPayloadsAndUnknownDestinationsArePermanent) {
   EXPECT_EQ(f.server.request_count(), 0u);
 }
 
-TEST(SlackDeliverer, PostsToOneChannelArePaced) {
-  Fixture f(250ms);
-  // Measured on the sending side: receive times on a loaded machine jitter,
-  // but the second post cannot leave before a full interval has passed.
-  auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(f.post("CPACE").outcome, Outcome::delivered);
-  ASSERT_EQ(f.post("CPACE").outcome, Outcome::delivered);
-  EXPECT_GE(std::chrono::steady_clock::now() - start, 250ms);
-  EXPECT_EQ(f.server.request_count(), 2u);
-}
+// Pacing is the outbox worker's (tests/daemon/outbox_pacing_test.cpp); the
+// deliverer names the slot and the interval, and posts at once.
+TEST(SlackDeliverer, PacingNamesTheChannelAndDeliverNeverWaits) {
+  Fixture f(60s);
+  OutboxMessage post{"slack:chat.postMessage", "C1", R"({"text":"x"})", "k"};
+  auto p = f.deliverer->pacing(post);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->destination, (Destination{Platform::slack, "C1"}));
+  EXPECT_EQ(p->interval, 60s);
+  // The channel from the payload when the row has no target, as deliver() does.
+  p = f.deliverer->pacing({"slack:chat.postEphemeral", "", R"({"channel":"C2","user":"U1"})", "k"});
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->destination.channel, "C2");
+  // A DM is keyed by its user.
+  p = f.deliverer->pacing({"slack:conversations.open+post", "U7", R"({"text":"x"})", "k"});
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->destination.channel, "U7");
+  // Updates and response_url posts are not paced; neither is a row deliver() refuses.
+  EXPECT_FALSE(f.deliverer->pacing({"slack:chat.update", "C1", R"({"ts":"1"})", "k"}));
+  EXPECT_FALSE(f.deliverer->pacing({"slack:response_url", "https://hooks.slack.com/x", "{}", "k"}));
+  EXPECT_FALSE(f.deliverer->pacing({"slack:chat.postMessage", "", R"({"text":"x"})", "k"}));
 
-TEST(SlackDeliverer, PacingUsesTheInjectedClockAndSleep) {
-  FakeHttpServer server;
-  auto api = std::make_shared<CpprestSlackWebApi>(
-      CpprestSlackWebApiOptions{server.base_url(), "t", 3000ms});
-  ChannelPacer::Clock::time_point now{};
-  std::vector<std::chrono::milliseconds> slept;
-  SlackDelivererOptions options;
-  options.channel_interval = 1000ms;
-  options.api_base_url = server.base_url();
-  options.now = [&] { return now; };
-  options.sleep = [&](std::chrono::milliseconds d) {
-    slept.push_back(d);
-    now += d;
-  };
-  SlackDeliverer d(api, options);
-  OutboxMessage m{"slack:chat.postMessage", "C1", R"({"text":"x"})", "k"};
-  d.deliver(m);
-  now += 300ms;
-  d.deliver(m);
-  d.deliver(m);
-  OutboxMessage update{"slack:chat.update", "C1", R"({"ts":"1","text":"x"})", "k"};
-  d.deliver(update);  // updates are not paced
-  OutboxMessage other{"slack:chat.postMessage", "C2", R"({"text":"x"})", "k"};
-  d.deliver(other);  // another channel is not held back
-  ASSERT_EQ(slept.size(), 2u);
-  EXPECT_EQ(slept[0], 700ms);
-  EXPECT_EQ(slept[1], 1000ms);
+  // Three posts to one channel with a 60 s interval: all three leave now.
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(f.deliverer->deliver(post).outcome, Outcome::delivered);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  EXPECT_EQ(f.server.request_count(), 3u);
 }
 
 // ---- tagging and finding our own posts (issue 13)
@@ -480,42 +469,6 @@ TEST(SlackDeliveryClassification, HttpLevel) {
   EXPECT_EQ(classify_response_url_result(reply(204, "")).outcome, Outcome::delivered);
   EXPECT_EQ(classify_response_url_result(reply(400, "invalid_payload")).outcome,
             Outcome::permanent_failure);
-}
-
-// ---- the pacer alone, with an injected clock
-
-TEST(ChannelPacer, WaitNeededAndSent) {
-  ChannelPacer pacer(1000ms);
-  ChannelPacer::Clock::time_point t0{};
-  EXPECT_EQ(pacer.wait_needed("C1", t0), 0ms);
-  pacer.sent("C1", t0);
-  EXPECT_EQ(pacer.wait_needed("C1", t0), 1000ms);
-  EXPECT_EQ(pacer.wait_needed("C1", t0 + 400ms), 600ms);
-  EXPECT_EQ(pacer.wait_needed("C1", t0 + 1000ms), 0ms);
-  EXPECT_EQ(pacer.wait_needed("C2", t0 + 1ms), 0ms);
-  // An older timestamp never moves the last post back.
-  pacer.sent("C1", t0 - 5000ms);
-  EXPECT_EQ(pacer.wait_needed("C1", t0), 1000ms);
-  EXPECT_EQ(pacer.wait_needed("C1", t0 + 999999us), 1ms);  // rounds up, never early
-}
-
-TEST(ChannelPacer, ReserveBooksConsecutiveSlots) {
-  ChannelPacer pacer(1000ms);
-  ChannelPacer::Clock::time_point t0{};
-  EXPECT_EQ(pacer.reserve("C1", t0), 0ms);
-  EXPECT_EQ(pacer.reserve("C1", t0), 1000ms);
-  EXPECT_EQ(pacer.reserve("C1", t0 + 100ms), 1900ms);
-  EXPECT_EQ(pacer.reserve("C2", t0 + 100ms), 0ms);
-  EXPECT_EQ(pacer.reserve("C1", t0 + 10s), 0ms);
-}
-
-TEST(ChannelPacer, ManyChannelsArePrunedButRecentOnesKept) {
-  ChannelPacer pacer(1000ms);
-  ChannelPacer::Clock::time_point t0{};
-  for (int i = 0; i < 1000; ++i) pacer.sent("C" + std::to_string(i), t0);
-  pacer.sent("CNEW", t0 + 5s);  // prunes the idle ones
-  EXPECT_EQ(pacer.wait_needed("C1", t0 + 5s), 0ms);
-  EXPECT_EQ(pacer.wait_needed("CNEW", t0 + 5s), 1000ms);
 }
 
 }  // namespace

@@ -558,12 +558,12 @@ class BrokenStore final : public Store {
   }
   bool remember_event(const std::string&, std::int64_t, std::int64_t) override { fail(); }
   bool enqueue(const OutboxMessage&, std::int64_t) override { fail(); }
-  std::vector<OutboxRow> due_outbox(std::int64_t, int) override { fail(); }
-  std::vector<OutboxRow> claim_outbox(std::int64_t, int, std::int64_t,
-                                      const std::string&) override {
+  std::vector<OutboxRow> due_outbox(std::int64_t, int, std::int64_t) override { fail(); }
+  std::vector<OutboxRow> claim_outbox(std::int64_t, int, std::int64_t, const std::string&,
+                                      std::int64_t) override {
     fail();
   }
-  std::optional<std::int64_t> next_outbox_due() override { fail(); }
+  std::optional<std::int64_t> next_outbox_due(std::optional<std::int64_t>) override { fail(); }
   void mark_delivered(std::int64_t, std::int64_t) override { fail(); }
   void mark_attempt_started(std::int64_t, std::int64_t) override { fail(); }
   void mark_retry(std::int64_t, std::int64_t, const std::string&, SentState) override { fail(); }

@@ -43,7 +43,9 @@ struct OutboundRig {
     worker = std::make_unique<OutboxWorker>(
         store,
         std::vector<std::shared_ptr<Deliverer>>{std::make_shared<SlackDeliverer>(api, options)}, o,
-        nullptr, [this] { return now; });
+        nullptr, [this] {
+          return std::chrono::duration_cast<OutboxWorker::Millis>(std::chrono::seconds(now));
+        });
     json payload = {{"channel", "C0CHECK01"}, {"text", "The Product Owner owns sprint scope."}};
     if (!digest) payload["thread_ts"] = "1700000000.000100";
     sqlite.enqueue({"slack:chat.postMessage", "C0CHECK01", payload.dump(), "slack:reply:1"}, now);
@@ -54,7 +56,7 @@ struct OutboundRig {
   void drain(int rounds = 10) {
     for (int i = 0; i < rounds && sqlite.outbox_depth() > 0; ++i) {
       try {
-        worker->run_once(now);
+        worker->run_once(std::chrono::seconds(now));
       } catch (const StoreError&) {
       }
       now += 600;
@@ -74,7 +76,7 @@ TEST(OutboxStoreFailsAtEveryCall, TheReplyReachesSlackExactlyOnce) {
   {
     OutboundRig rig;
     rig.store.fail_call(0);
-    rig.worker->run_once(rig.now);
+    rig.worker->run_once(std::chrono::seconds(rig.now));
     n_calls = rig.store.calls();
     ASSERT_EQ(rig.slack.messages().size(), 1u);
   }
@@ -83,7 +85,7 @@ TEST(OutboxStoreFailsAtEveryCall, TheReplyReachesSlackExactlyOnce) {
     SCOPED_TRACE("failing call " + std::to_string(n));
     OutboundRig rig;
     rig.store.fail_call(n);
-    EXPECT_THROW(rig.worker->run_once(rig.now), StoreError);
+    EXPECT_THROW(rig.worker->run_once(std::chrono::seconds(rig.now)), StoreError);
     EXPECT_TRUE(rig.store.failed());
     rig.store.heal();
     rig.now += 600;
@@ -100,7 +102,7 @@ TEST(OutboxStoreFailsAtEveryCall, AStoreThatIsDownForAWhilePostsNothingThenOnce)
   OutboundRig rig;
   rig.store.break_down();
   for (int i = 0; i < 3; ++i) {
-    EXPECT_THROW(rig.worker->run_once(rig.now), StoreError);
+    EXPECT_THROW(rig.worker->run_once(std::chrono::seconds(rig.now)), StoreError);
     rig.now += 60;
   }
   EXPECT_TRUE(rig.slack.messages().empty());
@@ -130,7 +132,7 @@ TEST(SlackFailsAtItsNthCall, AReplyAndADigestReachSlackExactlyOnce) {
   };
   for (const bool digest : {false, true}) {
     const std::string lookup_method = digest ? "conversations.history" : "conversations.replies";
-    for (const std::string method : {std::string("chat.postMessage"), lookup_method}) {
+    for (const std::string& method : {std::string("chat.postMessage"), lookup_method}) {
       const bool lookup = method == lookup_method;
       for (const auto& [name, fault] :
            lookup ? std::vector(std::begin(lookup_faults), std::end(lookup_faults))

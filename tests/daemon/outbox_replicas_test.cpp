@@ -92,12 +92,12 @@ TEST_F(OutboxReplicasTest, ThreeWorkersRacingPostEachRowOnce) {
     o.batch = 4;
     workers.push_back(std::make_unique<OutboxWorker>(
         *s, std::vector<std::shared_ptr<Deliverer>>{slack_deliverer()}, o, nullptr,
-        [this] { return now_; }));
+        [this] { return OutboxWorker::Millis(std::chrono::seconds(now_)); }));
   }
   std::vector<std::thread> threads;
   for (auto& w : workers) {
     threads.emplace_back([&, w = w.get()] {
-      while (w->run_once(now_) > 0) {
+      while (w->run_once(std::chrono::seconds(now_)) > 0) {
       }
     });
   }
@@ -113,16 +113,18 @@ TEST_F(OutboxReplicasTest, ADeadReplicasRowIsTakenOverAfterTheLeaseAndNotPostedT
   PostgresStore a(url_), b(url_);
   enqueue_reply(a, 1);
   OutboxWorker dying(a, {std::make_shared<DiesAfterPosting>(slack_deliverer())},
-                     options("replica-a"), nullptr, [this] { return now_; });
-  EXPECT_THROW(dying.run_once(now_), ReplicaDied);
+                     options("replica-a"), nullptr,
+                     [this] { return OutboxWorker::Millis(std::chrono::seconds(now_)); });
+  EXPECT_THROW(dying.run_once(std::chrono::seconds(now_)), ReplicaDied);
   ASSERT_EQ(slack_.messages().size(), 1u);
 
   std::int64_t clock = now_;
   OutboxWorker other(b, {slack_deliverer()}, options("replica-b"), nullptr,
-                     [&clock] { return clock; });
-  EXPECT_EQ(other.run_once(now_ + 10), 0) << "taken while replica-a's lease runs";
+                     [&clock] { return OutboxWorker::Millis(std::chrono::seconds(clock)); });
+  EXPECT_EQ(other.run_once(std::chrono::seconds(now_ + 10)), 0)
+      << "taken while replica-a's lease runs";
   clock = now_ + 61;
-  EXPECT_EQ(other.run_once(clock), 1);
+  EXPECT_EQ(other.run_once(std::chrono::seconds(clock)), 1);
   EXPECT_EQ(b.outbox_depth(), 0);
   EXPECT_EQ(slack_.messages().size(), 1u) << "posted twice";
   EXPECT_EQ(slack_.calls()["conversations.replies"], 1u);

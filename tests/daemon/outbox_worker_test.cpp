@@ -30,6 +30,9 @@ using testing::FakeSlackFault;
 using testing::TempDir;
 using Kind = FakeSlackFault::Kind;
 
+// The worker's clock is milliseconds; these tests think in store seconds.
+OutboxWorker::Millis at(std::int64_t unix_seconds) { return std::chrono::seconds(unix_seconds); }
+
 struct ProcessDied : std::runtime_error {
   ProcessDied() : std::runtime_error("killed") {}
 };
@@ -79,7 +82,7 @@ class OutboxWorkerTest : public ::testing::Test {
     o.base_backoff = 1000ms;
     o.max_backoff = 2000ms;
     worker_ = std::make_unique<OutboxWorker>(*store_, std::vector<std::shared_ptr<Deliverer>>{d}, o,
-                                             nullptr, [this] { return now_; });
+                                             nullptr, [this] { return at(now_); });
   }
   void open_dying(DyingDeliverer::When when) { open(when); }
 
@@ -113,7 +116,7 @@ class OutboxWorkerTest : public ::testing::Test {
 
 TEST_F(OutboxWorkerTest, DeliversOnceAndTagsThePostWithTheOutboxId) {
   enqueue_reply();
-  EXPECT_EQ(worker_->run_once(now_), 1);
+  EXPECT_EQ(worker_->run_once(at(now_)), 1);
   ASSERT_EQ(posts(), 1u);
   EXPECT_EQ(store_->outbox_depth(), 0);
   const auto m = slack_.messages()[0];
@@ -130,13 +133,13 @@ TEST_F(OutboxWorkerTest, DeliversOnceAndTagsThePostWithTheOutboxId) {
 TEST_F(OutboxWorkerTest, DiedAfterSlacksOkThenRestartFindsThePostAndDoesNotPostAgain) {
   enqueue_reply();
   open_dying(DyingDeliverer::When::after_send);
-  EXPECT_THROW(worker_->run_once(now_), ProcessDied);
+  EXPECT_THROW(worker_->run_once(at(now_)), ProcessDied);
   ASSERT_EQ(posts(), 1u);
 
   open();  // restart: a new store on the same file, a new worker
   now_ += 5;
   EXPECT_EQ(store_->outbox_depth(), 1);
-  worker_->run_once(now_);
+  worker_->run_once(at(now_));
   EXPECT_EQ(posts(), 1u) << "the reply was posted twice";
   EXPECT_EQ(store_->outbox_depth(), 0);
   EXPECT_EQ(calls("conversations.replies"), 1u);
@@ -146,35 +149,35 @@ TEST_F(OutboxWorkerTest, DiedAfterSlacksOkThenRestartFindsThePostAndDoesNotPostA
   EXPECT_NE(look.target.find("include_all_metadata=true"), std::string::npos) << look.target;
   EXPECT_NE(look.target.find("ts=1700000000.000100"), std::string::npos) << look.target;
   // Nothing is left to do on later runs either.
-  worker_->run_once(now_ + 1000);
+  worker_->run_once(at(now_ + 1000));
   EXPECT_EQ(posts(), 1u);
 }
 
 TEST_F(OutboxWorkerTest, DiedBeforeTheRequestLeftThenRestartPostsOnce) {
   enqueue_reply();
   open_dying(DyingDeliverer::When::before_send);
-  EXPECT_THROW(worker_->run_once(now_), ProcessDied);
+  EXPECT_THROW(worker_->run_once(at(now_)), ProcessDied);
   EXPECT_EQ(posts(), 0u);
   EXPECT_NE(only_row().attempt_started_at, 0);  // the attempt was recorded first
 
   open();
-  worker_->run_once(now_);
+  worker_->run_once(at(now_));
   EXPECT_EQ(calls("conversations.replies"), 1u);  // looked, found nothing
   EXPECT_EQ(posts(), 1u);
   EXPECT_EQ(store_->outbox_depth(), 0);
-  worker_->run_once(now_ + 1000);
+  worker_->run_once(at(now_ + 1000));
   EXPECT_EQ(posts(), 1u);
 }
 
 TEST_F(OutboxWorkerTest, AFailedLookupDefersInsteadOfPosting) {
   enqueue_reply();
   open_dying(DyingDeliverer::When::before_send);
-  EXPECT_THROW(worker_->run_once(now_), ProcessDied);
+  EXPECT_THROW(worker_->run_once(at(now_)), ProcessDied);
   open();
 
   slack_.push_fault("conversations.replies", {Kind::server_error});
   slack_.push_fault("conversations.replies", {Kind::rate_limited, 7});
-  worker_->run_once(now_);
+  worker_->run_once(at(now_));
   EXPECT_EQ(posts(), 0u) << "posted while unsure";
   auto row = only_row();
   EXPECT_EQ(row.attempts, 1);
@@ -182,13 +185,13 @@ TEST_F(OutboxWorkerTest, AFailedLookupDefersInsteadOfPosting) {
   EXPECT_NE(row.attempt_started_at, 0);  // still unsure: look again next time
   EXPECT_GT(row.next_attempt_at, now_);
 
-  worker_->run_once(row.next_attempt_at);  // 429: Retry-After is honoured
+  worker_->run_once(at(row.next_attempt_at));  // 429: Retry-After is honoured
   EXPECT_EQ(posts(), 0u);
   row = only_row();
   EXPECT_EQ(row.attempts, 2);
   EXPECT_EQ(row.next_attempt_at, now_ + 7);
 
-  worker_->run_once(row.next_attempt_at);  // the look works: nothing there, post
+  worker_->run_once(at(row.next_attempt_at));  // the look works: nothing there, post
   EXPECT_EQ(posts(), 1u);
   EXPECT_EQ(store_->outbox_depth(), 0);
 }
@@ -196,10 +199,10 @@ TEST_F(OutboxWorkerTest, AFailedLookupDefersInsteadOfPosting) {
 TEST_F(OutboxWorkerTest, LookupsThatKeepFailingGiveUpWithoutPosting) {
   enqueue_reply();
   open_dying(DyingDeliverer::When::before_send);
-  EXPECT_THROW(worker_->run_once(now_), ProcessDied);
+  EXPECT_THROW(worker_->run_once(at(now_)), ProcessDied);
   open();
   for (int i = 0; i < 10; ++i) slack_.push_fault("conversations.replies", {Kind::server_error});
-  for (int i = 0; i < 10; ++i) worker_->run_once(now_ + i * 1000);
+  for (int i = 0; i < 10; ++i) worker_->run_once(at(now_ + i * 1000));
   EXPECT_EQ(posts(), 0u);
   EXPECT_EQ(store_->outbox_depth(), 0);  // failed after max_attempts (5)
   EXPECT_EQ(calls("conversations.replies"), 5u);
@@ -208,10 +211,10 @@ TEST_F(OutboxWorkerTest, LookupsThatKeepFailingGiveUpWithoutPosting) {
 TEST_F(OutboxWorkerTest, ALookupThatCanNeverWorkFailsTheRowWithoutPosting) {
   enqueue_reply();
   open_dying(DyingDeliverer::When::before_send);
-  EXPECT_THROW(worker_->run_once(now_), ProcessDied);
+  EXPECT_THROW(worker_->run_once(at(now_)), ProcessDied);
   open();
   slack_.server().push_reply({200, {}, R"({"ok":false,"error":"missing_scope"})"});
-  worker_->run_once(now_);
+  worker_->run_once(at(now_));
   EXPECT_EQ(posts(), 0u);
   EXPECT_EQ(store_->outbox_depth(), 0);
 }
@@ -221,12 +224,12 @@ TEST_F(OutboxWorkerTest, ALookupThatCanNeverWorkFailsTheRowWithoutPosting) {
 TEST_F(OutboxWorkerTest, AServerErrorAfterPostingIsNotPostedAgain) {
   enqueue_reply();
   slack_.push_fault("chat.postMessage", {Kind::post_then_error});
-  worker_->run_once(now_);
+  worker_->run_once(at(now_));
   EXPECT_EQ(posts(), 1u);
   auto row = only_row();
   EXPECT_EQ(row.last_error, "http_500");
   EXPECT_NE(row.attempt_started_at, 0);
-  worker_->run_once(row.next_attempt_at);
+  worker_->run_once(at(row.next_attempt_at));
   EXPECT_EQ(posts(), 1u);
   EXPECT_EQ(store_->outbox_depth(), 0);
   EXPECT_EQ(calls("conversations.replies"), 1u);
@@ -236,11 +239,11 @@ TEST_F(OutboxWorkerTest, AServerErrorAfterPostingIsNotPostedAgain) {
 TEST_F(OutboxWorkerTest, ARateLimitedPostIsRetriedWithoutALookup) {
   enqueue_reply();
   slack_.push_fault("chat.postMessage", {Kind::rate_limited, 3});
-  worker_->run_once(now_);
+  worker_->run_once(at(now_));
   auto row = only_row();
   EXPECT_EQ(row.attempt_started_at, 0);
   EXPECT_EQ(row.next_attempt_at, now_ + 3);
-  worker_->run_once(row.next_attempt_at);
+  worker_->run_once(at(row.next_attempt_at));
   EXPECT_EQ(posts(), 1u);
   EXPECT_EQ(calls("conversations.replies"), 0u);
   EXPECT_EQ(calls("conversations.history"), 0u);
@@ -256,10 +259,10 @@ TEST_F(OutboxWorkerTest, ATopLevelPostIsLookedForInHistoryByIdAndKey) {
   // Same outbox id, different key (another rolecall database's row 1).
   slack_.add_message("C0CHECK01", "", "someone else's", outbox_metadata(1, "digest:other"));
   open_dying(DyingDeliverer::When::after_send);
-  EXPECT_THROW(worker_->run_once(now_), ProcessDied);
+  EXPECT_THROW(worker_->run_once(at(now_)), ProcessDied);
   ASSERT_EQ(posts(), 2u);
   open();
-  worker_->run_once(now_);
+  worker_->run_once(at(now_));
   EXPECT_EQ(posts(), 2u);
   EXPECT_EQ(calls("conversations.history"), 1u);
   EXPECT_EQ(store_->outbox_depth(), 0);
@@ -281,8 +284,8 @@ TEST_F(OutboxWorkerTest, ADestinationThatCannotBeAskedIsSentAgain) {
   ASSERT_TRUE(store_->enqueue({"teams:workflow", "https://x.example/flow", "{}", "t1"}, now_));
   const auto id = store_->due_outbox(now_, 1).at(0).id;
   store_->mark_attempt_started(id, now_);  // as if we died mid-send
-  OutboxWorker worker(*store_, {counting}, {}, nullptr, [this] { return now_; });
-  worker.run_once(now_);
+  OutboxWorker worker(*store_, {counting}, {}, nullptr, [this] { return at(now_); });
+  worker.run_once(at(now_));
   EXPECT_EQ(counting->sends, 1);
   EXPECT_EQ(store_->outbox_depth(), 0);
 }

@@ -26,6 +26,7 @@
 #include "adapters/slack/block_kit_limits.hpp"
 #include "adapters/slack/digest_blocks.hpp"
 #include "adapters/slack/slack_messages.hpp"
+#include "adapters/slack/slack_text.hpp"
 #include "config/taxonomy_loader.hpp"
 #include "fuzz_check.hpp"
 #include "render_inputs.hpp"
@@ -235,9 +236,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_message(as_ephemeral(render_notice(text.empty() ? "-" : text)));
       (void)slack_user_mention(text);
       check_mrkdwn(slack_mention(make.person()), "slack_mention");
-      check_mrkdwn(digest_mrkdwn_escape(text), "digest_mrkdwn_escape");
+      check_mrkdwn(mrkdwn_escape(text), "mrkdwn_escape");
       const std::string label = make.text();
-      check_mrkdwn(digest_mrkdwn_link(text, label), "digest_mrkdwn_link");
+      check_mrkdwn(mrkdwn_link(text, label), "mrkdwn_link");
       break;
     }
   }

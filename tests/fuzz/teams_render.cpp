@@ -123,11 +123,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 7: check_message(render_teams_simple_reply(make.text(), o), reply, budget); break;
     case 8: {
       const Digest d = make.digest(shipped_taxonomy());
-      const TeamsDigestLimits limits;
+      const TeamsCardOptions limits = teams_digest_options();
       const json m = render_digest_message(d, limits);
-      // digest_card.hpp: stored text is made valid UTF-8 (it measures with dump()).
+      // digest_card.hpp: stored text is made valid UTF-8.
       fuzz::wire_json(m, "Teams digest");
-      check_message(m, TeamsSurface::workflows, limits.max_bytes);
+      check_message(m, TeamsSurface::workflows, limits.max_message_bytes);
       break;
     }
   }

@@ -388,6 +388,36 @@ TEST_P(StoreContract, OutboxEnqueueIsIdempotent) {
   EXPECT_EQ(store_->outbox_depth(), 0);
 }
 
+// The outbox worker pages past rows it holds back (issue 12) and wakes for
+// the next row to come due, not for the ones due already.
+TEST_P(StoreContract, OutboxDuePagesAfterAnIdAndNextDueAfterATime) {
+  store_->enqueue(make_message("a"), kT0);
+  store_->enqueue(make_message("b"), kT0);
+  store_->enqueue(make_message("c"), kT0 + 100);
+  const auto first = store_->due_outbox(kT0, 1);
+  ASSERT_EQ(first.size(), 1u);
+  auto rest = store_->due_outbox(kT0, 1, first[0].id);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].message.idempotency_key, "b");
+  EXPECT_THAT(store_->due_outbox(kT0, 1, rest[0].id), IsEmpty());
+  EXPECT_EQ(store_->next_outbox_due(kT0), kT0 + 100);
+  EXPECT_EQ(store_->next_outbox_due(kT0 - 1), kT0);
+  EXPECT_FALSE(store_->next_outbox_due(kT0 + 100).has_value());
+}
+
+TEST_P(StoreContract, ClaimsPageAfterAnIdToo) {
+  store_->enqueue(make_message("a"), kT0);
+  store_->enqueue(make_message("b"), kT0);
+  const auto first = store_->claim_outbox(kT0, 1, 60, "me");
+  ASSERT_EQ(first.size(), 1u);
+  const auto rest = store_->claim_outbox(kT0, 10, 60, "me", first[0].id);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].message.idempotency_key, "b");
+  // Both are claimed now: another owner sees neither until the lease ends.
+  EXPECT_TRUE(store_->claim_outbox(kT0, 10, 60, "other").empty());
+  EXPECT_EQ(store_->next_outbox_due(), kT0 + 60);
+}
+
 TEST_P(StoreContract, OutboxDueOrderLimitAndNextDue) {
   EXPECT_FALSE(store_->next_outbox_due().has_value());
   store_->enqueue(make_message("a"), kT0 + 5);

@@ -84,15 +84,16 @@ class FailingStore final : public Store {
   bool enqueue(const OutboxMessage& m, std::int64_t now) override {
     return through([&](Store& s) { return s.enqueue(m, now); });
   }
-  std::vector<OutboxRow> due_outbox(std::int64_t now, int limit) override {
-    return through([&](Store& s) { return s.due_outbox(now, limit); });
+  std::vector<OutboxRow> due_outbox(std::int64_t now, int limit, std::int64_t after_id) override {
+    return through([&](Store& s) { return s.due_outbox(now, limit, after_id); });
   }
   std::vector<OutboxRow> claim_outbox(std::int64_t now, int limit, std::int64_t lease_seconds,
-                                      const std::string& owner) override {
-    return through([&](Store& s) { return s.claim_outbox(now, limit, lease_seconds, owner); });
+                                      const std::string& owner, std::int64_t after_id) override {
+    return through(
+        [&](Store& s) { return s.claim_outbox(now, limit, lease_seconds, owner, after_id); });
   }
-  std::optional<std::int64_t> next_outbox_due() override {
-    return through([&](Store& s) { return s.next_outbox_due(); });
+  std::optional<std::int64_t> next_outbox_due(std::optional<std::int64_t> after) override {
+    return through([&](Store& s) { return s.next_outbox_due(after); });
   }
   void mark_attempt_started(std::int64_t id, std::int64_t now) override {
     through([&](Store& s) { s.mark_attempt_started(id, now); });
