@@ -221,9 +221,22 @@ def send_message(driver, text):
     before = len(driver.find_all("[data-testid=chat-log] .row"))
     driver.type(driver.find("[data-testid=message-input]"), text)
     driver.click(driver.find("[data-testid=send-button]"))
-    # The user's bubble and rolecall's reply: two new rows.
-    wait_until(f"the reply to {text!r}",
-               lambda: len(driver.find_all("[data-testid=chat-log] .row")) >= before + 2, 15)
+    # The user's bubble and rolecall's reply: two new rows, the last one
+    # holding its final card. A row read while the page is still rendering
+    # it can be replaced under us ("stale element reference", seen under
+    # ASan on a loaded machine): such a read counts as "not yet".
+    def settled():
+        try:
+            rows = driver.find_all("[data-testid=chat-log] .row")
+            if len(rows) < before + 2:
+                return False
+            return bool(driver.find_all("[data-testid=answer-card], [data-testid=routing-card], "
+                                        "[data-testid=error-message]", within=rows[-1]))
+        except Failure as e:
+            if "stale element" in str(e):
+                return False
+            raise
+    wait_until(f"the reply to {text!r}", settled, 15)
     errors = driver.find_all("[data-testid=chat-log] [data-testid=error-message]")
     if errors:
         raise Failure(f"the console showed an error: {driver.text(errors[-1])}")
