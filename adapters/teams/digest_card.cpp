@@ -1,5 +1,6 @@
 #include "adapters/teams/digest_card.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "adapters/teams/card_rules.hpp"
@@ -55,9 +56,11 @@ json section(json items) {
               {"items", std::move(items)}};
 }
 
-std::string topics(const std::vector<TopicCount>& list) {
+// At most `limit` topics: the lists shrink with the card (render_digest_message).
+std::string topics(const std::vector<TopicCount>& list, std::size_t limit) {
   std::string out;
-  for (const TopicCount& t : list) {
+  for (std::size_t i = 0; i < list.size() && i < limit; ++i) {
+    const TopicCount& t = list[i];
     if (!out.empty()) out += ", ";
     out += esc(t.title) + " (" + std::to_string(t.count) + ")";
   }
@@ -75,7 +78,7 @@ TeamsCardOptions teams_digest_options() {
 nlohmann::json render_digest_card(const Digest& d, const TeamsCardOptions& options) {
   const std::size_t items = options.max_list_items;
   json body = json::array();
-  json title = text_block(esc(digest_title(d)));
+  json title = text_block(esc(excerpt(digest_title(d), 200)));
   title["size"] = "Large";
   title["weight"] = "Bolder";
   body.push_back(std::move(title));
@@ -86,10 +89,12 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsCardOptions& optio
     json facts = json::array();
     facts.push_back(fact("Requests", std::to_string(d.requests)));
     std::string pm = std::to_string(d.to_pm.count);
-    if (!d.to_pm.top_topics.empty()) pm += std::string(em_dash) + topics(d.to_pm.top_topics);
+    if (!d.to_pm.top_topics.empty())
+      pm += std::string(em_dash) + topics(d.to_pm.top_topics, std::max<std::size_t>(items, 1));
     facts.push_back(fact("To the PM", std::move(pm)));
     std::string po = std::to_string(d.to_po.count);
-    if (!d.to_po.top_topics.empty()) po += std::string(em_dash) + topics(d.to_po.top_topics);
+    if (!d.to_po.top_topics.empty())
+      po += std::string(em_dash) + topics(d.to_po.top_topics, std::max<std::size_t>(items, 1));
     facts.push_back(fact("To the PO", std::move(po)));
     facts.push_back(fact("Shared / not routed",
                          std::to_string(d.to_both) + " / " + std::to_string(d.not_routed)));
@@ -171,7 +176,8 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsCardOptions& optio
       std::string head = "Questions (" + std::to_string(d.questions.size()) + ")";
       json sec = json::array({heading(std::move(head))});
       if (!d.question_topics.empty()) {
-        sec.push_back(text_block("Most asked about: " + topics(d.question_topics)));
+        sec.push_back(text_block("Most asked about: " +
+                                 topics(d.question_topics, std::max<std::size_t>(items, 1))));
       }
       std::vector<std::string> lines;
       for (std::size_t i = 0; i < d.questions.size() && i < items; ++i) {
@@ -199,6 +205,25 @@ nlohmann::json render_digest_message(const Digest& digest, const TeamsCardOption
   while (fitted.max_list_items > 0 && teams_message_bytes(message) > fitted.max_message_bytes) {
     fitted.max_list_items /= 2;
     message = teams_workflow_envelope(render_digest_card(digest, fitted));
+  }
+  if (teams_message_bytes(message) > options.max_message_bytes) {
+    // Still too large with every list empty (found by fuzzing: a week whose
+    // counts, titles and topic names alone overflow the card). Say so in a
+    // card that always fits, rather than post one Teams refuses.
+    json body = json::array();
+    json title = text_block(esc(excerpt(digest_title(digest), 200)));
+    title["size"] = "Large";
+    title["weight"] = "Bolder";
+    body.push_back(std::move(title));
+    body.push_back(
+        text_block("This week's digest is too large for a Teams card. "
+                   "`rolecall digest --preview` or the console shows all of it."));
+    message = teams_workflow_envelope(
+        json{{"type", "AdaptiveCard"},
+             {"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
+             {"version", "1.4"},
+             {"msteams", {{"width", "Full"}}},
+             {"body", std::move(body)}});
   }
   return message;
 }

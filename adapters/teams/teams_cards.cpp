@@ -1,5 +1,7 @@
 #include "adapters/teams/teams_cards.hpp"
 
+#include <algorithm>
+
 #include "adapters/teams/teams_list_fitter.hpp"
 #include "adapters/teams/teams_mentions.hpp"
 
@@ -14,8 +16,22 @@ constexpr std::size_t kMaxShownTextBytes = 2000;
 
 std::string esc(std::string_view text) { return escape_teams_markdown(text); }
 
+// At most max_bytes once escaped and written as JSON: Markdown/HTML
+// escaping can grow a text several times (an entity per '<') and JSON six
+// times (\u0001 per control character), so the cut is made on the input
+// until the result fits (found by fuzzing: 4,000 bytes of control characters
+// grew a reply past Teams' 28 KB).
 std::string esc_cut(std::string_view text, std::size_t max_bytes = kMaxShownTextBytes) {
-  return escape_teams_markdown(truncate_utf8(text, max_bytes));
+  auto wire_size = [](const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
+  };
+  std::size_t keep = max_bytes;
+  std::string out = escape_teams_markdown(truncate_utf8(text, keep));
+  for (std::size_t size = wire_size(out); size > max_bytes && keep > 0; size = wire_size(out)) {
+    keep = std::min(keep - 1, keep * max_bytes / size);
+    out = escape_teams_markdown(truncate_utf8(text, keep));
+  }
+  return out;
 }
 
 std::string str(std::string_view s) { return std::string(s); }
