@@ -458,7 +458,11 @@ json render_teams_decisions_reply(const std::vector<DecisionRecord>& decisions,
                                   const TeamsCardOptions& options) {
   json card = teams_card_skeleton();
   json& body = card["body"];
-  body.push_back(title_block(esc(heading.empty() ? std::string("Decisions") : heading)));
+  // The heading is the caller's (a constant today), cut all the same: the
+  // fuzzer built a 144 KB card from a long one.
+  const std::string shown_heading =
+      esc_cut(heading.empty() ? std::string("Decisions") : heading, 200);
+  body.push_back(title_block(shown_heading));
   const std::string count =
       std::to_string(decisions.size()) + (decisions.size() == 1 ? " decision" : " decisions");
   const std::string filter_note =
@@ -476,8 +480,7 @@ json render_teams_decisions_reply(const std::vector<DecisionRecord>& decisions,
   if (is_web_url(options.decisions_url))
     card["actions"] = json::array({open_url("All decisions", options.decisions_url)});
 
-  std::string text =
-      esc(heading.empty() ? std::string("Decisions") : heading) + ": " + count + filter_note + ".";
+  std::string text = shown_heading + ": " + count + filter_note + ".";
   json envelope = teams_reply_envelope(std::move(text), std::move(card));
   if (decisions.empty()) return envelope;
 
