@@ -259,8 +259,13 @@ class Session final : public SessionBase {
   void mute() override {
     if (ended_ || muted_) return;
     muted_ = true;
-    // Stop the WebSocket read (which would answer pings); keep the TCP
-    // connection and only notice when the client gives up on it.
+    // Stop reading for good, so nothing answers the client's pings any more,
+    // and keep the TCP connection open: the client has to notice by itself.
+    // A cancel alone is not enough: a read whose bytes had already arrived
+    // survives it, answers the ping and reads on. After SHUT_RD every read
+    // ends at once, so at most one more pong leaves.
+    error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_receive, ignored);
     beast::get_lowest_layer(ws_).cancel();
   }
 
@@ -292,7 +297,7 @@ class Session final : public SessionBase {
   void read() {
     ws_.async_read(buffer_, [self = shared()](const error_code& ec, std::size_t) {
       if (ec) {
-        if (self->muted_ && !self->ended_) return self->discard();
+        if (self->muted_) return;  // silent until the server closes it
         return self->end(ec == websocket::error::closed);
       }
       const auto data = self->buffer_.cdata();
@@ -301,15 +306,6 @@ class Session final : public SessionBase {
       self->buffer_.consume(self->buffer_.size());
       self->read();
     });
-  }
-
-  // Muted: read and throw away bytes until the client closes.
-  void discard() {
-    ws_.next_layer().async_read_some(asio::buffer(scratch_),
-                                     [self = shared()](const error_code& ec, std::size_t) {
-                                       if (ec) return self->end(false);
-                                       self->discard();
-                                     });
   }
 
   void write_next() {
@@ -342,7 +338,6 @@ class Session final : public SessionBase {
   beast::flat_buffer buffer_;
   http::request<http::empty_body> request_;
   std::deque<std::string> queue_;
-  char scratch_[4096];
   bool writing_ = false;
   bool ended_ = false;
   bool muted_ = false;
