@@ -96,6 +96,25 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
     if (const char* name = role_feature(r.role)) out.push_back(fixed_feature(name));
   }
   out.push_back(fixed_feature(length_feature(words)));
+  // The shape of the message's end: ticket titles ("Export as PDF") end
+  // without a mark, statements with a full stop. Short and unmarked reads as
+  // a title, which asks for work.
+  char last = 0;
+  for (auto it = text.text.rbegin(); it != text.text.rend(); ++it) {
+    const char c = *it;
+    if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+      last = c;
+      break;
+    }
+  }
+  const bool marked = last == '.' || last == '!' || last == '?';
+  if (words == 0) {
+    // nothing to shape
+  } else if (!marked)
+    out.push_back(fixed_feature("p:unmarked"));
+  if (words > 0 && last == '.') out.push_back(fixed_feature("p:full_stop"));
+  if (words > 0 && !marked && words <= 8 && sentences.size() <= 1)
+    out.push_back(fixed_feature("p:title"));
 
   // Each feature once: binary features, so a repeated word is not louder.
   auto first = out.begin() + static_cast<std::ptrdiff_t>(start);

@@ -49,6 +49,20 @@ TEST(MessageFeatures, RoleNamesAndTypoCorrectedWords) {
   EXPECT_TRUE(n.count("u:backlog")) << "corrected stem";
 }
 
+TEST(MessageFeatures, TheEndOfAMessageTellsATitleFromAStatement) {
+  const auto title = names_of("Export audit log as CSV");
+  EXPECT_TRUE(title.count("p:title"));
+  EXPECT_TRUE(title.count("p:unmarked"));
+  EXPECT_FALSE(title.count("p:full_stop"));
+  const auto statement = names_of("We exported the audit log as CSV.");
+  EXPECT_TRUE(statement.count("p:full_stop"));
+  EXPECT_FALSE(statement.count("p:title"));
+  // Long and unmarked is not a title.
+  EXPECT_FALSE(names_of("so we talked about it for a while and then we exported the whole log")
+                   .count("p:title"));
+  EXPECT_FALSE(names_of("who owns pricing?").count("p:unmarked"));
+}
+
 TEST(MessageFeatures, EmptyMessageHasOnlyItsLength) {
   const auto n = names_of("");
   EXPECT_EQ(n, std::set<std::string>{"len:1"});
