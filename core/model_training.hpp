@@ -30,8 +30,11 @@ struct TrainingExample {
 };
 
 struct TrainingOptions {
-  double l2_role = 0.002;
-  double l2_intent = 0.002;
+  // Chosen by five-fold group cross-validation on the training lines
+  // (0.002 / 0.0012 / 0.0008 at 6,508 lines: role 0.761 / 0.766 / 0.768,
+  // intent 0.839 / 0.840 / 0.838).
+  double l2_role = 0.0012;
+  double l2_intent = 0.0012;
   double l2_topic = 0.001;
   int iterations = 120;
   // Weight of each intent class in the intent loss (Intent order). Requests
