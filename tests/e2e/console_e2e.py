@@ -90,6 +90,12 @@ def wait_until(what, predicate, timeout, interval=0.1):
                 return value
         except (OSError, urllib.error.URLError) as e:  # not up yet; a Failure stops at once
             last_error = e
+        except Failure as e:
+            # The page re-renders a card when its data refreshes; an element
+            # read across that is gone ("stale element reference"): not yet.
+            if "stale element" not in str(e):
+                raise
+            last_error = e
         time.sleep(interval)
     raise Failure(f"timed out after {timeout}s waiting for {what}"
                   + (f" (last error: {last_error})" if last_error else ""))
@@ -338,20 +344,36 @@ def run(args, work):
         check(status_text == "open", f"a new routing is open, got {status_text!r}")
         routing_id = int(driver.attribute(card, "data-routing-id"))
 
-        # 3. Reassign: the same card now shows the PM and the new status.
+        # 3. Reassign: the same card now shows the PM and the new status. The
+        # page may re-render the card at any time, so it is found afresh by its
+        # routing id for every read, with reads that never wait: a stale
+        # element makes the whole read "not yet" and wait_until tries again.
+        def card_now():
+            cards = driver.find_all("[data-testid=chat-log] [data-testid=routing-card]"
+                                    f"[data-routing-id=\"{routing_id}\"]")
+            return cards[0] if cards else None
+
+        def text_in(card, css):
+            found = driver.find_all(css, within=card)
+            return driver.text(found[0]) if found else None
+
         driver.click(driver.find("[data-testid=action-reassign]", within=card))
-        wait_until("the routing card to show 'reassigned'",
-                   lambda: driver.text(driver.find("[data-testid=routing-status]",
-                                                   within=card)) == "reassigned", 10)
-        card_text = driver.text(card)
+
+        def reassigned_card():
+            c = card_now()
+            if c is None or text_in(c, "[data-testid=routing-status]") != "reassigned":
+                return None
+            return (driver.text(c), text_in(c, "[data-testid=routing-role]") or "",
+                    text_in(c, "[data-testid=routing-note]") or "",
+                    bool(driver.find_all("[data-testid=action-reassign]", within=c)))
+
+        card_text, role_line, note, offers_reassign = wait_until(
+            "the routing card to show 'reassigned'", reassigned_card, 10)
         log(f"after reassign: {card_text!r}")
-        role_line = driver.text(driver.find("[data-testid=routing-role]", within=card))
         check(pm in role_line and "Product Manager" in role_line,
               f"after Reassign the card should show the PM {pm}: {role_line!r}")
-        note = driver.text(driver.find("[data-testid=routing-note]", within=card))
         check(note.startswith("Reassigned to the Product Manager"), f"note: {note!r}")
-        check(driver.find_all("[data-testid=action-reassign]", within=card),
-              "the card should offer to reassign back")
+        check(offers_reassign, "the card should offer to reassign back")
         # What the page shows is what the store holds.
         status, routings = http("GET", base + "/console/api/routings?team=" + team["id"])
         check(status == 200, f"GET /console/api/routings -> {status}")
