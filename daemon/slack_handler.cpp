@@ -114,7 +114,9 @@ class SlackHandler::Impl {
     msg.team = team;
     msg.channel = ev.channel;
     msg.author = ev.user;
-    msg.text = slack_to_plain(strip_leading_mention(ev.text, self));
+    const std::string addressed = strip_leading_mention(ev.text, self);
+    msg.text = slack_to_plain(addressed);
+    msg.classifier_text = slack_to_plain(addressed, PlainTextUse::classifier);
     msg.message_id = ev.ts;
     // Slack's retries share the event id; one human message can also arrive
     // as app_mention and as message.channels: answered once, whichever first.
@@ -158,7 +160,8 @@ class SlackHandler::Impl {
 
     if (cmd.command == "/whoowns") {
       if (asks_help) return reply_json(render_help());
-      const MessageOutcome answered = ctx_.platform.app->answer(text, team);
+      const MessageOutcome answered =
+          ctx_.platform.app->answer(slack_to_plain(cmd.text, PlainTextUse::classifier), team);
       return reply_json(as_ephemeral(render_answer(answered.answer)));
     }
     if (cmd.command == "/decision") {

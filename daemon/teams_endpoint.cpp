@@ -124,6 +124,7 @@ class TeamsEndpoint {
     msg.channel = a.channel_id;
     msg.author = a.from_name.empty() ? a.from_id : a.from_name;
     msg.text = a.clean_text;
+    msg.classifier_text = a.classifier_text;
     msg.message_id = a.id;
     msg.dedupe_keys.push_back("teams:activity:" + hook.name + ":" + a.id);
     const MessageOutcome r = app.handle_message(msg, now());

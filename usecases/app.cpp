@@ -96,7 +96,7 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
   // --- compute: everything but the writes
   const auto k = knowledge_.get();
   MessageOutcome out;
-  const Classification& c = out.classification = k->classifier.classify(m.text);
+  const Classification& c = out.classification = k->classifier.classify(m.text_to_classify());
   out.answer = compose_answer(c, k->taxonomy, m.team);
   if (m.team && may_route(m.addressing, c)) {
     out.routing = route(c, k->taxonomy, *m.team, store_.correction_counts(m.team->id), k->policy);

@@ -125,7 +125,8 @@ class App {
   // A chat message: answer, route, ask, or stay silent (message_rules.hpp).
   MessageOutcome handle_message(const InboundMessage& message, std::int64_t now,
                                 const OutcomeRenderer& render = {});
-  // A question that must not route or log (/whoowns, `rolecall ask`).
+  // A question that must not route or log (/whoowns, `rolecall ask`); `text`
+  // is plain text as the classifier reads it (the adapter translated any markup).
   MessageOutcome answer(const std::string& text, const Team* team) const;
 
   CorrectionOutcome correct(const CorrectionRequest& request, std::int64_t now,
