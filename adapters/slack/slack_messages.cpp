@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "adapters/slack/block_kit_limits.hpp"
+#include "adapters/slack/slack_list_fitter.hpp"
 #include "adapters/slack/slack_text.hpp"
 
 namespace rolecall {
@@ -443,26 +444,33 @@ json render_decision_list(const std::vector<DecisionRecord>& decisions, std::str
     blocks.push_back(section(text));
     return as_ephemeral(message(text, std::move(blocks)));
   }
-  // Leave room for the title and the "more" line within the 50-block limit.
+  // Leave room for the title and the "more" line within the 50-block limit;
+  // the fitter keeps the whole list within the total text too, so the
+  // safety net never cuts it and adds a second "more" line.
   max_items = std::min<std::size_t>(max_items, BlockKitLimits::max_blocks - 3);
-  std::size_t shown = std::min(decisions.size(), max_items);
-  blocks.push_back(section("*Decisions*" + q + " — newest first"));
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto& d = decisions[i];
-    std::string meta = "*#" + std::to_string(d.id) + "*";
-    if (d.role != Role::none) meta += " · " + short_role(d.role);
-    if (d.created_at > 0) meta += " · " + slack_date(d.created_at);
-    if (!d.decided_by.empty()) meta += " · by " + slack_user_mention(d.decided_by);
-    // Each item is clipped so a long list stays under Slack's total size.
-    blocks.push_back(section(meta + "\n" + esc(truncate_text(d.text, 500))));
-  }
-  if (decisions.size() > shown) {
-    blocks.push_back(context("…and " + std::to_string(decisions.size() - shown) +
+  const std::string title = "*Decisions*" + q + " — newest first";
+  const std::string fallback =
+      std::to_string(decisions.size()) + (decisions.size() == 1 ? " decision" : " decisions") + q;
+  SlackListFit fit = fit_slack_lists(max_items, [&](std::size_t per_list) {
+    json list = json::array();
+    const std::size_t shown = std::min(decisions.size(), per_list);
+    list.push_back(section(title));
+    for (std::size_t i = 0; i < shown; ++i) {
+      const auto& d = decisions[i];
+      std::string meta = "*#" + std::to_string(d.id) + "*";
+      if (d.role != Role::none) meta += " · " + short_role(d.role);
+      if (d.created_at > 0) meta += " · " + slack_date(d.created_at);
+      if (!d.decided_by.empty()) meta += " · by " + slack_user_mention(d.decided_by);
+      list.push_back(section(meta + "\n" + esc(truncate_text(d.text, 500))));
+    }
+    if (decisions.size() > shown) {
+      list.push_back(context("…and " + std::to_string(decisions.size() - shown) +
                              " more. Narrow it down with `/decisions TEXT`."));
-  }
-  return as_ephemeral(message(
-      std::to_string(decisions.size()) + (decisions.size() == 1 ? " decision" : " decisions") + q,
-      std::move(blocks)));
+    }
+    return json{{"text", fallback}, {"blocks", std::move(list)}};
+  });
+  return as_ephemeral(
+      message(fit.message["text"].get<std::string>(), std::move(fit.message["blocks"])));
 }
 
 json render_help(std::string_view unknown_command) {
