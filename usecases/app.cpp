@@ -93,9 +93,17 @@ MessageOutcome App::answer(const std::string& text, const Team* team) const {
 
 MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
                                    const OutcomeRenderer& render) {
+  MessageOutcome out;
+  // A redelivery we know (a Slack retry, a Teams activity posted twice, one
+  // message as app_mention and as message.channels) is acknowledged before
+  // any work: an advisory read; remember_event in the batch below stays the
+  // authority for deliveries that race past it.
+  for (const auto& key : m.dedupe_keys) {
+    if (store_.event_seen(key, now)) return duplicate(m, std::move(out));
+  }
+
   // --- compute: everything but the writes
   const auto k = knowledge_.get();
-  MessageOutcome out;
   const Classification& c = out.classification = k->classifier.classify(m.text_to_classify());
   out.answer = compose_answer(c, k->taxonomy, m.team);
   if (m.team && may_route(m.addressing, c)) {
@@ -157,11 +165,11 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
     out.routing_id = 0;
     return out;
   }
-  bool duplicate = false;
+  bool seen_before = false;
   store_.write_batch([&](Store& s) {
     for (const auto& key : m.dedupe_keys) {
       if (!s.remember_event(key, now, now + options_.dedupe_ttl_seconds)) {
-        duplicate = true;
+        seen_before = true;
         return;  // nothing else: the batch commits only the keys already new
       }
     }
@@ -176,14 +184,7 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
     for (const auto& r : rows) s.enqueue(r, now);
   });
 
-  if (duplicate) {
-    count(counters_, "rolecall_duplicate_events", {{"platform", m.platform}});
-    spdlog::info("{} message {} in {} seen before; nothing sent again", m.platform, m.message_id,
-                 m.channel);
-    out.kind = MessageOutcome::Kind::duplicate;
-    out.routing_id = 0;
-    return out;
-  }
+  if (seen_before) return duplicate(m, std::move(out));
   count(counters_, "rolecall_classifications",
         {{"role", to_string(c.role)}, {"intent", to_string(c.intent)}});
   if (out.kind == MessageOutcome::Kind::routed || out.kind == MessageOutcome::Kind::clarification) {
@@ -195,6 +196,15 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
   } else if (!row) {
     out.routing_id = 0;
   }
+  return out;
+}
+
+MessageOutcome App::duplicate(const InboundMessage& m, MessageOutcome out) const {
+  count(counters_, "rolecall_duplicate_events", {{"platform", m.platform}});
+  spdlog::info("{} message {} in {} seen before; nothing sent again", m.platform, m.message_id,
+               m.channel);
+  out.kind = MessageOutcome::Kind::duplicate;
+  out.routing_id = 0;
   return out;
 }
 

@@ -144,6 +144,8 @@ class App {
   std::shared_ptr<const Knowledge> knowledge() const { return knowledge_.get(); }
 
  private:
+  // Counts and logs a redelivery; the outcome says duplicate.
+  MessageOutcome duplicate(const InboundMessage& m, MessageOutcome out) const;
   const KnowledgeHolder& knowledge_;
   Store& store_;
   Counters* counters_;

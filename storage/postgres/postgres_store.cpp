@@ -397,6 +397,15 @@ bool PostgresStore::remember_event(const std::string& key, std::int64_t now,
   });
 }
 
+bool PostgresStore::event_seen(const std::string& key, std::int64_t now) {
+  return run([&](PgConnection& c) {
+    return c.exec("event_seen",
+                  "SELECT 1 FROM processed_events WHERE event_key = $1 AND expires_at > $2",
+                  {p(key), p(now)})
+               .rows() > 0;
+  });
+}
+
 // ---------------------------------------------------------------- outbox
 
 bool PostgresStore::enqueue(const OutboxMessage& m, std::int64_t now) {

@@ -586,6 +586,15 @@ bool SqliteStore::remember_event(const std::string& key, std::int64_t now,
   });
 }
 
+bool SqliteStore::event_seen(const std::string& key, std::int64_t now) {
+  return read("event_seen", [&](Connection& c) {
+    auto s = c.prepare("SELECT 1 FROM processed_events WHERE event_key = ?1 AND expires_at > ?2");
+    s->bind(1, key);
+    s->bind(2, static_cast<std::int64_t>(now));
+    return s->executeStep();
+  });
+}
+
 // ---------------------------------------------------------------- outbox
 
 bool SqliteStore::enqueue(const OutboxMessage& m, std::int64_t now) {

@@ -122,6 +122,8 @@ struct Rig {
         json::parse(testing::read_fixture("slack/interactive_block_actions_message.json"));
     payload["actions"][0]["action_id"] = action;
     payload["actions"][0]["value"] = std::to_string(routing_id);
+    payload["actions"][0]["value"] = value;
+    if (!user.empty()) payload["user"]["id"] = user;
     payload["response_url"] = "http://127.0.0.1:9/response";
     return slack->handle(parse_interactive_json(payload), SlackDelivery{"test", "loopback"});
   }
@@ -443,6 +445,66 @@ TEST(ScriptedConversation, EndsTheSameOnSlackTeamsAndTheConsole) {
   ASSERT_EQ(ledgers.size(), 3u);
   EXPECT_EQ(ledgers[0], ledgers[1]) << "slack vs teams";
   EXPECT_EQ(ledgers[0], ledgers[2]) << "slack vs console";
+}
+
+// --- duplicates are acknowledged before any work (an advisory read)
+
+TEST(Duplicates, ASeenEventIsAcknowledgedWithoutClassifyingOrRendering) {
+  Rig rig;
+  InboundMessage m;
+  m.platform = "slack";
+  m.addressing = Addressing::mention;
+  m.team = rig.knowledge->get()->teams.find("checkout");
+  ASSERT_NE(m.team, nullptr);
+  m.channel = kChannel;
+  m.author = "U0ASKER001";
+  m.text = kRequest;
+  m.message_id = "1700000000.000100";
+  m.dedupe_keys = {"slack:event:Ev1", std::string("slack:msg:") + kChannel + ":1700000000.000100"};
+  int renders = 0;
+  const auto render = [&](const MessageOutcome&) {
+    ++renders;
+    return std::vector<OutboxMessage>{};
+  };
+  const MessageOutcome first = rig.app->handle_message(m, kNow, render);
+  ASSERT_EQ(first.kind, MessageOutcome::Kind::routed);
+  ASSERT_EQ(renders, 1);
+
+  // Slack's retry: one read, no classification (the outcome carries none),
+  // no rendering, no write.
+  rig.store.fail_call(0);
+  const MessageOutcome retry = rig.app->handle_message(m, kNow + 5, render);
+  EXPECT_EQ(retry.kind, MessageOutcome::Kind::duplicate);
+  EXPECT_EQ(renders, 1);
+  EXPECT_TRUE(retry.classification.cues.empty());
+  EXPECT_EQ(retry.classification.confidence, 0.0);
+  EXPECT_EQ(rig.store.calls(), 1) << "only the advisory event_seen read";
+
+  // The same human message as a second event (app_mention + message.channels).
+  m.dedupe_keys[0] = "slack:event:Ev2";
+  rig.store.fail_call(0);
+  EXPECT_EQ(rig.app->handle_message(m, kNow + 6, render).kind, MessageOutcome::Kind::duplicate);
+  EXPECT_EQ(renders, 1);
+  EXPECT_EQ(rig.store.calls(), 2) << "a read per key until one is known";
+  EXPECT_EQ(rig.routings().size(), 1u);
+}
+
+TEST(Duplicates, SlackRetriesAndTeamsRedeliveriesCostOneReadEach) {
+  Rig rig;
+  const auto slack = [&] {
+    return rig.slack_message("app_mention", kChannel, kRequest, "1700000000.000100", "Ev1");
+  };
+  ASSERT_EQ(slack().status, SlackReply::Status::ok);
+  rig.store.fail_call(0);
+  EXPECT_EQ(slack().status, SlackReply::Status::ok);
+  EXPECT_EQ(rig.store.calls(), 1);
+
+  ASSERT_EQ(rig.teams_message(kRequest, "1700000000001").status, 200);
+  rig.store.fail_call(0);
+  const HttpResponse again = rig.teams_message(kRequest, "1700000000001");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(rig.store.calls(), 1);
+  EXPECT_EQ(rig.routings().size(), 2u) << "one routing per platform, none twice";
 }
 
 // --- a store that fails at its nth call

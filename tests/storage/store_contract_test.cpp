@@ -366,6 +366,28 @@ TEST_P(StoreContract, RememberEventDedupesUntilExpiry) {
   EXPECT_FALSE(store_->remember_event("slack:Ev1", kT0 + 7000, kT0 + 9000));
 }
 
+TEST_P(StoreContract, EventSeenIsAnAdvisoryReadOfWhatRememberEventKept) {
+  EXPECT_FALSE(store_->event_seen("slack:Ev1", kT0));
+  EXPECT_FALSE(store_->event_seen("slack:Ev1", kT0));  // reading remembers nothing
+  EXPECT_TRUE(store_->remember_event("slack:Ev1", kT0, kT0 + 3600));
+  EXPECT_TRUE(store_->event_seen("slack:Ev1", kT0));
+  EXPECT_TRUE(store_->event_seen("slack:Ev1", kT0 + 3599));
+  EXPECT_FALSE(store_->event_seen("slack:Ev1", kT0 + 3600));  // expired: new again
+  EXPECT_FALSE(store_->event_seen("slack:Ev2", kT0 + 10));
+  EXPECT_FALSE(store_->event_seen("", kT0));
+  // What event_seen says, remember_event agrees with.
+  EXPECT_FALSE(store_->remember_event("slack:Ev1", kT0 + 10, kT0 + 3610));
+  EXPECT_TRUE(store_->remember_event("slack:Ev1", kT0 + 3600, kT0 + 7200));
+  EXPECT_TRUE(store_->event_seen("slack:Ev1", kT0 + 3600));
+  // A batch that failed left no key to be seen.
+  EXPECT_THROW(store_->write_batch([&](Store& s) {
+    s.remember_event("slack:Ev3", kT0, kT0 + 3600);
+    throw std::runtime_error("renderer failed");
+  }),
+               std::runtime_error);
+  EXPECT_FALSE(store_->event_seen("slack:Ev3", kT0 + 1));
+}
+
 TEST_P(StoreContract, OutboxEnqueueIsIdempotent) {
   EXPECT_TRUE(store_->enqueue(make_message("k1"), kT0));
   auto dup = make_message("k1");
