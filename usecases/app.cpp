@@ -235,6 +235,9 @@ CorrectionOutcome App::correct(const CorrectionRequest& req, std::int64_t now,
   }
   const auto k = knowledge_.get();
   const Team* team = k->teams.find(existing->team_id);
+  if (req.action == CorrectionAction::reassign && reassign_is_stale(req, *existing)) {
+    return stale(*existing, team, now, render);
+  }
   CorrectionAction action = req.action;
   if (action == CorrectionAction::reassign && req.reassign_to) {
     if (*req.reassign_to == existing->role) {
@@ -295,15 +298,20 @@ CorrectionOutcome App::correct(const CorrectionRequest& req, std::int64_t now,
   std::vector<OutboxMessage> rows;
   if (render) rows = render(out);
 
-  // --- commit
+  // --- commit. A reassign applies only while the routing still has the
+  // owner it was read with: of two presses racing, the second is stale.
+  if (action == CorrectionAction::reassign) change.if_role = existing->role;
   bool applied = true;
   store_.write_batch([&](Store& s) {
     if (out.kind == CorrectionOutcome::Kind::changed) applied = s.change_routing_status(change);
     if (applied)
       for (const auto& r : rows) s.enqueue(r, now);
   });
-  if (!applied) {  // deleted in between (retention never deletes routings, but be exact)
-    out.kind = CorrectionOutcome::Kind::not_found;
+  if (!applied) {
+    if (auto now_state = store_.get_routing(existing->id)) {
+      return stale(*now_state, team, now, render);
+    }
+    out.kind = CorrectionOutcome::Kind::not_found;  // deleted in between
     return out;
   }
   if (out.kind == CorrectionOutcome::Kind::changed) {
@@ -313,6 +321,41 @@ CorrectionOutcome App::correct(const CorrectionRequest& req, std::int64_t now,
     spdlog::info("routing {} {} by {} (role {})", change.routing_id, to_string(change.to), req.by,
                  to_string(change.new_role));
   }
+  return out;
+}
+
+bool App::reassign_is_stale(const CorrectionRequest& req, const RoutingRecord& current) {
+  if (req.rendered_for) return *req.rendered_for != current.role;
+  return !req.reassign_to && current.status == RoutingStatus::reassigned;
+}
+
+CorrectionOutcome App::stale(const RoutingRecord& current, const Team* team, std::int64_t now,
+                             const CorrectionRenderer& render) {
+  CorrectionOutcome out;
+  out.kind = CorrectionOutcome::Kind::stale;
+  out.routing = current;
+  // The change that moved it: the last one logged at its updated_at.
+  StatusChange& last = out.change;
+  last.routing_id = current.id;
+  last.to = current.status;
+  last.new_role = current.role;
+  last.at = current.updated_at;
+  last.topic = current.topic;
+  for (auto& c :
+       store_.status_changes(current.team_id, current.updated_at, current.updated_at + 1)) {
+    if (c.routing_id == current.id) last = std::move(c);
+  }
+  out.assignees = team ? team->holders(current.role) : std::vector<Person>{};
+  if (render) {
+    auto rows = render(out);
+    if (!rows.empty()) {
+      store_.write_batch([&](Store& s) {
+        for (const auto& r : rows) s.enqueue(r, now);
+      });
+    }
+  }
+  spdlog::info("routing {}: stale reassign ignored (now with the {}, moved by {})", current.id,
+               to_string(current.role), last.by);
   return out;
 }
 

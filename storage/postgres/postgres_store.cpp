@@ -262,6 +262,7 @@ bool PostgresStore::change_routing_status(const StatusChange& change) {
     const Role from_role = role_at(cur, 0, 1);
     const std::string team_id = cur.text(0, 2);
     const std::string topic = cur.text(0, 3);
+    if (change.if_role && *change.if_role != from_role) return false;
     Role new_role = change.new_role;
     if (new_role == Role::none && change.to == RoutingStatus::reassigned) {
       new_role = other_role(from_role);

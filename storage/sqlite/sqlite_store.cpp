@@ -442,6 +442,7 @@ bool SqliteStore::change_routing_status(const StatusChange& change) {
       team_id = s->getColumn(2).getString();
       topic = s->getColumn(3).getString();
     }
+    if (change.if_role && *change.if_role != from_role) return false;
     Role new_role = change.new_role;
     if (new_role == Role::none && change.to == RoutingStatus::reassigned) {
       new_role = other_role(from_role);

@@ -256,7 +256,36 @@ TEST(SlackMessages, RoutingNoticeHasOwnerReasonAndThreeButtons) {
   EXPECT_EQ(b[1]["text"]["text"], "Reassign to the PM");
   EXPECT_EQ(b[2]["action_id"], "rolecall_dismiss");
   EXPECT_EQ(b[2]["text"]["text"], "Not a request");
-  for (const auto& x : b) EXPECT_EQ(x["value"], "42");
+  EXPECT_EQ(b[0]["value"], "42");
+  EXPECT_EQ(b[1]["value"], "42:product_owner");  // the owner it was drawn for rides along
+  EXPECT_EQ(b[2]["value"], "42");
+}
+
+TEST(SlackMessages, ButtonValuesParseOldAndNew) {
+  auto v = parse_slack_button_value("42");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->routing_id, 42);
+  EXPECT_FALSE(v->rendered_for.has_value());
+  v = parse_slack_button_value(slack_button_value(7, Role::product_manager));
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->routing_id, 7);
+  EXPECT_EQ(v->rendered_for, Role::product_manager);
+  for (const char* bad : {"", "0", "-3", "x", "42:", "42:cto", "42x", ":product_owner"})
+    EXPECT_FALSE(parse_slack_button_value(bad).has_value()) << bad;
+}
+
+TEST(SlackMessages, StaleReassignUpdateSaysWhoMovedItAndKeepsFreshButtons) {
+  RoutingUpdate u;
+  u.routing_id = 9;
+  u.action = RoutingAction::already_reassigned;
+  u.role = Role::product_manager;
+  u.actor_user_id = "U0ANA";
+  const json m = render_routing_update(u);
+  EXPECT_NE(m.dump().find("Already reassigned to the PM by <@U0ANA>"), std::string::npos)
+      << m.dump();
+  const auto b = buttons(m);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(b[1]["value"], "9:product_manager");
 }
 
 TEST(SlackMessages, RoutingNoticeLearnedNote) {
