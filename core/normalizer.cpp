@@ -181,6 +181,10 @@ class Tokenizer {
   void run() {
     const std::string_view text = out_.text;
     out_.stems.reserve(text.size());
+    // About one token per five bytes of chat text; growing the vectors one
+    // push at a time cost more than the tokens themselves.
+    out_.tokens.reserve(text.size() / 4 + 1);
+    out_.sentences.reserve(text.size() / 32 + 1);
     std::size_t i = 0;
     while (i < text.size()) {
       if (text[i] == kQuoteMark) {
