@@ -77,17 +77,6 @@ void BM_ClassifyLexiconOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_ClassifyLexiconOnly);
 
-void BM_StripMarkup(benchmark::State& state) {
-  const auto& messages = typical_messages();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(rolecall::strip_markup(messages[i]));
-    if (++i == messages.size()) i = 0;
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-}
-BENCHMARK(BM_StripMarkup);
-
 void BM_LoadTaxonomyAndBuildClassifier(benchmark::State& state) {
   for (auto _ : state) {
     const rolecall::Classifier classifier(rolecall::load_taxonomy(kTaxonomyPath),

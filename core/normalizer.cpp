@@ -1,6 +1,5 @@
 #include "core/normalizer.hpp"
 
-#include <array>
 #include <cstdint>
 
 #include "core/analyzed_text.hpp"
@@ -10,11 +9,9 @@
 namespace rolecall {
 namespace {
 
-enum class Mode { display, analysis };
-
-// Written at the start of a "> quoted" line in analysis mode; the tokenizer
-// turns it into the `quoted` flag. Never produced by decoding user text
-// (control characters in the input are treated as spaces in analysis mode).
+// Written at the start of a "> quoted" line; the tokenizer turns it into the
+// `quoted` flag. Never taken from the input (control characters in the input
+// are treated as spaces).
 constexpr char kQuoteMark = '\x01';
 
 constexpr char ascii_lower(char c) noexcept {
@@ -35,50 +32,14 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
   return true;
 }
 
-bool equals_ci(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::size_t find_ci(std::string_view s, std::string_view needle, std::size_t from) noexcept {
-  for (std::size_t i = from; i + needle.size() <= s.size(); ++i) {
-    if (starts_with_ci(s, i, needle)) return i;
-  }
-  return std::string_view::npos;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// HTML tags Teams (and pasted rich text) may carry. Block tags separate
-// lines; the rest are dropped and their text kept.
-constexpr std::array<std::string_view, 12> kBlockTags = {
-    "p", "div", "br", "li", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "hr"};
-constexpr std::array<std::string_view, 13> kInlineTags = {
-    "span", "b", "i", "u", "s", "em", "strong", "a", "code", "del", "ins", "small", "img"};
-
-class MarkupResolver {
+// The one pass over plain text before the tokenizer: ASCII lower case,
+// control bytes as spaces, "> quoted" lines marked, and what carries no
+// ownership signal dropped: fenced code blocks, inline code ticks, :emoji:
+// and bare URLs. Platform markup is not read here: the adapters have already
+// translated it (a literal "<at>" or "&lt;" in the text is just characters).
+class PlainTextPass {
  public:
-  MarkupResolver(Mode mode, bool drop_mentions, std::string& out)
-      : mode_(mode), drop_mentions_(drop_mentions), out_(out) {}
+  explicit PlainTextPass(std::string& out) : out_(out) {}
 
   void run(std::string_view in) {
     out_.reserve(out_.size() + in.size() + 1);
@@ -89,17 +50,10 @@ class MarkupResolver {
         line_start = false;
         std::size_t j = i;
         while (j < in.size() && (in[j] == ' ' || in[j] == '\t')) ++j;
-        if (mode_ == Mode::analysis) {
-          if (j < in.size() && in[j] == '>') {
-            out_.push_back(kQuoteMark);
-            i = j + 1;
-            continue;
-          }
-          if (starts_with_ci(in, j, "&gt;")) {
-            out_.push_back(kQuoteMark);
-            i = j + 4;
-            continue;
-          }
+        if (j < in.size() && in[j] == '>') {
+          out_.push_back(kQuoteMark);
+          i = j + 1;
+          continue;
         }
       }
       const char c = in[i];
@@ -109,21 +63,9 @@ class MarkupResolver {
         ++i;
         continue;
       }
-      if (c == '<') {
-        if (std::size_t used = span(in, i); used > 0) {
-          i += used;
-          continue;
-        }
-      } else if (c == '&') {
-        if (std::size_t used = entity(in, i); used > 0) {
-          i += used;
-          continue;
-        }
-      } else if (mode_ == Mode::analysis) {
-        if (std::size_t used = analysis_skip(in, i); used > 0) {
-          i += used;
-          continue;
-        }
+      if (std::size_t used = skip(in, i); used > 0) {
+        i += used;
+        continue;
       }
       put(c);
       ++i;
@@ -132,196 +74,12 @@ class MarkupResolver {
 
  private:
   void put(char c) {
-    if (mode_ == Mode::analysis) {
-      // Control bytes (including a stray kQuoteMark) are plain separators.
-      out_.push_back(static_cast<unsigned char>(c) < 0x20 && c != '\n' ? ' ' : ascii_lower(c));
-    } else {
-      out_.push_back(c);
-    }
-  }
-  void put(std::string_view s) {
-    for (char c : s) put(c);
-  }
-  // Text inside a span (a label, a name) may itself carry entities.
-  void put_decoded(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-      if (s[i] == '&') {
-        if (std::size_t used = entity(s, i); used > 0) {
-          i += used;
-          continue;
-        }
-      }
-      put(s[i]);
-      ++i;
-    }
+    // Control bytes (including a stray kQuoteMark) are plain separators.
+    out_.push_back(static_cast<unsigned char>(c) < 0x20 && c != '\n' ? ' ' : ascii_lower(c));
   }
   void separator() { out_.push_back(' '); }
-  // A mention, channel or link stands apart from the words around it:
-  // "<link|APP-77> can we…" must still see "can we" at the start of a clause.
-  void boundary() { out_.push_back(mode_ == Mode::analysis ? ',' : ' '); }
 
-  // Consumes a markup span starting at in[i] == '<'; 0 when it is not one.
-  std::size_t span(std::string_view in, std::size_t i) {
-    if (starts_with_ci(in, i, "<at>")) {
-      const std::size_t close = find_ci(in, "</at>", i + 4);
-      if (close != std::string_view::npos && close - i < 512) {
-        if (mode_ == Mode::display && !drop_mentions_)
-          put_decoded(in.substr(i + 4, close - i - 4));
-        else
-          boundary();
-        return close + 5 - i;
-      }
-    }
-    std::size_t k = i + 1;
-    while (k < in.size() && k - i < 1024 && in[k] != '>' && in[k] != '<' && in[k] != '\n') ++k;
-    if (k >= in.size() || in[k] != '>' || k == i + 1) return 0;
-    const std::string_view inner = in.substr(i + 1, k - i - 1);
-    const std::size_t used = k + 1 - i;
-    const std::size_t bar = inner.find('|');
-    const std::string_view head = inner.substr(0, bar);
-    const std::string_view label =
-        bar == std::string_view::npos ? std::string_view{} : inner.substr(bar + 1);
-
-    switch (inner[0]) {
-      case '@': {  // user mention
-        if (mode_ == Mode::analysis || drop_mentions_) {
-          boundary();
-        } else {
-          std::string_view name = label.empty() ? head.substr(1) : label;
-          if (!name.empty() && name[0] == '@') name.remove_prefix(1);
-          put('@');
-          put_decoded(name);
-        }
-        return used;
-      }
-      case '#': {  // channel link
-        if (mode_ == Mode::analysis) {
-          boundary();
-        } else {
-          put('#');
-          put_decoded(label.empty() ? head.substr(1) : label);
-        }
-        return used;
-      }
-      case '!': {  // special mention, user group or date
-        const std::string_view name = head.substr(1, head.find('^') - 1);
-        const bool broadcast =
-            name == "here" || name == "channel" || name == "everyone" || name == "subteam";
-        if (mode_ == Mode::analysis || (drop_mentions_ && broadcast)) {
-          boundary();
-        } else if (!label.empty()) {
-          put_decoded(label);
-        } else if (name == "subteam") {
-          const std::size_t caret = head.find('^');
-          put('@');
-          put(caret == std::string_view::npos ? name : head.substr(caret + 1));
-        } else {
-          if (broadcast) put('@');
-          put(name);
-        }
-        return used;
-      }
-      default: break;
-    }
-    for (std::string_view scheme : {"http://", "https://", "mailto:", "tel:", "ftp://"}) {
-      if (!starts_with_ci(inner, 0, scheme)) continue;
-      if (!label.empty()) {
-        if (mode_ == Mode::analysis) boundary();
-        put_decoded(label);
-        if (mode_ == Mode::analysis) boundary();
-      } else if (mode_ == Mode::analysis) {
-        boundary();
-      } else if (scheme == "mailto:" || scheme == "tel:") {
-        put_decoded(head.substr(scheme.size()));
-      } else {
-        put_decoded(head);
-      }
-      return used;
-    }
-    return html_tag(inner) ? used : 0;
-  }
-
-  // <p>, </div>, <br/>, <span class="x">: true (and output written) when
-  // `inner` is one of the tags we know; anything else stays literal text.
-  bool html_tag(std::string_view inner) {
-    std::size_t p = inner[0] == '/' ? 1 : 0;
-    std::size_t e = p;
-    while (e < inner.size() && is_ascii_alnum(inner[e])) ++e;
-    if (e == p) return false;
-    if (e < inner.size() && inner[e] != ' ' && inner[e] != '/' && inner[e] != '\t') return false;
-    const std::string_view name = inner.substr(p, e - p);
-    for (std::string_view t : kBlockTags) {
-      if (equals_ci(name, t)) {
-        if (!out_.empty() && out_.back() != '\n') out_.push_back('\n');
-        return true;
-      }
-    }
-    for (std::string_view t : kInlineTags) {
-      if (equals_ci(name, t)) {
-        if (mode_ == Mode::analysis) separator();
-        return true;
-      }
-    }
-    return false;
-  }
-
-  // Consumes an HTML entity at in[i] == '&'; 0 when it is not one we know.
-  std::size_t entity(std::string_view in, std::size_t i) {
-    const std::size_t semi = in.find(';', i + 1);
-    if (semi == std::string_view::npos || semi - i > 10 || semi == i + 1) return 0;
-    const std::string_view name = in.substr(i + 1, semi - i - 1);
-    const std::size_t used = semi + 1 - i;
-    struct Named {
-      std::string_view name;
-      std::string_view text;
-    };
-    static constexpr std::array<Named, 9> kNamed = {{{"amp", "&"},
-                                                     {"lt", "<"},
-                                                     {"gt", ">"},
-                                                     {"quot", "\""},
-                                                     {"apos", "'"},
-                                                     {"nbsp", " "},
-                                                     {"ndash", "\u2013"},
-                                                     {"mdash", "\u2014"},
-                                                     {"hellip", "\u2026"}}};
-    for (const Named& n : kNamed) {
-      if (name == n.name) {
-        put(n.text);
-        return used;
-      }
-    }
-    if (name[0] != '#' || name.size() < 2) return 0;
-    std::uint32_t cp = 0;
-    const bool hex = name[1] == 'x' || name[1] == 'X';
-    const std::size_t start = hex ? 2 : 1;
-    if (start >= name.size()) return 0;
-    for (std::size_t k = start; k < name.size(); ++k) {
-      const char c = name[k];
-      std::uint32_t d;
-      if (c >= '0' && c <= '9')
-        d = static_cast<std::uint32_t>(c - '0');
-      else if (hex && c >= 'a' && c <= 'f')
-        d = static_cast<std::uint32_t>(c - 'a' + 10);
-      else if (hex && c >= 'A' && c <= 'F')
-        d = static_cast<std::uint32_t>(c - 'A' + 10);
-      else
-        return 0;
-      cp = cp * (hex ? 16 : 10) + d;
-      if (cp > 0x10FFFF) return 0;
-    }
-    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    if (cp == 0xA0) cp = ' ';
-    if (mode_ == Mode::analysis && cp < 0x80)
-      put(static_cast<char>(cp));
-    else
-      append_utf8(out_, cp);
-    return used;
-  }
-
-  // Analysis only: fenced code blocks, inline code ticks, :emoji: and bare
-  // URLs carry no ownership signal.
-  std::size_t analysis_skip(std::string_view in, std::size_t i) {
+  std::size_t skip(std::string_view in, std::size_t i) {
     const char c = in[i];
     if (c == '`') {
       if (in.substr(i, 3) == "```") {
@@ -357,8 +115,6 @@ class MarkupResolver {
     return 0;
   }
 
-  Mode mode_;
-  bool drop_mentions_;
   std::string& out_;
 };
 
@@ -425,6 +181,10 @@ class Tokenizer {
   void run() {
     const std::string_view text = out_.text;
     out_.stems.reserve(text.size());
+    // About one token per five bytes of chat text; growing the vectors one
+    // push at a time cost more than the tokens themselves.
+    out_.tokens.reserve(text.size() / 4 + 1);
+    out_.sentences.reserve(text.size() / 32 + 1);
     std::size_t i = 0;
     while (i < text.size()) {
       if (text[i] == kQuoteMark) {
@@ -527,71 +287,14 @@ class Tokenizer {
   bool clause_start_ = true;
 };
 
-std::string collapse_spaces(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == ' ' && (out.empty() || out.back() == ' ' || out.back() == '\n')) continue;
-    if (c == '\n' && !out.empty() && out.back() == ' ') out.pop_back();
-    out.push_back(c);
-  }
-  std::size_t b = 0;
-  while (b < out.size() && (out[b] == ' ' || out[b] == '\n' || out[b] == '\t' || out[b] == '\r'))
-    ++b;
-  std::size_t e = out.size();
-  while (e > b &&
-         (out[e - 1] == ' ' || out[e - 1] == '\n' || out[e - 1] == '\t' || out[e - 1] == '\r'))
-    --e;
-  return out.substr(b, e - b);
-}
-
 }  // namespace
-
-std::string strip_markup(std::string_view text, const MarkupOptions& options) {
-  std::string out;
-  MarkupResolver(Mode::display, options.drop_mentions, out).run(text);
-  return collapse_spaces(out);
-}
-
-std::string strip_bot_mention(std::string_view text, std::string_view bot) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == '<' && !bot.empty()) {
-      if (starts_with_ci(text, i, "<at>")) {
-        const std::size_t close = find_ci(text, "</at>", i + 4);
-        if (close != std::string_view::npos && equals_ci(text.substr(i + 4, close - i - 4), bot)) {
-          i = close + 5;
-          continue;
-        }
-      } else if (text.substr(i, 2) == "<@" && text.substr(i + 2, bot.size()) == bot) {
-        const std::size_t after = i + 2 + bot.size();
-        if (after < text.size() && text[after] == '>') {
-          i = after + 1;
-          continue;
-        }
-        if (after < text.size() && text[after] == '|') {
-          const std::size_t close = text.find('>', after);
-          if (close != std::string_view::npos) {
-            i = close + 1;
-            continue;
-          }
-        }
-      }
-    }
-    out.push_back(text[i]);
-    ++i;
-  }
-  return collapse_spaces(out);
-}
 
 void analyze_text(std::string_view message, AnalyzedText& out) {
   out.text.clear();
   out.stems.clear();
   out.tokens.clear();
   out.sentences.clear();
-  MarkupResolver(Mode::analysis, true, out.text).run(message);
+  PlainTextPass(out.text).run(message);
   Tokenizer(out).run();
 }
 

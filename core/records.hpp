@@ -48,6 +48,10 @@ struct StatusChange {
   Role new_role = Role::none;  // set for reassigned
   std::string by;              // who pressed the button / typed the command
   std::int64_t at = 0;
+  // When set, change_routing_status applies the change only while the
+  // routing still has this role, and returns false (nothing written)
+  // otherwise: a reassign read against one owner never undoes another's.
+  std::optional<Role> if_role{};
   // Filled by the store when it reads history (ignored by change_routing_status):
   Role from_role = Role::none;  // the routing's role before this change
   std::string topic{};          // the routing's topic

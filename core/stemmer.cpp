@@ -3,8 +3,15 @@
 namespace rolecall {
 namespace {
 
+// Compared from the last letter, inline: most suffixes fail at once, and a
+// memcmp call per suffix was a tenth of classify's time (bench/RESULTS.md).
 bool ends_with(const char* w, std::size_t n, std::string_view suffix) noexcept {
-  return n >= suffix.size() && std::string_view(w + n - suffix.size(), suffix.size()) == suffix;
+  if (n < suffix.size()) return false;
+  const char* tail = w + n - suffix.size();
+  for (std::size_t i = suffix.size(); i-- > 0;) {
+    if (tail[i] != suffix[i]) return false;
+  }
+  return true;
 }
 
 bool is_vowel(char c) noexcept {

@@ -6,6 +6,9 @@
 #include <ostream>
 #include <string>
 
+#include "adapters/chat_text.hpp"
+#include "daemon/labelled_corpus.hpp"
+
 namespace rolecall {
 
 int run_classify_jsonl(const Classifier& classifier, std::istream& in, std::ostream& out,
@@ -25,13 +28,19 @@ int run_classify_jsonl(const Classifier& classifier, std::istream& in, std::ostr
       problem = "expected a JSON object";
     } else if (!input.contains("text") || !input["text"].is_string()) {
       problem = "missing string field \"text\"";
+    } else if (!chat_markup_field(input)) {
+      problem = "\"platform\" must be slack or teams";
     }
     if (!problem.empty()) {
       err << "line " << number << ": " << problem << "\n";
       status = 1;
       continue;
     }
-    const Classification c = classifier.classify(input["text"].get<std::string>());
+    // The markup is read here, once, by its platform's adapter; the core
+    // takes plain text (the same translation as the corpus and the endpoints).
+    const Classification c = classifier.classify(
+        chat_text_to_plain(input["text"].get_ref<const std::string&>(), *chat_markup_field(input),
+                           PlainTextUse::classifier));
     nlohmann::json result;
     result["id"] = input.contains("id") ? input["id"] : nlohmann::json(nullptr);
     result["intent"] = std::string(to_string(c.intent));

@@ -145,6 +145,21 @@ struct Fields {
     }
     return value;
   }
+
+  // An optional role field ("product_manager", …): false with `error` set
+  // when it is there but not a role.
+  bool role(const char* name, std::optional<Role>& out) {
+    auto value = text(name, false);
+    if (!error.empty()) return false;
+    if (value && !value->empty()) {
+      out = parse_role(*value);
+      if (!out) {
+        error = "unknown role '" + *value + "'";
+        return false;
+      }
+    }
+    return true;
+  }
 };
 
 class Console {
@@ -290,9 +305,15 @@ class Console {
                                      "' (expected ack, reassign, dismiss, choose_pm or choose_po)");
     }
 
+    // The role the pressed button was rendered for (optional, as the page
+    // sends it): a reassign of a routing that moved on since is stale.
+    std::optional<Role> rendered_for;
+    if (!f.role("rendered_for", rendered_for)) return error_response(400, f.error);
+
     CorrectionRequest correction;
     correction.routing_id = routing_id;
     correction.action = *action;
+    correction.rendered_for = rendered_for;
     correction.by = "console";
     const CorrectionOutcome outcome = ctx_.app->correct(correction, ctx_.clock());
     if (outcome.kind == CorrectionOutcome::Kind::not_found) {
@@ -319,9 +340,15 @@ class Console {
         {"options", json::array()},
         {"actions", console_actions_json(console_actions(result.new_role, result.new_status))},
     };
+    const std::string text =
+        outcome.kind == CorrectionOutcome::Kind::stale
+            ? "Already reassigned to the " + std::string(display_name(result.new_role)) +
+                  (outcome.change.by.empty() ? std::string() : " by " + outcome.change.by) +
+                  " \xe2\x80\x94 nothing changed."
+            : render_status_text(result.new_status, result.new_role, assignees, result.changed);
     return json_response(200, json{{"changed", result.changed},
-                                   {"text", render_status_text(result.new_status, result.new_role,
-                                                               assignees, result.changed)},
+                                   {"stale", outcome.kind == CorrectionOutcome::Kind::stale},
+                                   {"text", text},
                                    {"routing", std::move(r)},
                                    {"record", console_routing_record_json(result.routing)}});
   }
@@ -380,13 +407,8 @@ class Console {
     auto team_id = f.text("team", true);
     auto text = team_id ? f.text("text", true) : std::nullopt;
     if (!team_id || !text) return error_response(400, f.error);
-    auto role_text = f.text("role", false);
-    if (!f.error.empty()) return error_response(400, f.error);
     std::optional<Role> role;
-    if (role_text && !role_text->empty()) {
-      role = parse_role(*role_text);
-      if (!role) return error_response(400, "unknown role '" + *role_text + "'");
-    }
+    if (!f.role("role", role)) return error_response(400, f.error);
     auto k = ctx_.knowledge->get();
     const Team* team = k->teams.find(*team_id);
     if (!team) return error_response(404, "unknown team '" + *team_id + "'");

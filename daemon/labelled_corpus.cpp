@@ -3,6 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "adapters/chat_text.hpp"
+
 namespace rolecall {
 namespace {
 
@@ -13,6 +15,17 @@ std::string string_field(const nlohmann::json& j, const char* key) {
 }
 
 }  // namespace
+
+std::optional<ChatMarkup> chat_markup_field(const nlohmann::json& line, std::string_view text_key) {
+  const auto it = line.find("platform");
+  if (it == line.end() || it->is_null()) {
+    const auto text = line.find(text_key);
+    if (text == line.end() || !text->is_string()) return ChatMarkup::teams;
+    return detect_chat_markup(text->get_ref<const std::string&>());
+  }
+  if (!it->is_string()) return std::nullopt;
+  return chat_markup_from_string(it->get_ref<const std::string&>());
+}
 
 void read_labelled_lines(std::istream& in, const std::string& name, LabelledRead& out) {
   std::string line;
@@ -52,9 +65,15 @@ void read_labelled_lines(std::istream& in, const std::string& name, LabelledRead
       fail("\"intent\" must be question, request or other");
       continue;
     }
+    const auto markup = chat_markup_field(j);
+    if (!markup) {
+      fail("\"platform\" must be slack or teams");
+      continue;
+    }
     LabelledLine l;
     if (j.contains("id")) l.id = j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump();
-    l.text = j["text"].get<std::string>();
+    l.raw_text = j["text"].get<std::string>();
+    l.text = chat_text_to_plain(l.raw_text, *markup, PlainTextUse::classifier);
     l.role = *role;
     l.intent = *intent;
     l.topic = string_field(j, "topic");

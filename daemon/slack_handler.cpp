@@ -114,7 +114,9 @@ class SlackHandler::Impl {
     msg.team = team;
     msg.channel = ev.channel;
     msg.author = ev.user;
-    msg.text = slack_to_plain(strip_leading_mention(ev.text, self));
+    const std::string addressed = strip_leading_mention(ev.text, self);
+    msg.text = slack_to_plain(addressed);
+    msg.classifier_text = slack_to_plain(addressed, PlainTextUse::classifier);
     msg.message_id = ev.ts;
     // Slack's retries share the event id; one human message can also arrive
     // as app_mention and as message.channels: answered once, whichever first.
@@ -158,7 +160,8 @@ class SlackHandler::Impl {
 
     if (cmd.command == "/whoowns") {
       if (asks_help) return reply_json(render_help());
-      const MessageOutcome answered = ctx_.platform.app->answer(text, team);
+      const MessageOutcome answered =
+          ctx_.platform.app->answer(slack_to_plain(cmd.text, PlainTextUse::classifier), team);
       return reply_json(as_ephemeral(render_answer(answered.answer)));
     }
     if (cmd.command == "/decision") {
@@ -182,16 +185,16 @@ class SlackHandler::Impl {
         spdlog::debug("slack: ignoring action {}", action.action_id);
         continue;
       }
-      std::int64_t id = 0;
-      auto [p, ec] =
-          std::from_chars(action.value.data(), action.value.data() + action.value.size(), id);
-      if (ec != std::errc{} || p != action.value.data() + action.value.size() || id <= 0) {
+      const auto value = parse_slack_button_value(action.value);
+      if (!value) {
         spdlog::warn("slack: action {} with bad routing id \"{}\"", action.action_id, action.value);
         return malformed(json{{"error", "bad action value"}});
       }
+      const std::int64_t id = value->routing_id;
       CorrectionRequest request;
       request.routing_id = id;
       request.action = *what;
+      request.rendered_for = value->rendered_for;
       request.by = ba.user_id;
       const auto t = now();
       auto render = [&](const CorrectionOutcome& o) -> std::vector<OutboxMessage> {
@@ -202,21 +205,26 @@ class SlackHandler::Impl {
         }
         RoutingUpdate update;
         update.routing_id = id;
-        update.action = *what == CorrectionAction::acknowledge ? RoutingAction::acknowledged
-                        : *what == CorrectionAction::reassign  ? RoutingAction::reassigned
-                        : *what == CorrectionAction::dismiss   ? RoutingAction::dismissed
-                                                               : RoutingAction::clarified;
+        const bool stale = o.kind == CorrectionOutcome::Kind::stale;
+        update.action = stale                                    ? RoutingAction::already_reassigned
+                        : *what == CorrectionAction::acknowledge ? RoutingAction::acknowledged
+                        : *what == CorrectionAction::reassign    ? RoutingAction::reassigned
+                        : *what == CorrectionAction::dismiss     ? RoutingAction::dismissed
+                                                                 : RoutingAction::clarified;
         update.role = o.change.new_role;
         update.owners = o.assignees;
         if (const Topic* topic = k.taxonomy.find(o.routing.topic))
           update.topic_title = topic->title;
-        update.actor_user_id = ba.user_id;
+        // Stale: the one who moved it (a Slack user id when moved on Slack).
+        update.actor_user_id = stale ? o.change.by : ba.user_id;
         json message = render_routing_update(update);
         message["replace_original"] = true;
         const bool changed = o.kind == CorrectionOutcome::Kind::changed;
         return response_row(ba, message,
                             std::to_string(id) + ":" + action.action_id + ":" +
-                                (changed ? std::to_string(t) : "same"));
+                                (changed ? std::to_string(t)
+                                 : stale ? "stale:" + std::to_string(o.routing.updated_at)
+                                         : "same"));
       };
       LogContext scope(std::string(delivery.request_id), "slack");
       const auto outcome = ctx_.platform.app->correct(request, t, render);

@@ -124,6 +124,7 @@ class TeamsEndpoint {
     msg.channel = a.channel_id;
     msg.author = a.from_name.empty() ? a.from_id : a.from_name;
     msg.text = a.clean_text;
+    msg.classifier_text = a.classifier_text;
     msg.message_id = a.id;
     msg.dedupe_keys.push_back("teams:activity:" + hook.name + ":" + a.id);
     const MessageOutcome r = app.handle_message(msg, now());
@@ -178,6 +179,19 @@ class TeamsEndpoint {
             "Request #" + std::to_string(result.routing.id) + " is already with the " +
                 std::string(display_name(result.routing.role)) + ".",
             options));
+      case CorrectionOutcome::Kind::stale: {
+        // A bare "reassign" of a routing someone already reassigned: never a
+        // silent move back; naming the role moves it on purpose.
+        const std::string n = std::to_string(result.routing.id);
+        const std::string back = result.routing.role == Role::product_manager ? "po" : "pm";
+        return reply(render_teams_simple_reply(
+            "Request #" + n + " was already reassigned to the " +
+                std::string(display_name(result.routing.role)) +
+                (result.change.by.empty() ? std::string() : " by " + result.change.by) +
+                ". Nothing changed. To move it, say @" + options.bot_name + " reassign #" + n +
+                " to " + back + ".",
+            options));
+      }
       case CorrectionOutcome::Kind::unchanged:
       case CorrectionOutcome::Kind::changed: break;
     }

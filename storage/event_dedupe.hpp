@@ -10,6 +10,11 @@
 // - Inside Store::write_batch the key is remembered only if the whole batch
 //   commits: a failed request leaves no key behind, so the platform's retry
 //   is not taken for a duplicate.
+// - event_seen is an advisory read, no write: true when the key is
+//   remembered and not expired at `now` (remember_event would return false),
+//   false otherwise. It lets a redelivery be acknowledged before any work is
+//   done (classifying, rendering); remember_event in the batch stays the
+//   authority, since two deliveries racing may both read false.
 // Thread-safe. Errors: StoreError.
 
 #include <cstdint>
@@ -24,6 +29,7 @@ class EventDedupe {
   virtual ~EventDedupe() = default;
   virtual bool remember_event(const std::string& key, std::int64_t now,
                               std::int64_t expires_at) = 0;
+  virtual bool event_seen(const std::string& key, std::int64_t now) = 0;
 };
 
 }  // namespace rolecall

@@ -11,7 +11,9 @@
 //   platform's message id, e.g. a Slack ts or a Teams activity id, in that
 //   channel); when several match, the newest.
 // - change_routing_status applies and logs a change atomically; false (and
-//   nothing written) when the id is unknown.
+//   nothing written) when the id is unknown, or when the change has an
+//   if_role and the routing's role is no longer that (compare and set: of
+//   two reassigns read against one owner, the second writes nothing).
 // - list_routings: newest first, filtered by ListFilter.
 // - status_changes: oldest first, with from_role and topic filled.
 // Thread-safe. Errors: StoreError.

@@ -93,10 +93,18 @@ MessageOutcome App::answer(const std::string& text, const Team* team) const {
 
 MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
                                    const OutcomeRenderer& render) {
+  MessageOutcome out;
+  // A redelivery we know (a Slack retry, a Teams activity posted twice, one
+  // message as app_mention and as message.channels) is acknowledged before
+  // any work: an advisory read; remember_event in the batch below stays the
+  // authority for deliveries that race past it.
+  for (const auto& key : m.dedupe_keys) {
+    if (store_.event_seen(key, now)) return duplicate(m, std::move(out));
+  }
+
   // --- compute: everything but the writes
   const auto k = knowledge_.get();
-  MessageOutcome out;
-  const Classification& c = out.classification = k->classifier.classify(m.text);
+  const Classification& c = out.classification = k->classifier.classify(m.text_to_classify());
   out.answer = compose_answer(c, k->taxonomy, m.team);
   if (m.team && may_route(m.addressing, c)) {
     out.routing = route(c, k->taxonomy, *m.team, store_.correction_counts(m.team->id), k->policy);
@@ -157,11 +165,11 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
     out.routing_id = 0;
     return out;
   }
-  bool duplicate = false;
+  bool seen_before = false;
   store_.write_batch([&](Store& s) {
     for (const auto& key : m.dedupe_keys) {
       if (!s.remember_event(key, now, now + options_.dedupe_ttl_seconds)) {
-        duplicate = true;
+        seen_before = true;
         return;  // nothing else: the batch commits only the keys already new
       }
     }
@@ -176,14 +184,7 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
     for (const auto& r : rows) s.enqueue(r, now);
   });
 
-  if (duplicate) {
-    count(counters_, "rolecall_duplicate_events", {{"platform", m.platform}});
-    spdlog::info("{} message {} in {} seen before; nothing sent again", m.platform, m.message_id,
-                 m.channel);
-    out.kind = MessageOutcome::Kind::duplicate;
-    out.routing_id = 0;
-    return out;
-  }
+  if (seen_before) return duplicate(m, std::move(out));
   count(counters_, "rolecall_classifications",
         {{"role", to_string(c.role)}, {"intent", to_string(c.intent)}});
   if (out.kind == MessageOutcome::Kind::routed || out.kind == MessageOutcome::Kind::clarification) {
@@ -195,6 +196,15 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
   } else if (!row) {
     out.routing_id = 0;
   }
+  return out;
+}
+
+MessageOutcome App::duplicate(const InboundMessage& m, MessageOutcome out) const {
+  count(counters_, "rolecall_duplicate_events", {{"platform", m.platform}});
+  spdlog::info("{} message {} in {} seen before; nothing sent again", m.platform, m.message_id,
+               m.channel);
+  out.kind = MessageOutcome::Kind::duplicate;
+  out.routing_id = 0;
   return out;
 }
 
@@ -225,6 +235,9 @@ CorrectionOutcome App::correct(const CorrectionRequest& req, std::int64_t now,
   }
   const auto k = knowledge_.get();
   const Team* team = k->teams.find(existing->team_id);
+  if (req.action == CorrectionAction::reassign && reassign_is_stale(req, *existing)) {
+    return stale(*existing, team, now, render);
+  }
   CorrectionAction action = req.action;
   if (action == CorrectionAction::reassign && req.reassign_to) {
     if (*req.reassign_to == existing->role) {
@@ -285,15 +298,20 @@ CorrectionOutcome App::correct(const CorrectionRequest& req, std::int64_t now,
   std::vector<OutboxMessage> rows;
   if (render) rows = render(out);
 
-  // --- commit
+  // --- commit. A reassign applies only while the routing still has the
+  // owner it was read with: of two presses racing, the second is stale.
+  if (action == CorrectionAction::reassign) change.if_role = existing->role;
   bool applied = true;
   store_.write_batch([&](Store& s) {
     if (out.kind == CorrectionOutcome::Kind::changed) applied = s.change_routing_status(change);
     if (applied)
       for (const auto& r : rows) s.enqueue(r, now);
   });
-  if (!applied) {  // deleted in between (retention never deletes routings, but be exact)
-    out.kind = CorrectionOutcome::Kind::not_found;
+  if (!applied) {
+    if (auto now_state = store_.get_routing(existing->id)) {
+      return stale(*now_state, team, now, render);
+    }
+    out.kind = CorrectionOutcome::Kind::not_found;  // deleted in between
     return out;
   }
   if (out.kind == CorrectionOutcome::Kind::changed) {
@@ -303,6 +321,41 @@ CorrectionOutcome App::correct(const CorrectionRequest& req, std::int64_t now,
     spdlog::info("routing {} {} by {} (role {})", change.routing_id, to_string(change.to), req.by,
                  to_string(change.new_role));
   }
+  return out;
+}
+
+bool App::reassign_is_stale(const CorrectionRequest& req, const RoutingRecord& current) {
+  if (req.rendered_for) return *req.rendered_for != current.role;
+  return !req.reassign_to && current.status == RoutingStatus::reassigned;
+}
+
+CorrectionOutcome App::stale(const RoutingRecord& current, const Team* team, std::int64_t now,
+                             const CorrectionRenderer& render) {
+  CorrectionOutcome out;
+  out.kind = CorrectionOutcome::Kind::stale;
+  out.routing = current;
+  // The change that moved it: the last one logged at its updated_at.
+  StatusChange& last = out.change;
+  last.routing_id = current.id;
+  last.to = current.status;
+  last.new_role = current.role;
+  last.at = current.updated_at;
+  last.topic = current.topic;
+  for (auto& c :
+       store_.status_changes(current.team_id, current.updated_at, current.updated_at + 1)) {
+    if (c.routing_id == current.id) last = std::move(c);
+  }
+  out.assignees = team ? team->holders(current.role) : std::vector<Person>{};
+  if (render) {
+    auto rows = render(out);
+    if (!rows.empty()) {
+      store_.write_batch([&](Store& s) {
+        for (const auto& r : rows) s.enqueue(r, now);
+      });
+    }
+  }
+  spdlog::info("routing {}: stale reassign ignored (now with the {}, moved by {})", current.id,
+               to_string(current.role), last.by);
   return out;
 }
 

@@ -83,6 +83,13 @@ struct CorrectionRequest {
   CorrectionAction action = CorrectionAction::acknowledge;
   // "reassign to the PM": for reassign, the role wanted (optional).
   std::optional<Role> reassign_to;
+  // For reassign: the owner the pressed button was rendered for (the
+  // routing's role when the notice was posted). When the routing has moved
+  // on since (a second press of the same button, two people pressing at
+  // once), the press is stale: nothing changes. Unset (a typed "reassign"),
+  // a bare reassign of a routing that was already reassigned is stale too;
+  // "reassign to the PM" (reassign_to) says where it should go instead.
+  std::optional<Role> rendered_for;
   std::string by;  // who pressed or typed it
 };
 
@@ -91,6 +98,9 @@ struct CorrectionOutcome {
     not_found,  // no such routing (for this team)
     already,    // reassign_to is the routing's role already
     unchanged,  // the same button twice, or nothing to move: nothing written
+    stale,      // a reassign made against an owner the routing no longer has: nothing
+                // written; `routing` is as it is now and `change` is the change that
+                // moved it (by whom, to which role; `by` empty when unknown)
     changed,    // written
   };
   Kind kind = Kind::not_found;
@@ -125,7 +135,8 @@ class App {
   // A chat message: answer, route, ask, or stay silent (message_rules.hpp).
   MessageOutcome handle_message(const InboundMessage& message, std::int64_t now,
                                 const OutcomeRenderer& render = {});
-  // A question that must not route or log (/whoowns, `rolecall ask`).
+  // A question that must not route or log (/whoowns, `rolecall ask`); `text`
+  // is plain text as the classifier reads it (the adapter translated any markup).
   MessageOutcome answer(const std::string& text, const Team* team) const;
 
   CorrectionOutcome correct(const CorrectionRequest& request, std::int64_t now,
@@ -143,11 +154,19 @@ class App {
   std::shared_ptr<const Knowledge> knowledge() const { return knowledge_.get(); }
 
  private:
+  // Counts and logs a redelivery; the outcome says duplicate.
+  MessageOutcome duplicate(const InboundMessage& m, MessageOutcome out) const;
   const KnowledgeHolder& knowledge_;
   Store& store_;
   Counters* counters_;
   AppOptions options_;
   CrossPostRenderer cross_post_;
+
+  // A reassign made against an owner the routing no longer has.
+  static bool reassign_is_stale(const CorrectionRequest& req, const RoutingRecord& current);
+  // The stale outcome: nothing changes; the renderer says who moved it.
+  CorrectionOutcome stale(const RoutingRecord& current, const Team* team, std::int64_t now,
+                          const CorrectionRenderer& render);
 };
 
 std::string join_names(const std::vector<Person>& people);

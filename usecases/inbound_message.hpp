@@ -29,14 +29,22 @@ struct InboundMessage {
   Addressing addressing = Addressing::mention;
   const Team* team = nullptr;  // nullptr: no team known (answers name roles, not people)
   std::string channel;
-  std::string author;      // platform user id or display name
-  std::string text;        // plain text
+  std::string author;  // platform user id or display name
+  std::string text;    // plain text for people (replies, the routing log)
+  // The same message as the classifier reads it (the adapter's translation
+  // for PlainTextUse::classifier: mentions and links as clause breaks).
+  // Empty: `text` (typed plain text, as on the console).
+  std::string classifier_text;
   std::string message_id;  // Slack ts / Teams activity id / console sequence
   std::string link;        // permalink when known
   // Keys remembered in the same commit as the outcome (Slack event id and
   // channel:ts, Teams activity id). When one was seen before, the message
   // is a duplicate: nothing is stored or sent again.
   std::vector<std::string> dedupe_keys;
+
+  const std::string& text_to_classify() const noexcept {
+    return classifier_text.empty() ? text : classifier_text;
+  }
 };
 
 }  // namespace rolecall

@@ -321,17 +321,20 @@ ul.list .when { color: var(--muted); font-size: 12px; }
     for (const a of r.actions || []) {
       const b = el('button', { type: 'button', 'data-testid': 'action-' + a.action,
                                'data-action': a.action, text: a.label });
-      b.addEventListener('click', () => act(card, r.id, a.action));
+      b.addEventListener('click', () => act(card, r.id, a.action, r.role));
       actions.append(b);
     }
   }
 
-  async function act(card, id, action) {
+  // `role`: the owner the buttons were drawn for; a reassign pressed after
+  // the routing moved on (another tab, another person) changes nothing.
+  async function act(card, id, action, role) {
     const buttons = card.querySelectorAll('[data-testid=routing-actions] button');
     buttons.forEach((b) => { b.disabled = true; });
     const note = card.querySelector('[data-testid=routing-note]');
     try {
-      const result = await api('POST', '/console/api/action', { routing_id: id, action });
+      const result = await api('POST', '/console/api/action',
+                               { routing_id: id, action, rendered_for: role });
       updateRouting(card, result.routing);
       note.classList.remove('error');
       note.textContent = result.text;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "adapters/slack/block_kit_limits.hpp"
+#include "adapters/slack/slack_list_fitter.hpp"
 #include "adapters/slack/slack_text.hpp"
 #include "core/digest_text.hpp"
 
@@ -186,18 +187,15 @@ json build_blocks(const Digest& d, const SlackDigestOptions& lim, std::size_t it
 }  // namespace
 
 nlohmann::json render_digest_blocks(const Digest& digest, const SlackDigestOptions& options) {
-  std::size_t items = options.max_list_items;
-  json blocks = build_blocks(digest, options, items);
   // Shortening every list alike keeps each part of the week in view, where
   // the generic cut would drop the last sections whole.
-  while (items > 0 && !block_kit_fits(blocks)) {
-    items /= 2;
-    blocks = build_blocks(digest, options, items);
-  }
-  json message{{"text", mrkdwn_escape(digest_summary(digest))}, {"blocks", std::move(blocks)}};
+  SlackListFit fit = fit_slack_lists(options.max_list_items, [&](std::size_t items) {
+    return json{{"text", mrkdwn_escape(digest_summary(digest))},
+                {"blocks", build_blocks(digest, options, items)}};
+  });
   // The adapter-wide safety net; a no-op for what the fitting above produced.
-  enforce_block_kit_limits(message);
-  return message;
+  enforce_block_kit_limits(fit.message);
+  return std::move(fit.message);
 }
 
 }  // namespace rolecall

@@ -1,9 +1,11 @@
 #include "adapters/slack/slack_messages.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
 #include "adapters/slack/block_kit_limits.hpp"
+#include "adapters/slack/slack_list_fitter.hpp"
 #include "adapters/slack/slack_text.hpp"
 
 namespace rolecall {
@@ -87,7 +89,7 @@ json context(std::string mrkdwn) {
   return b;
 }
 
-json button(std::string text, std::string_view action_id, std::int64_t routing_id,
+json button(std::string text, std::string_view action_id, std::string value,
             std::string_view style = {}) {
   json label(json::value_t::object);
   label["type"] = "plain_text";
@@ -97,7 +99,7 @@ json button(std::string text, std::string_view action_id, std::int64_t routing_i
   b["type"] = "button";
   b["text"] = std::move(label);
   b["action_id"] = action_id;
-  b["value"] = std::to_string(routing_id);
+  b["value"] = std::move(value);
   if (!style.empty()) b["style"] = style;
   return b;
 }
@@ -210,12 +212,15 @@ std::string short_role(Role role) { return std::string(short_name(role)); }
 
 json routing_buttons(Role role, std::int64_t routing_id) {
   json elements = json::array();
-  elements.push_back(button("Acknowledge", kActionAck, routing_id, "primary"));
+  const std::string id = std::to_string(routing_id);
+  elements.push_back(button("Acknowledge", kActionAck, id, "primary"));
   if (role == Role::product_manager || role == Role::product_owner) {
-    elements.push_back(
-        button("Reassign to the " + short_role(other_role(role)), kActionReassign, routing_id));
+    // The owner it was rendered for rides along: a second press of this
+    // button after the routing moved is stale, not a move back.
+    elements.push_back(button("Reassign to the " + short_role(other_role(role)), kActionReassign,
+                              slack_button_value(routing_id, role)));
   }
-  elements.push_back(button("Not a request", kActionDismiss, routing_id));
+  elements.push_back(button("Not a request", kActionDismiss, id));
   return elements;
 }
 
@@ -367,10 +372,10 @@ json render_routing_notice(const RoutingDecision& d, std::int64_t routing_id) {
       json elements = json::array();
       elements.push_back(
           button(truncate_text(pm_title, BlockKitLimits::max_button_text - 5) + " (PM)",
-                 kActionChoosePm, routing_id));
+                 kActionChoosePm, std::to_string(routing_id)));
       elements.push_back(
           button(truncate_text(po_title, BlockKitLimits::max_button_text - 5) + " (PO)",
-                 kActionChoosePo, routing_id));
+                 kActionChoosePo, std::to_string(routing_id)));
       blocks.push_back(actions(routing_id, std::move(elements)));
       return message("Is this about " + esc(pm_title) + " (Product Manager) or " + esc(po_title) +
                          " (Product Owner)?",
@@ -386,6 +391,24 @@ json render_routing_notice(const RoutingDecision& d, std::int64_t routing_id) {
   return message(note, std::move(blocks));
 }
 
+std::string slack_button_value(std::int64_t routing_id, Role rendered_for) {
+  return std::to_string(routing_id) + ":" + std::string(to_string(rendered_for));
+}
+
+std::optional<SlackButtonValue> parse_slack_button_value(std::string_view value) noexcept {
+  const std::size_t colon = value.find(':');
+  const std::string_view digits = value.substr(0, colon);
+  SlackButtonValue out;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out.routing_id);
+  if (ec != std::errc{} || p != digits.data() + digits.size() || out.routing_id <= 0)
+    return std::nullopt;
+  if (colon != std::string_view::npos) {
+    out.rendered_for = parse_role(value.substr(colon + 1));
+    if (!out.rendered_for) return std::nullopt;
+  }
+  return out;
+}
+
 json render_routing_update(const RoutingUpdate& u) {
   json blocks = json::array();
   std::string actor = slack_user_mention(u.actor_user_id);
@@ -394,6 +417,11 @@ json render_routing_update(const RoutingUpdate& u) {
     case RoutingAction::acknowledged: status = "Acknowledged by " + actor; break;
     case RoutingAction::reassigned:
       status = "Reassigned to the " + short_role(u.role) + " by " + actor;
+      break;
+    case RoutingAction::already_reassigned:
+      status = "Already reassigned to the " + short_role(u.role) +
+               (u.actor_user_id.empty() ? std::string() : " by " + actor) +
+               " — that press changed nothing";
       break;
     case RoutingAction::dismissed: status = "Dismissed by " + actor + " — not a request"; break;
     case RoutingAction::clarified: status = actor + " chose the " + short_role(u.role); break;
@@ -406,7 +434,8 @@ json render_routing_update(const RoutingUpdate& u) {
     blocks.push_back(section(routed_headline(u.role, u.owners, u.topic_title)));
   }
   blocks.push_back(context(status));
-  if (u.action == RoutingAction::reassigned || u.action == RoutingAction::clarified) {
+  if (u.action == RoutingAction::reassigned || u.action == RoutingAction::already_reassigned ||
+      u.action == RoutingAction::clarified) {
     blocks.push_back(actions(u.routing_id, routing_buttons(u.role, u.routing_id)));
   }
   json m = message(status, std::move(blocks));
@@ -443,26 +472,33 @@ json render_decision_list(const std::vector<DecisionRecord>& decisions, std::str
     blocks.push_back(section(text));
     return as_ephemeral(message(text, std::move(blocks)));
   }
-  // Leave room for the title and the "more" line within the 50-block limit.
+  // Leave room for the title and the "more" line within the 50-block limit;
+  // the fitter keeps the whole list within the total text too, so the
+  // safety net never cuts it and adds a second "more" line.
   max_items = std::min<std::size_t>(max_items, BlockKitLimits::max_blocks - 3);
-  std::size_t shown = std::min(decisions.size(), max_items);
-  blocks.push_back(section("*Decisions*" + q + " — newest first"));
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto& d = decisions[i];
-    std::string meta = "*#" + std::to_string(d.id) + "*";
-    if (d.role != Role::none) meta += " · " + short_role(d.role);
-    if (d.created_at > 0) meta += " · " + slack_date(d.created_at);
-    if (!d.decided_by.empty()) meta += " · by " + slack_user_mention(d.decided_by);
-    // Each item is clipped so a long list stays under Slack's total size.
-    blocks.push_back(section(meta + "\n" + esc(truncate_text(d.text, 500))));
-  }
-  if (decisions.size() > shown) {
-    blocks.push_back(context("…and " + std::to_string(decisions.size() - shown) +
+  const std::string title = "*Decisions*" + q + " — newest first";
+  const std::string fallback =
+      std::to_string(decisions.size()) + (decisions.size() == 1 ? " decision" : " decisions") + q;
+  SlackListFit fit = fit_slack_lists(max_items, [&](std::size_t per_list) {
+    json list = json::array();
+    const std::size_t shown = std::min(decisions.size(), per_list);
+    list.push_back(section(title));
+    for (std::size_t i = 0; i < shown; ++i) {
+      const auto& d = decisions[i];
+      std::string meta = "*#" + std::to_string(d.id) + "*";
+      if (d.role != Role::none) meta += " · " + short_role(d.role);
+      if (d.created_at > 0) meta += " · " + slack_date(d.created_at);
+      if (!d.decided_by.empty()) meta += " · by " + slack_user_mention(d.decided_by);
+      list.push_back(section(meta + "\n" + esc(truncate_text(d.text, 500))));
+    }
+    if (decisions.size() > shown) {
+      list.push_back(context("…and " + std::to_string(decisions.size() - shown) +
                              " more. Narrow it down with `/decisions TEXT`."));
-  }
-  return as_ephemeral(message(
-      std::to_string(decisions.size()) + (decisions.size() == 1 ? " decision" : " decisions") + q,
-      std::move(blocks)));
+    }
+    return json{{"text", fallback}, {"blocks", std::move(list)}};
+  });
+  return as_ephemeral(
+      message(fit.message["text"].get<std::string>(), std::move(fit.message["blocks"])));
 }
 
 json render_help(std::string_view unknown_command) {

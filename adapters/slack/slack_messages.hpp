@@ -14,9 +14,10 @@
 // as_ephemeral()/as_in_channel() for a slash-command reply or response_url,
 // or wrap it with for_channel() for chat.postMessage.
 //
-// Buttons (action_id -> meaning; every `value` is the routing id as decimal):
+// Buttons (action_id -> meaning; every `value` is the routing id as decimal,
+// the reassign button's followed by ":" and the role it was rendered for):
 //   rolecall_ack        Acknowledge the routed request
-//   rolecall_reassign   Reassign it to the other role (PM <-> PO)
+//   rolecall_reassign   Reassign it to the other role (PM <-> PO), "42:product_owner"
 //   rolecall_dismiss    Not a request
 //   rolecall_choose_pm  Clarification: it is the Product Manager's topic
 //   rolecall_choose_po  Clarification: it is the Product Owner's topic
@@ -24,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +41,17 @@ inline constexpr std::string_view kActionReassign = "rolecall_reassign";
 inline constexpr std::string_view kActionDismiss = "rolecall_dismiss";
 inline constexpr std::string_view kActionChoosePm = "rolecall_choose_pm";
 inline constexpr std::string_view kActionChoosePo = "rolecall_choose_po";
+
+// A button's value: "<routing id>" or "<routing id>:<role it was rendered
+// for>" (the reassign button; buttons posted before the role rode along
+// carry the id alone).
+struct SlackButtonValue {
+  std::int64_t routing_id = 0;
+  std::optional<Role> rendered_for;
+};
+std::string slack_button_value(std::int64_t routing_id, Role rendered_for);
+// nullopt for anything else (a non-positive or malformed id, an unknown role).
+std::optional<SlackButtonValue> parse_slack_button_value(std::string_view value) noexcept;
 
 // "<@U123>" for a valid Slack user id (upper-case letters and digits), else
 // the escaped display name (or "someone" when both are empty).
@@ -60,7 +73,9 @@ nlohmann::json render_answer(const Answer& answer);
 //   not_routed: a short note and no buttons (the daemon normally posts nothing).
 nlohmann::json render_routing_notice(const RoutingDecision& decision, std::int64_t routing_id);
 
-enum class RoutingAction { acknowledged, reassigned, dismissed, clarified };
+// already_reassigned: a stale reassign press (the routing moved on since the
+// button was rendered); the message shows who moved it and changes nothing.
+enum class RoutingAction { acknowledged, reassigned, already_reassigned, dismissed, clarified };
 
 // What happened to a routing notice, for the replacement message.
 struct RoutingUpdate {

@@ -31,8 +31,15 @@ void append_unescaped(std::string& out, std::string_view text) {
   }
 }
 
+bool is_link_target(std::string_view target) {
+  for (std::string_view scheme : {"http://", "https://", "mailto:", "tel:", "ftp://"}) {
+    if (target.substr(0, scheme.size()) == scheme) return true;
+  }
+  return false;
+}
+
 // `span` is what stood between '<' and '>'.
-void append_span(std::string& out, std::string_view span) {
+void append_span(std::string& out, std::string_view span, PlainTextUse use) {
   std::string_view target = span;
   std::string_view label;
   bool has_label = false;
@@ -40,6 +47,23 @@ void append_span(std::string& out, std::string_view span) {
     target = span.substr(0, bar);
     label = span.substr(bar + 1);
     has_label = true;
+  }
+  if (use == PlainTextUse::classifier) {
+    // A mention, channel or link stands apart from the words around it:
+    // "<link|APP-77> can we…" must still see "can we" at a clause start.
+    if (!target.empty() &&
+        (target.front() == '@' || target.front() == '#' || target.front() == '!')) {
+      out.push_back(',');
+      return;
+    }
+    if (is_link_target(target)) {
+      out.push_back(',');
+      if (has_label && !label.empty()) {
+        append_unescaped(out, label);
+        out.push_back(',');
+      }
+      return;
+    }
   }
   if (!target.empty() && (target.front() == '@' || target.front() == '#')) {
     out.push_back(target.front());
@@ -63,7 +87,7 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; 
 
 }  // namespace
 
-std::string slack_to_plain(std::string_view text) {
+std::string slack_to_plain(std::string_view text, PlainTextUse use) {
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -79,7 +103,7 @@ std::string slack_to_plain(std::string_view text) {
       break;
     }
     append_unescaped(out, text.substr(i, open - i));
-    append_span(out, text.substr(open + 1, close - open - 1));
+    append_span(out, text.substr(open + 1, close - open - 1), use);
     i = close + 1;
   }
   return out;

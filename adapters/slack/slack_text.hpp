@@ -7,17 +7,25 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/plain_text_use.hpp"
+
 namespace rolecall {
 
-// Plain text for the classifier and for people: spans are replaced first,
-// then the entities are unescaped (so an escaped "&lt;@U1&gt;" stays literal
-// text "<@U1>" and is not taken for a mention).
+// Slack's markup translated to plain text, the one place it is read (the
+// core takes plain text). Spans are replaced first, then the entities are
+// unescaped (so an escaped "&lt;@U1&gt;" stays literal text "<@U1>" and is
+// not taken for a mention). For people:
 //   <@U1|ana> -> @ana     <@U1> -> @U1       <#C1|general> -> #general   <#C1> -> #C1
 //   <https://a|b> -> b    <https://a> -> https://a   <mailto:x@y|x@y> -> x@y
 //   <!here> -> @here      <!channel> / <!everyone> likewise
 //   <!subteam^S1|@devs> -> @devs   <!date^123^{date}|Mon> -> Mon   <!foo> -> @foo
-// An unterminated '<' is kept as literal text.
-std::string slack_to_plain(std::string_view text);
+// An unterminated '<' is kept as literal text. For the classifier (see
+// PlainTextUse), mentions, channels and specials become "," and a link
+// <https://a|b> becomes ",b," (without a label ","); the rest as for people:
+//   "<@U1> can we <https://a|fix APP-7>?" -> ", can we ,fix APP-7,?"
+// Emphasis (*bold*, _it_, ~strike~) and `code` are left as they are: to the
+// classifier's tokenizer they are punctuation, and people read them as typed.
+std::string slack_to_plain(std::string_view text, PlainTextUse use = PlainTextUse::people);
 
 // Removes a leading mention of the bot (`<@BOT>` or `<@BOT|name>`, after
 // optional whitespace) plus the whitespace and one ':' or ',' after it.

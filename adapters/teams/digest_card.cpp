@@ -5,6 +5,7 @@
 
 #include "adapters/teams/card_rules.hpp"
 #include "adapters/teams/teams_card_parts.hpp"
+#include "adapters/teams/teams_list_fitter.hpp"
 #include "core/digest_text.hpp"
 #include "core/utf8.hpp"
 
@@ -197,16 +198,15 @@ nlohmann::json render_digest_card(const Digest& d, const TeamsCardOptions& optio
 }
 
 nlohmann::json render_digest_message(const Digest& digest, const TeamsCardOptions& options) {
-  TeamsCardOptions fitted = options;
-  json message = teams_workflow_envelope(render_digest_card(digest, fitted));
-  // Every list shrinks alike, so each part of the week stays in view (the
-  // answer renderers' fit_teams_list fills one list first: right for one
-  // list, not for five).
-  while (fitted.max_list_items > 0 && teams_message_bytes(message) > fitted.max_message_bytes) {
-    fitted.max_list_items /= 2;
-    message = teams_workflow_envelope(render_digest_card(digest, fitted));
-  }
-  if (teams_message_bytes(message) > options.max_message_bytes) {
+  // Every list shrinks alike, so each part of the week stays in view.
+  TeamsListFit fit =
+      fit_teams_lists(options.max_list_items, options.max_message_bytes, [&](std::size_t items) {
+        TeamsCardOptions fitted = options;
+        fitted.max_list_items = items;
+        return teams_workflow_envelope(render_digest_card(digest, fitted));
+      });
+  json message = std::move(fit.message);
+  if (!fit.fits) {
     // Still too large with every list empty (found by fuzzing: a week whose
     // counts, titles and topic names alone overflow the card). Say so in a
     // card that always fits, rather than post one Teams refuses.

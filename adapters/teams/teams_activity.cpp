@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "adapters/teams/teams_text.hpp"
+
 namespace rolecall {
 namespace {
 
@@ -201,6 +203,12 @@ std::string decode_html_entities(std::string_view text) {
       cp = '\'';
     else if (name == "nbsp")
       cp = ' ';
+    else if (name == "ndash")
+      cp = 0x2013;
+    else if (name == "mdash")
+      cp = 0x2014;
+    else if (name == "hellip")
+      cp = 0x2026;
     else if (!name.empty() && name.front() == '#')
       cp = parse_numeric_reference(name.substr(1));
     if (!cp) {
@@ -214,7 +222,7 @@ std::string decode_html_entities(std::string_view text) {
 }
 
 std::string clean_teams_text(std::string_view text, const std::vector<TeamsMention>& mentions,
-                             std::string_view bot_name) {
+                             std::string_view bot_name, PlainTextUse use) {
   // Decide which inner name is the webhook's own.
   std::optional<std::string> own_inner;
   const std::string_view configured = trim(bot_name);
@@ -252,14 +260,18 @@ std::string clean_teams_text(std::string_view text, const std::vector<TeamsMenti
     if (is_own) {
       removed_one = true;
       stripped += ' ';
-    } else {
+    } else if (use == PlainTextUse::people) {
       stripped.append(tag->inner);
+    } else {
+      stripped += ',';
     }
     pos = tag->end;
   }
   stripped.append(text.substr(pos));
 
-  std::string clean = collapse_whitespace(decode_html_entities(stripped));
+  // The rest of the HTML (tags, entities, any <at> left) in the same pass.
+  if (use == PlainTextUse::classifier) return teams_to_plain(stripped, use);
+  std::string clean = collapse_whitespace(teams_to_plain(stripped, use));
   // "<at>Bot</at>, help" leaves ", help": drop the addressing punctuation.
   const std::size_t first = clean.find_first_not_of(",;: ");
   clean.erase(0, first == std::string::npos ? clean.size() : first);
@@ -317,6 +329,7 @@ TeamsActivityResult parse_teams_activity(std::string_view raw_body, std::string_
     }
   }
   a.clean_text = clean_teams_text(a.text, a.mentions, bot_name);
+  a.classifier_text = clean_teams_text(a.text, a.mentions, bot_name, PlainTextUse::classifier);
   result.activity = std::move(a);
   return result;
 }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/plain_text_use.hpp"
+
 namespace rolecall {
 
 struct TeamsMention {
@@ -23,8 +25,12 @@ struct TeamsActivity {
   std::string type;  // always "message" for a parsed activity
   std::string text;  // raw text with <at> markup and HTML entities
   // `text` with the webhook's own mention removed, other mentions turned into
-  // plain names, HTML entities decoded, whitespace collapsed and trimmed.
+  // plain names, HTML tags and entities translated (teams_to_plain),
+  // whitespace collapsed and trimmed: what people read and the logs keep.
   std::string clean_text;
+  // The same message for the classifier (PlainTextUse::classifier): other
+  // mentions are clause breaks, line structure kept.
+  std::string classifier_text;
   std::string from_id;                 // "29:…"
   std::string from_name;               // display name
   std::string from_aad;                // Entra object id; empty in old payloads
@@ -64,12 +70,17 @@ TeamsActivityResult parse_teams_activity(std::string_view raw_body, std::string_
 // the text of a mention entity whose id starts with "28:", else the first
 // <at>…</at> in the text (Teams only calls the webhook when it is mentioned).
 // All occurrences of the webhook's tag are removed; the first-tag fallback
-// removes only the first tag. Other tags become their inner text. Leading
-// ",;:" left over from addressing ("<at>Bot</at>: help") is dropped.
+// removes only the first tag. For people, other <at> tags become their inner
+// text, the rest of the HTML is translated by teams_to_plain, whitespace
+// (line breaks included) collapses and leading ",;:" left over from
+// addressing ("<at>Bot</at>: help") is dropped. For the classifier, other
+// <at> tags become "," and the rest is teams_to_plain(…, classifier).
 std::string clean_teams_text(std::string_view text, const std::vector<TeamsMention>& mentions,
-                             std::string_view bot_name = {});
+                             std::string_view bot_name = {},
+                             PlainTextUse use = PlainTextUse::people);
 
-// Decodes &amp; &lt; &gt; &quot; &#39; &apos; &nbsp; and numeric references
+// Decodes &amp; &lt; &gt; &quot; &apos; &nbsp; &ndash; &mdash; &hellip; and
+// numeric references
 // (&#NNN; &#xHH;) into UTF-8; &nbsp; and U+00A0 become a plain space.
 // Unknown or malformed references are kept verbatim.
 std::string decode_html_entities(std::string_view text);

@@ -511,13 +511,20 @@ json render_teams_decisions_reply(const std::vector<DecisionRecord>& decisions,
                                   {{"type", "Column"}, {"width", "auto"}, {"items", {role}}},
                                   {{"type", "Column"}, {"width", "auto"}, {"items", {idb}}}})}});
   }
-  json& list_body = envelope["attachments"][0]["content"]["body"];
-  list_body.push_back({{"type", "Container"}, {"items", json::array()}});
-  const auto pointer = json::json_pointer("/attachments/0/content/body/" +
-                                          std::to_string(list_body.size() - 1) + "/items");
-  fit_teams_list(envelope, pointer, rows, options.max_message_bytes, options.max_list_items,
-                 teams_and_more_text);
-  return envelope;
+  // The list goes in a Container after the header; the fitter shows as many
+  // rows as the card's byte budget allows, then "…and N more".
+  envelope["attachments"][0]["content"]["body"].push_back(
+      {{"type", "Container"}, {"items", json::array()}});
+  TeamsListFit fit =
+      fit_teams_lists(options.max_list_items, options.max_message_bytes, [&](std::size_t n) {
+        json m = envelope;
+        json& items = m["attachments"][0]["content"]["body"].back()["items"];
+        const std::size_t shown = std::min(n, rows.size());
+        for (std::size_t i = 0; i < shown; ++i) items.push_back(rows[i]);
+        if (shown < rows.size()) items.push_back(teams_and_more_text(rows.size() - shown));
+        return m;
+      });
+  return std::move(fit.message);
 }
 
 json render_teams_help_reply(const std::vector<std::string>& example_topics,

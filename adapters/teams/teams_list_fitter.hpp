@@ -1,32 +1,33 @@
 #pragma once
-// Fits a list into a Teams message under its size limit: appends as many
-// items as fit (in order, never splitting one) and, when some are left out,
-// one "and N more" element. Used by every renderer that shows a list.
+// Fits lists into a Teams message under its size limit: the one helper every
+// Teams renderer that shows lists uses (the decision list of an answer and
+// the weekly digest's five lists alike).
 //
-// Pure; thread-safe; never throws.
+// Pure; thread-safe; never throws (apart from what `render` throws).
 
 #include <cstddef>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <vector>
 
 namespace rolecall {
 
 struct TeamsListFit {
-  std::size_t shown = 0;
-  std::size_t omitted = 0;
+  nlohmann::json message;    // render(per_list)
+  std::size_t per_list = 0;  // items each list shows at most
+  bool fits = false;         // message is within max_bytes
 };
 
-// `envelope` is the whole message (its compact UTF-8 size is what counts);
-// `list` points at an array inside it, which may already hold elements.
-// Items are appended while the envelope stays within `max_bytes` and at most
-// `max_items` are shown; when any is left out, `more(omitted)` is appended
-// too and counted in the budget. If even the bare "more" element does not
-// fit, nothing is appended. The array at `list` must exist (assert).
-TeamsListFit fit_teams_list(nlohmann::json& envelope, const nlohmann::json::json_pointer& list,
-                            const std::vector<nlohmann::json>& items, std::size_t max_bytes,
-                            std::size_t max_items,
-                            const std::function<nlohmann::json(std::size_t omitted)>& more);
+// `render(n)` builds the whole message (its compact UTF-8 size is what
+// counts, teams_message_bytes) showing at most n items of each of its lists
+// and, for a list with more, one "…and N more" element (teams_and_more_text).
+// Every list shrinks alike, so each part of the message stays in view.
+// Returns the message for the largest n <= max_items that fits in
+// `max_bytes`, found by bisection (about log2(max_items) + 2 renders; the
+// size must not shrink as n grows, apart from the digits of "N more").
+// When even render(0) is too large, returns it with fits == false: the
+// caller decides (the digest posts a short card instead).
+TeamsListFit fit_teams_lists(std::size_t max_items, std::size_t max_bytes,
+                             const std::function<nlohmann::json(std::size_t per_list)>& render);
 
 // The usual "more" element: a subtle TextBlock "…and N more".
 nlohmann::json teams_and_more_text(std::size_t omitted);

@@ -262,6 +262,7 @@ bool PostgresStore::change_routing_status(const StatusChange& change) {
     const Role from_role = role_at(cur, 0, 1);
     const std::string team_id = cur.text(0, 2);
     const std::string topic = cur.text(0, 3);
+    if (change.if_role && *change.if_role != from_role) return false;
     Role new_role = change.new_role;
     if (new_role == Role::none && change.to == RoutingStatus::reassigned) {
       new_role = other_role(from_role);
@@ -394,6 +395,15 @@ bool PostgresStore::remember_event(const std::string& key, std::int64_t now,
                   "WHERE processed_events.expires_at <= excluded.seen_at",
                   {p(key), p(now), p(expires_at)})
                .affected() == 1;
+  });
+}
+
+bool PostgresStore::event_seen(const std::string& key, std::int64_t now) {
+  return run([&](PgConnection& c) {
+    return c.exec("event_seen",
+                  "SELECT 1 FROM processed_events WHERE event_key = $1 AND expires_at > $2",
+                  {p(key), p(now)})
+               .rows() > 0;
   });
 }
 

@@ -79,6 +79,7 @@ class PostgresStore final : public Store {
                                                std::optional<Role> role, int limit) override;
 
   bool remember_event(const std::string& key, std::int64_t now, std::int64_t expires_at) override;
+  bool event_seen(const std::string& key, std::int64_t now) override;
 
   bool enqueue(const OutboxMessage& m, std::int64_t now) override;
   std::vector<OutboxRow> due_outbox(std::int64_t now, int limit,

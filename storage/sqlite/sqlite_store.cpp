@@ -442,6 +442,7 @@ bool SqliteStore::change_routing_status(const StatusChange& change) {
       team_id = s->getColumn(2).getString();
       topic = s->getColumn(3).getString();
     }
+    if (change.if_role && *change.if_role != from_role) return false;
     Role new_role = change.new_role;
     if (new_role == Role::none && change.to == RoutingStatus::reassigned) {
       new_role = other_role(from_role);
@@ -583,6 +584,15 @@ bool SqliteStore::remember_event(const std::string& key, std::int64_t now,
     s->bind(2, static_cast<std::int64_t>(now));
     s->bind(3, static_cast<std::int64_t>(expires_at));
     return s->exec() == 1;
+  });
+}
+
+bool SqliteStore::event_seen(const std::string& key, std::int64_t now) {
+  return read("event_seen", [&](Connection& c) {
+    auto s = c.prepare("SELECT 1 FROM processed_events WHERE event_key = ?1 AND expires_at > ?2");
+    s->bind(1, key);
+    s->bind(2, static_cast<std::int64_t>(now));
+    return s->executeStep();
   });
 }
 

@@ -130,6 +130,7 @@ class SqliteStore final : public Store {
   // A key whose expiry has passed counts as new again, even before retention
   // deletes it.
   bool remember_event(const std::string& key, std::int64_t now, std::int64_t expires_at) override;
+  bool event_seen(const std::string& key, std::int64_t now) override;
 
   // A new row is pending with attempts 0 and next_attempt_at = now.
   bool enqueue(const OutboxMessage& m, std::int64_t now) override;

@@ -415,7 +415,7 @@ TEST(DigestRender, TeamsDigestEscapesTypedMentionsHtmlAndCode) {
 }
 
 // Issue 12: the Slack digest applied limits of its own; now BlockKitLimits.
-TEST(DigestRender, SlackDigestWithHostileHugeTextStaysWithinBlockKitLimits) {
+DigestInput hostile_huge_week() {
   DigestInput in = base_input();
   std::string huge;
   for (int i = 0; i < 5000; ++i) huge += "<!channel> & <@U1> \xE2\x80\x94 ";  // ~115 KB
@@ -437,7 +437,11 @@ TEST(DigestRender, SlackDigestWithHostileHugeTextStaysWithinBlockKitLimits) {
     in.routings.push_back(r);
     in.unacknowledged.push_back(r);
   }
-  const json slack = render_digest_blocks(build_digest(in, taxonomy(), now));
+  return in;
+}
+
+TEST(DigestRender, SlackDigestWithHostileHugeTextStaysWithinBlockKitLimits) {
+  const json slack = render_digest_blocks(build_digest(hostile_huge_week(), taxonomy(), now));
   expect_slack_limits(slack);  // BlockKitLimits, and nothing left for the limiter to cut
   const std::string wire = slack.dump();
   EXPECT_EQ(json::parse(wire), slack);
@@ -450,6 +454,18 @@ TEST(DigestRender, SlackDigestWithHostileHugeTextStaysWithinBlockKitLimits) {
   EXPECT_NE(mrkdwn.find("&lt;!channel&gt; &amp; &lt;@U1&gt;"), std::string::npos);
   EXPECT_NE(mrkdwn.find("more_"), std::string::npos);
   EXPECT_EQ(slack["blocks"][0]["type"], "header");
+}
+
+TEST(DigestRender, TeamsDigestWithHostileHugeTextFitsTheCard) {
+  const Digest d = build_digest(hostile_huge_week(), taxonomy(), now);
+  const json teams = render_digest_message(d);
+  expect_teams_rules(teams);
+  EXPECT_LE(teams_message_bytes(teams), teams_digest_options().max_message_bytes);
+  // The same fitter as the decision list: the lists shrank, the counts stayed.
+  const std::string all = all_text(teams);
+  EXPECT_NE(all.find("Still unacknowledged after"), std::string::npos) << all.substr(0, 2000);
+  EXPECT_NE(all.find("(300)"), std::string::npos);
+  EXPECT_NE(all.find(" more"), std::string::npos);
 }
 
 TEST(DigestRender, InvalidUtf8NeverBreaksJson) {

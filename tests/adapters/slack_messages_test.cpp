@@ -5,6 +5,7 @@
 #include <set>
 
 #include "adapters/slack/block_kit_limits.hpp"
+#include "adapters/slack/slack_list_fitter.hpp"
 
 namespace rolecall {
 namespace {
@@ -255,7 +256,36 @@ TEST(SlackMessages, RoutingNoticeHasOwnerReasonAndThreeButtons) {
   EXPECT_EQ(b[1]["text"]["text"], "Reassign to the PM");
   EXPECT_EQ(b[2]["action_id"], "rolecall_dismiss");
   EXPECT_EQ(b[2]["text"]["text"], "Not a request");
-  for (const auto& x : b) EXPECT_EQ(x["value"], "42");
+  EXPECT_EQ(b[0]["value"], "42");
+  EXPECT_EQ(b[1]["value"], "42:product_owner");  // the owner it was drawn for rides along
+  EXPECT_EQ(b[2]["value"], "42");
+}
+
+TEST(SlackMessages, ButtonValuesParseOldAndNew) {
+  auto v = parse_slack_button_value("42");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->routing_id, 42);
+  EXPECT_FALSE(v->rendered_for.has_value());
+  v = parse_slack_button_value(slack_button_value(7, Role::product_manager));
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->routing_id, 7);
+  EXPECT_EQ(v->rendered_for, Role::product_manager);
+  for (const char* bad : {"", "0", "-3", "x", "42:", "42:cto", "42x", ":product_owner"})
+    EXPECT_FALSE(parse_slack_button_value(bad).has_value()) << bad;
+}
+
+TEST(SlackMessages, StaleReassignUpdateSaysWhoMovedItAndKeepsFreshButtons) {
+  RoutingUpdate u;
+  u.routing_id = 9;
+  u.action = RoutingAction::already_reassigned;
+  u.role = Role::product_manager;
+  u.actor_user_id = "U0ANA";
+  const json m = render_routing_update(u);
+  EXPECT_NE(m.dump().find("Already reassigned to the PM by <@U0ANA>"), std::string::npos)
+      << m.dump();
+  const auto b = buttons(m);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(b[1]["value"], "9:product_manager");
 }
 
 TEST(SlackMessages, RoutingNoticeLearnedNote) {
@@ -460,6 +490,50 @@ TEST(SlackMessages, HugeInputsStayWithinBlockKitLimits) {
   std::vector<DecisionRecord> ds(1000, decision(1, huge_utf8));
   expect_valid_message(render_decision_list(ds, huge, 1000));
   expect_valid_message(render_decision_confirmation(decision(1, huge_utf8)));
+}
+
+TEST(SlackListFitter, HostileDecisionListHasOneHonestMoreLine) {
+  std::string huge_utf8;
+  for (int i = 0; i < 6000; ++i) huge_utf8 += "é&<";
+  std::vector<DecisionRecord> ds(1000, decision(1, huge_utf8));
+  const json m = render_decision_list(ds, "q", 1000);
+  expect_valid_message(m);
+  // Within every limit before the safety net: it had nothing to cut.
+  EXPECT_TRUE(block_kit_fits(m["blocks"]));
+  std::size_t shown = 0;
+  std::vector<std::string> more;
+  for (const json& b : m["blocks"]) {
+    const std::string t = b.dump();
+    if (b["type"] == "section" && t.find("*#1*") != std::string::npos) ++shown;
+    if (t.find("more") != std::string::npos) more.push_back(t);
+  }
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_GT(shown, 0u);
+  EXPECT_NE(more[0].find("…and " + std::to_string(1000 - shown) + " more."), std::string::npos)
+      << more[0];
+  EXPECT_EQ(m.dump().find("not shown"), std::string::npos);
+}
+
+TEST(SlackListFitter, ShowsTheMostThatFit) {
+  const auto render = [](std::size_t n) {
+    json blocks = json::array();
+    for (std::size_t i = 0; i < std::min<std::size_t>(n, 80); ++i)
+      blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", "row"}}}});
+    return json{{"text", "t"}, {"blocks", std::move(blocks)}};
+  };
+  auto fit = fit_slack_lists(80, render);
+  EXPECT_TRUE(fit.fits);
+  EXPECT_EQ(fit.per_list, BlockKitLimits::max_blocks);
+  EXPECT_EQ(fit.message, render(BlockKitLimits::max_blocks));
+  fit = fit_slack_lists(10, render);
+  EXPECT_EQ(fit.per_list, 10u);
+  const auto never = [](std::size_t) {
+    return json{
+        {"blocks",
+         json::array({{{"type", "section"},
+                       {"text", {{"type", "mrkdwn"}, {"text", std::string(20000, 'x')}}}}})}};
+  };
+  EXPECT_FALSE(fit_slack_lists(5, never).fits);
 }
 
 TEST(BlockKitLimits, TruncateTextCountsCodePointsAndKeepsMarkupWhole) {

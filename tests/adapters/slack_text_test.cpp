@@ -2,8 +2,36 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "core/normalizer.hpp"
+
 namespace rolecall {
 namespace {
+
+TEST(SlackText, ForTheClassifierMentionsChannelsAndLinksAreClauseBreaks) {
+  constexpr auto c = PlainTextUse::classifier;
+  EXPECT_EQ(slack_to_plain("<@U123|ana> who owns pricing?", c), ", who owns pricing?");
+  EXPECT_EQ(slack_to_plain("hey <@U1> and <#C1|general> <!here>", c), "hey , and , ,");
+  EXPECT_EQ(slack_to_plain("due <!date^1392734382^{date_short}|Feb 18, 2014>", c), "due ,");
+  EXPECT_EQ(slack_to_plain("read <https://w.example/x|the pricing doc> first", c),
+            "read ,the pricing doc, first");
+  EXPECT_EQ(slack_to_plain("read <https://w.example/x> or <mailto:a@b.c>", c), "read , or ,");
+  // Entities are Slack's three, decoded after the spans, once.
+  EXPECT_EQ(slack_to_plain("R&amp;D &lt;3\n&gt; quoted &lt;@U1&gt;", c), "R&D <3\n> quoted <@U1>");
+  EXPECT_EQ(slack_to_plain("*bold* `code` :tada:", c), "*bold* `code` :tada:");
+}
+
+TEST(SlackText, TypedMarkupIsReadOnceAndStaysText) {
+  // A Slack user typing "<at>pricing</at>" or "<@U1>" sends them escaped.
+  // The adapter unescapes them once; the core, which no longer reads markup,
+  // keeps the word (it used to take the unescaped "<at>…</at>" for a Teams
+  // mention and drop "pricing").
+  const std::string typed = "who owns &lt;at&gt;pricing&lt;/at&gt;?";
+  EXPECT_EQ(slack_to_plain(typed, PlainTextUse::classifier), "who owns <at>pricing</at>?");
+  const auto tokens = tokenize(slack_to_plain(typed, PlainTextUse::classifier));
+  EXPECT_NE(std::find(tokens.begin(), tokens.end(), tokenize("pricing").at(0)), tokens.end());
+}
 
 TEST(SlackText, MentionsChannelsLinksAndSpecials) {
   EXPECT_EQ(slack_to_plain("hi <@U1|ana> and <@U2>"), "hi @ana and @U2");

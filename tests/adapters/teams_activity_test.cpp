@@ -84,8 +84,10 @@ TEST(TeamsActivity, DropsAddressingPunctuation) {
 TEST(TeamsActivity, TagsWithAttributesAndOddCase) {
   const std::vector<TeamsMention> none;
   EXPECT_EQ(clean_teams_text("<AT id=\"0\">Bot</AT> ask <at id=\"1\">Sam</at>", none), "ask Sam");
-  // Not a tag: kept verbatim.
-  EXPECT_EQ(clean_teams_text("<at>Bot</at> is a<b less than b>", none), "is a<b less than b>");
+  // Teams text is HTML: "<b less than b>" is a <b> tag with attributes
+  // (a typed "<" arrives as &lt;), so it goes; an unknown tag stays text.
+  EXPECT_EQ(clean_teams_text("<at>Bot</at> is a<b less than b>", none), "is a");
+  EXPECT_EQ(clean_teams_text("<at>Bot</at> is a<q less than b>", none), "is a<q less than b>");
   // Unclosed tag: left alone.
   EXPECT_EQ(clean_teams_text("<at>Bot who owns it", none), "<at>Bot who owns it");
 }
@@ -103,6 +105,18 @@ TEST(TeamsActivity, EncodedTagsAreNotMentions) {
   const std::vector<TeamsMention> none;
   EXPECT_EQ(clean_teams_text("<at>Bot</at> what is &lt;at&gt;x&lt;/at&gt;", none),
             "what is <at>x</at>");
+}
+
+TEST(TeamsActivity, HtmlIsTranslatedForPeopleAndForTheClassifier) {
+  const std::vector<TeamsMention> none;
+  const std::string html =
+      "<p><at>rolecall</at> can we pull <b>SSO</b> in, <at>Ana Lee</at>?</p><p>&gt; quote</p>";
+  EXPECT_EQ(clean_teams_text(html, none), "can we pull SSO in, Ana Lee? > quote");
+  EXPECT_EQ(clean_teams_text(html, none, {}, PlainTextUse::classifier),
+            "  can we pull  SSO  in, ,?\n> quote\n");
+  // A command in a formatted message is still a command.
+  EXPECT_EQ(clean_teams_text("<p><at>rolecall</at> decision ship it</p>", none),
+            "decision ship it");
 }
 
 TEST(TeamsActivity, EntityDecoderKeepsWhatItDoesNotKnow) {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "adapters/teams/card_rules.hpp"
 #include "adapters/teams/teams_list_fitter.hpp"
 #include "adapters/teams/teams_mentions.hpp"
@@ -433,55 +435,76 @@ TEST(TeamsCardParts, TextHelpers) {
   EXPECT_FALSE(is_web_url(""));
 }
 
-TEST(TeamsListFitter, AllFitWhenThereIsRoom) {
-  json env = teams_workflow_envelope(teams_card_skeleton());
-  std::vector<json> items(10, text_block("row"));
-  const auto fit = fit_teams_list(env, json::json_pointer("/attachments/0/content/body"), items,
-                                  kTeamsCardBudgetBytes, 100, teams_and_more_text);
-  EXPECT_EQ(fit.shown, 10u);
-  EXPECT_EQ(fit.omitted, 0u);
-  EXPECT_EQ((*teams_card_of(env))["body"].size(), 10u);
+// A card with one list of `rows` of which render(n) shows n, then "more".
+json card_with_rows(const std::vector<json>& rows, std::size_t n) {
+  json card = teams_card_skeleton();
+  json& body = card["body"];
+  body = json::array({text_block("header")});
+  const std::size_t shown = std::min(n, rows.size());
+  for (std::size_t i = 0; i < shown; ++i) body.push_back(rows[i]);
+  if (shown < rows.size()) body.push_back(teams_and_more_text(rows.size() - shown));
+  return teams_workflow_envelope(std::move(card));
 }
 
-TEST(TeamsListFitter, StopsExactlyAtTheBudget) {
-  const json base = teams_workflow_envelope(teams_card_skeleton());
-  const auto ptr = json::json_pointer("/attachments/0/content/body");
-  std::vector<json> items;
-  for (int i = 0; i < 200; ++i) items.push_back(text_block("row " + std::to_string(i)));
+TEST(TeamsListFitter, AllFitWhenThereIsRoom) {
+  const std::vector<json> rows(10, text_block("row"));
+  const auto fit = fit_teams_lists(100, kTeamsCardBudgetBytes,
+                                   [&](std::size_t n) { return card_with_rows(rows, n); });
+  EXPECT_TRUE(fit.fits);
+  EXPECT_EQ(fit.per_list, 100u);
+  EXPECT_EQ((*teams_card_of(fit.message))["body"].size(), 11u);  // header + 10, no "more"
+}
+
+TEST(TeamsListFitter, ShowsTheMostThatFitExactlyAtTheBudget) {
+  std::vector<json> rows;
+  for (int i = 0; i < 200; ++i) rows.push_back(text_block("row " + std::to_string(i)));
+  const auto render = [&](std::size_t n) { return card_with_rows(rows, n); };
   for (std::size_t budget = 400; budget < 3000; budget += 37) {
-    json env = base;
-    const auto fit = fit_teams_list(env, ptr, items, budget, 1000, teams_and_more_text);
     SCOPED_TRACE(budget);
-    EXPECT_LE(teams_message_bytes(env), budget);
-    EXPECT_EQ(fit.shown + fit.omitted, items.size());
-    if (fit.shown > 0) {
-      EXPECT_EQ(env.at(ptr).size(), fit.shown + 1);
-      // One more item would not have fitted next to the "more" line.
-      json tighter = base;
-      for (std::size_t i = 0; i <= fit.shown; ++i) tighter.at(ptr).push_back(items[i]);
-      tighter.at(ptr).push_back(teams_and_more_text(fit.omitted - 1));
-      EXPECT_GT(teams_message_bytes(tighter), budget);
-    }
+    const auto fit = fit_teams_lists(1000, budget, render);
+    ASSERT_TRUE(fit.fits);
+    EXPECT_LE(teams_message_bytes(fit.message), budget);
+    EXPECT_EQ(fit.message, render(fit.per_list));
+    // One more row would not have fitted next to the "more" line.
+    EXPECT_GT(teams_message_bytes(render(fit.per_list + 1)), budget);
   }
 }
 
-TEST(TeamsListFitter, CountsExistingElementsAndGivesUpWhenNothingFits) {
-  json env = teams_workflow_envelope(teams_card_skeleton());
-  const auto ptr = json::json_pointer("/attachments/0/content/body");
-  env.at(ptr).push_back(text_block("header"));
-  const std::size_t base = teams_message_bytes(env);
-  std::vector<json> items(3, text_block("abc"));
-  auto fit = fit_teams_list(env, ptr, items, base + 10, 100, teams_and_more_text);
-  EXPECT_EQ(fit.shown, 0u);
-  EXPECT_EQ(fit.omitted, 3u);
-  EXPECT_EQ(env.at(ptr).size(), 1u);  // nothing appended, not even "more"
-
-  fit = fit_teams_list(env, ptr, items, 100000, 0, teams_and_more_text);
-  EXPECT_EQ(fit.shown, 0u);
-  ASSERT_EQ(env.at(ptr).size(), 2u);
-  EXPECT_EQ(env.at(ptr)[1]["text"],
+TEST(TeamsListFitter, SaysSoWhenNothingFits) {
+  const std::vector<json> rows(3, text_block("abc"));
+  const auto render = [&](std::size_t n) { return card_with_rows(rows, n); };
+  const auto fit = fit_teams_lists(100, teams_message_bytes(render(0)) - 1, render);
+  EXPECT_FALSE(fit.fits);
+  EXPECT_EQ(fit.per_list, 0u);
+  const auto none = fit_teams_lists(0, 100000, render);
+  EXPECT_TRUE(none.fits);
+  EXPECT_EQ((*teams_card_of(none.message))["body"].back()["text"],
             "\xe2\x80\xa6"
             "and 3 more");
+}
+
+TEST(TeamsListFitter, HostileDecisionListAndDigestKeepTheCardBudget) {
+  // The answer path: 1000 decisions of 100 KB each.
+  const std::string huge(100000, 'x');
+  std::vector<DecisionRecord> ds;
+  for (int i = 0; i < 1000; ++i) {
+    DecisionRecord d;
+    d.id = i + 1;
+    d.text = huge;
+    d.decided_by = huge;
+    ds.push_back(d);
+  }
+  TeamsCardOptions o;
+  o.max_list_items = 1000;
+  const json reply = render_teams_decisions_reply(ds, "Decisions", huge, o);
+  expect_valid_reply(reply);
+  EXPECT_LE(teams_message_bytes(reply), o.max_message_bytes);
+  // Exactly one "more" line, and what it says adds up with what is shown.
+  const auto& list = (*teams_card_of(reply))["body"].back()["items"];
+  ASSERT_GE(list.size(), 2u);
+  const std::size_t shown = list.size() - 1;
+  EXPECT_EQ(list.back()["text"],
+            std::string("\xe2\x80\xa6") + "and " + std::to_string(1000 - shown) + " more");
 }
 
 }  // namespace

@@ -557,6 +557,7 @@ class BrokenStore final : public Store {
     fail();
   }
   bool remember_event(const std::string&, std::int64_t, std::int64_t) override { fail(); }
+  bool event_seen(const std::string&, std::int64_t) override { fail(); }
   bool enqueue(const OutboxMessage&, std::int64_t) override { fail(); }
   std::vector<OutboxRow> due_outbox(std::int64_t, int, std::int64_t) override { fail(); }
   std::vector<OutboxRow> claim_outbox(std::int64_t, int, std::int64_t, const std::string&,

@@ -529,7 +529,8 @@ TEST_F(SlackDaemonTest, ButtonsChangeTheRoutingAndUpdateTheMessage) {
   auto rows = json::parse(routes.out);
   bool found = false;
   for (auto& row : rows) {
-    if (std::to_string(row["id"].get<long long>()) == routing_id) {
+    // The reassign button carries "<id>:<role it was drawn for>".
+    if (std::to_string(row["id"].get<long long>()) + ":product_owner" == routing_id) {
       found = true;
       EXPECT_EQ(row["status"], "reassigned");
       EXPECT_EQ(row["role"], "product_manager");

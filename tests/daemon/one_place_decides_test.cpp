@@ -118,10 +118,16 @@ struct Rig {
     return slack_event(body);
   }
   SlackReply slack_button(std::int64_t routing_id, const std::string& action) {
+    return slack_press(std::to_string(routing_id), action, "");
+  }
+  // A button press with the value as rendered, by `user` (fixture's if empty).
+  SlackReply slack_press(const std::string& value, const std::string& action,
+                         const std::string& user) {
     json payload =
         json::parse(testing::read_fixture("slack/interactive_block_actions_message.json"));
     payload["actions"][0]["action_id"] = action;
-    payload["actions"][0]["value"] = std::to_string(routing_id);
+    payload["actions"][0]["value"] = value;
+    if (!user.empty()) payload["user"]["id"] = user;
     payload["response_url"] = "http://127.0.0.1:9/response";
     return slack->handle(parse_interactive_json(payload), SlackDelivery{"test", "loopback"});
   }
@@ -443,6 +449,170 @@ TEST(ScriptedConversation, EndsTheSameOnSlackTeamsAndTheConsole) {
   ASSERT_EQ(ledgers.size(), 3u);
   EXPECT_EQ(ledgers[0], ledgers[1]) << "slack vs teams";
   EXPECT_EQ(ledgers[0], ledgers[2]) << "slack vs console";
+}
+
+// --- a stale Reassign never undoes (pressed twice, the routing moves once)
+
+// The value of the Reassign button in the first routing notice queued.
+std::string reassign_button_value(Rig& rig) {
+  for (const auto& row : rig.outbox_rows()) {
+    const json m = json::parse(row.message.payload, nullptr, false);
+    if (!m.is_object() || !m.contains("blocks")) continue;
+    for (const json& b : m["blocks"]) {
+      if (b.value("type", "") != "actions") continue;
+      for (const json& e : b["elements"])
+        if (e.value("action_id", "") == "rolecall_reassign") return e.value("value", "");
+    }
+  }
+  return "";
+}
+
+std::size_t changes(Rig& rig) { return rig.sqlite.status_changes("checkout", 0, 0).size(); }
+
+TEST(StaleReassign, TheSameSlackButtonPressedTwiceMovesTheRequestOnce) {
+  Rig rig;
+  rig.slack_message("app_mention", kChannel, kRequest, "1700000000.000100", "Ev1");
+  const RoutingRecord routed = rig.routings().at(0);
+  ASSERT_EQ(routed.role, Role::product_owner);
+  const std::string value = reassign_button_value(rig);
+  EXPECT_EQ(value, std::to_string(routed.id) + ":product_owner") << "the owner rides along";
+
+  rig.now += 5;
+  EXPECT_EQ(rig.slack_press(value, "rolecall_reassign", "U0ANA00001").status,
+            SlackReply::Status::ok);
+  EXPECT_EQ(rig.routings().at(0).role, Role::product_manager);
+  ASSERT_EQ(changes(rig), 1u);
+
+  // The same (now stale) button, by someone else: nothing moves back.
+  rig.now += 5;
+  const std::size_t rows = rig.outbox_rows().size();
+  EXPECT_EQ(rig.slack_press(value, "rolecall_reassign", "U0BEN00001").status,
+            SlackReply::Status::ok);
+  EXPECT_EQ(rig.routings().at(0).role, Role::product_manager);
+  EXPECT_EQ(rig.routings().at(0).status, RoutingStatus::reassigned);
+  EXPECT_EQ(changes(rig), 1u);
+  ASSERT_EQ(rig.outbox_rows().size(), rows + 1);
+  const std::string said = rig.outbox_rows().back().message.payload;
+  EXPECT_NE(said.find("Already reassigned to the PM by <@U0ANA00001>"), std::string::npos) << said;
+
+  // A button drawn for the current owner (the updated notice's) moves it on purpose.
+  rig.now += 5;
+  rig.slack_press(std::to_string(routed.id) + ":product_manager", "rolecall_reassign",
+                  "U0BEN00001");
+  EXPECT_EQ(rig.routings().at(0).role, Role::product_owner);
+  EXPECT_EQ(changes(rig), 2u);
+}
+
+TEST(StaleReassign, ATeamsReassignTypedTwiceSaysWhoMovedItAndChangesNothing) {
+  Rig rig;
+  rig.teams_message(kRequest, "1718112233001");
+  const RoutingRecord routed = rig.routings().at(0);
+  ASSERT_EQ(routed.role, Role::product_owner);
+  const std::string cmd = "reassign #" + std::to_string(routed.id);
+  rig.teams_message(cmd, "1718112233002");
+  EXPECT_EQ(rig.routings().at(0).role, Role::product_manager);
+  ASSERT_EQ(changes(rig), 1u);
+
+  const HttpResponse again = rig.teams_message(cmd, "1718112233003");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("already reassigned to the Product Manager by"), std::string::npos)
+      << again.body;
+  EXPECT_EQ(rig.routings().at(0).role, Role::product_manager);
+  EXPECT_EQ(changes(rig), 1u);
+
+  // Naming the role moves it on purpose.
+  rig.teams_message(cmd + " to po", "1718112233004");
+  EXPECT_EQ(rig.routings().at(0).role, Role::product_owner);
+  EXPECT_EQ(changes(rig), 2u);
+}
+
+TEST(StaleReassign, TheConsoleButtonPressedTwiceMovesTheRequestOnce) {
+  Rig rig;
+  rig.console_message(kRequest);
+  const RoutingRecord routed = rig.routings().at(0);
+  ASSERT_EQ(routed.role, Role::product_owner);
+  const std::string press =
+      json{{"routing_id", routed.id}, {"action", "reassign"}, {"rendered_for", "product_owner"}}
+          .dump();
+  json first = json::parse(rig.console_call("POST", "/console/api/action", press).body);
+  EXPECT_TRUE(first["changed"].get<bool>());
+  EXPECT_EQ(rig.routings().at(0).role, Role::product_manager);
+
+  json second = json::parse(rig.console_call("POST", "/console/api/action", press).body);
+  EXPECT_FALSE(second["changed"].get<bool>());
+  EXPECT_TRUE(second["stale"].get<bool>());
+  EXPECT_NE(second["text"].get<std::string>().find("Already reassigned to the Product Manager by "
+                                                   "console"),
+            std::string::npos)
+      << second.dump();
+  EXPECT_EQ(second["routing"]["role"], "product_manager");
+  EXPECT_EQ(rig.routings().at(0).role, Role::product_manager);
+  EXPECT_EQ(changes(rig), 1u);
+
+  const HttpResponse r = rig.console_call(
+      "POST", "/console/api/action",
+      json{{"routing_id", routed.id}, {"action", "reassign"}, {"rendered_for", "cto"}}.dump());
+  EXPECT_EQ(r.status, 400);
+}
+
+// --- duplicates are acknowledged before any work (an advisory read)
+
+TEST(Duplicates, ASeenEventIsAcknowledgedWithoutClassifyingOrRendering) {
+  Rig rig;
+  InboundMessage m;
+  m.platform = "slack";
+  m.addressing = Addressing::mention;
+  m.team = rig.knowledge->get()->teams.find("checkout");
+  ASSERT_NE(m.team, nullptr);
+  m.channel = kChannel;
+  m.author = "U0ASKER001";
+  m.text = kRequest;
+  m.message_id = "1700000000.000100";
+  m.dedupe_keys = {"slack:event:Ev1", std::string("slack:msg:") + kChannel + ":1700000000.000100"};
+  int renders = 0;
+  const auto render = [&](const MessageOutcome&) {
+    ++renders;
+    return std::vector<OutboxMessage>{};
+  };
+  const MessageOutcome first = rig.app->handle_message(m, kNow, render);
+  ASSERT_EQ(first.kind, MessageOutcome::Kind::routed);
+  ASSERT_EQ(renders, 1);
+
+  // Slack's retry: one read, no classification (the outcome carries none),
+  // no rendering, no write.
+  rig.store.fail_call(0);
+  const MessageOutcome retry = rig.app->handle_message(m, kNow + 5, render);
+  EXPECT_EQ(retry.kind, MessageOutcome::Kind::duplicate);
+  EXPECT_EQ(renders, 1);
+  EXPECT_TRUE(retry.classification.cues.empty());
+  EXPECT_EQ(retry.classification.confidence, 0.0);
+  EXPECT_EQ(rig.store.calls(), 1) << "only the advisory event_seen read";
+
+  // The same human message as a second event (app_mention + message.channels).
+  m.dedupe_keys[0] = "slack:event:Ev2";
+  rig.store.fail_call(0);
+  EXPECT_EQ(rig.app->handle_message(m, kNow + 6, render).kind, MessageOutcome::Kind::duplicate);
+  EXPECT_EQ(renders, 1);
+  EXPECT_EQ(rig.store.calls(), 2) << "a read per key until one is known";
+  EXPECT_EQ(rig.routings().size(), 1u);
+}
+
+TEST(Duplicates, SlackRetriesAndTeamsRedeliveriesCostOneReadEach) {
+  Rig rig;
+  const auto slack = [&] {
+    return rig.slack_message("app_mention", kChannel, kRequest, "1700000000.000100", "Ev1");
+  };
+  ASSERT_EQ(slack().status, SlackReply::Status::ok);
+  rig.store.fail_call(0);
+  EXPECT_EQ(slack().status, SlackReply::Status::ok);
+  EXPECT_EQ(rig.store.calls(), 1);
+
+  ASSERT_EQ(rig.teams_message(kRequest, "1700000000001").status, 200);
+  rig.store.fail_call(0);
+  const HttpResponse again = rig.teams_message(kRequest, "1700000000001");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(rig.store.calls(), 1);
+  EXPECT_EQ(rig.routings().size(), 2u) << "one routing per platform, none twice";
 }
 
 // --- a store that fails at its nth call

@@ -7,7 +7,8 @@
 // Properties: never throws; the confidence is a probability; a topic (and an
 // alternative topic) is one of the taxonomy's; role none has no topic;
 // classify is deterministic; text that was valid UTF-8 stays valid through
-// strip_markup, strip_bot_mention, tokenize, the cues and the answer text
+// the adapters' markup translations (slack_to_plain, teams_to_plain, both
+// uses), tokenize, the cues and the answer text
 // (all of them reach JSON); tokens are non-empty and the analysed text's
 // token offsets stay inside it.
 
@@ -20,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/slack/slack_text.hpp"
+#include "adapters/teams/teams_text.hpp"
 #include "config/classifier_model_loader.hpp"
 #include "config/taxonomy_loader.hpp"
 #include "core/answer.hpp"
@@ -72,14 +75,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool valid = utf8_ok(text);
   const Shipped& s = shipped();
 
-  const std::string plain = strip_markup(text);
-  const std::string no_mentions = strip_markup(text, MarkupOptions{true});
-  const std::string no_bot = strip_bot_mention(text, "U0BOT");
-  const std::string no_bot_teams = strip_bot_mention(text, "rolecall");
+  const std::string slack_words = slack_to_plain(text, PlainTextUse::classifier);
+  const std::string teams_people = teams_to_plain(text);
+  const std::string teams_words = teams_to_plain(text, PlainTextUse::classifier);
   if (valid) {
-    FUZZ_CHECK(utf8_ok(plain) && utf8_ok(no_mentions), "strip_markup broke valid UTF-8");
-    FUZZ_CHECK(utf8_ok(no_bot) && utf8_ok(no_bot_teams), "strip_bot_mention broke valid UTF-8");
+    FUZZ_CHECK(utf8_ok(slack_words), "slack_to_plain broke valid UTF-8");
+    FUZZ_CHECK(utf8_ok(teams_people) && utf8_ok(teams_words), "teams_to_plain broke valid UTF-8");
   }
+  FUZZ_CHECK(teams_people.size() <= text.size(), "teams_to_plain grew the text");
+  // What the live endpoints hand the classifier.
+  (void)s.classifier.classify(slack_words);
+  (void)s.classifier.classify(teams_words);
   for (const std::string& token : tokenize(text)) {
     FUZZ_CHECK(!token.empty(), "tokenize gave an empty token");
     if (valid) FUZZ_CHECK(utf8_ok(token), "tokenize broke valid UTF-8");

@@ -167,6 +167,29 @@ TEST_P(StoreContract, ChoosingARoleWhileStayingOpenChangesTheRole) {
   EXPECT_EQ(r->status, RoutingStatus::open);
 }
 
+TEST_P(StoreContract, ChangeStatusWithIfRoleIsACompareAndSet) {
+  const auto id = store_->record_routing(make_routing("T1", kT0, Role::product_owner));
+  StatusChange first{
+      id, RoutingStatus::open, RoutingStatus::reassigned, Role::product_manager, "U1", kT0 + 1};
+  first.if_role = Role::product_owner;
+  EXPECT_TRUE(store_->change_routing_status(first));
+  // The same press again, read against the PO: the routing has moved on.
+  StatusChange again = first;
+  again.new_role = Role::product_owner;
+  again.by = "U2";
+  again.at = kT0 + 2;
+  EXPECT_FALSE(store_->change_routing_status(again));
+  auto r = store_->get_routing(id);
+  EXPECT_EQ(r->role, Role::product_manager);
+  EXPECT_EQ(r->updated_at, kT0 + 1);
+  ASSERT_EQ(test::routing_history(*store_, id).size(), 1u);
+  EXPECT_EQ(test::routing_history(*store_, id).at(0).by, "U1");
+  // Read against the current owner, it applies.
+  again.if_role = Role::product_manager;
+  EXPECT_TRUE(store_->change_routing_status(again));
+  EXPECT_EQ(store_->get_routing(id)->role, Role::product_owner);
+}
+
 TEST_P(StoreContract, ChangeStatusOfUnknownIdIsFalseAndLogsNothing) {
   EXPECT_FALSE(store_->change_routing_status(
       {4242, RoutingStatus::open, RoutingStatus::acknowledged, Role::none, "U1", kT0}));
@@ -364,6 +387,28 @@ TEST_P(StoreContract, RememberEventDedupesUntilExpiry) {
   // Expired but not yet purged: new again, and remembered with the new expiry.
   EXPECT_TRUE(store_->remember_event("slack:Ev1", kT0 + 3600, kT0 + 7200));
   EXPECT_FALSE(store_->remember_event("slack:Ev1", kT0 + 7000, kT0 + 9000));
+}
+
+TEST_P(StoreContract, EventSeenIsAnAdvisoryReadOfWhatRememberEventKept) {
+  EXPECT_FALSE(store_->event_seen("slack:Ev1", kT0));
+  EXPECT_FALSE(store_->event_seen("slack:Ev1", kT0));  // reading remembers nothing
+  EXPECT_TRUE(store_->remember_event("slack:Ev1", kT0, kT0 + 3600));
+  EXPECT_TRUE(store_->event_seen("slack:Ev1", kT0));
+  EXPECT_TRUE(store_->event_seen("slack:Ev1", kT0 + 3599));
+  EXPECT_FALSE(store_->event_seen("slack:Ev1", kT0 + 3600));  // expired: new again
+  EXPECT_FALSE(store_->event_seen("slack:Ev2", kT0 + 10));
+  EXPECT_FALSE(store_->event_seen("", kT0));
+  // What event_seen says, remember_event agrees with.
+  EXPECT_FALSE(store_->remember_event("slack:Ev1", kT0 + 10, kT0 + 3610));
+  EXPECT_TRUE(store_->remember_event("slack:Ev1", kT0 + 3600, kT0 + 7200));
+  EXPECT_TRUE(store_->event_seen("slack:Ev1", kT0 + 3600));
+  // A batch that failed left no key to be seen.
+  EXPECT_THROW(store_->write_batch([&](Store& s) {
+    s.remember_event("slack:Ev3", kT0, kT0 + 3600);
+    throw std::runtime_error("renderer failed");
+  }),
+               std::runtime_error);
+  EXPECT_FALSE(store_->event_seen("slack:Ev3", kT0 + 1));
 }
 
 TEST_P(StoreContract, OutboxEnqueueIsIdempotent) {

@@ -48,6 +48,9 @@ class FailingStore final : public Store {
   bool remember_event(const std::string& key, std::int64_t now, std::int64_t expires) override {
     return through([&](Store& s) { return s.remember_event(key, now, expires); });
   }
+  bool event_seen(const std::string& key, std::int64_t now) override {
+    return through([&](Store& s) { return s.event_seen(key, now); });
+  }
   std::int64_t record_routing(const RoutingRecord& r) override {
     return through([&](Store& s) { return s.record_routing(r); });
   }
