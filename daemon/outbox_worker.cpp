@@ -198,6 +198,20 @@ bool OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::option
   // Committed before the request leaves: a crash from here on leaves the
   // mark behind, and the next run looks before it sends.
   store_.mark_attempt_started(row.id, now_seconds());
+  if (pacing) {
+    // The mark is a database write, so the post leaves later than its slot
+    // began (on a slow database noticeably). Nobody else may post before
+    // sent_at + interval, so moving the hold to the real moment plus the
+    // interval keeps the whole gap after this post, as a slot taken after
+    // the mark would; taking the slot first means a row whose destination
+    // is held is never marked as an attempt it did not make.
+    const Millis post_at = clock_();
+    if (post_at > sent_at) {
+      store_.hold_destination(pacing_key(pacing->destination),
+                              (post_at + pacing->interval).count());
+      pacer_.hold(pacing->destination, post_at, post_at + pacing->interval);
+    }
+  }
   DeliveryResult result = d.deliver(row.message, row.id);
   if (pacing && result.outcome == DeliveryResult::Outcome::retry &&
       result.retry_after_seconds >= 0) {

@@ -220,12 +220,15 @@ TEST_F(DaemonReplicasTest, ThreeReplicasThroughKillsAndADatabaseRestartLoseAndDu
   }
   EXPECT_EQ(query(url_, "SELECT count(*) FROM outbox"), std::to_string(acknowledged.size() + 1));
 
-  // Pacing held across replicas: posts to the one channel at least the
-  // interval apart (less a little for the way from slot to fake server).
+  // Pacing held across replicas: posts to the one channel about the interval
+  // apart. The slot is booked before the request leaves, so the gaps seen
+  // here also carry each request's way to the fake server (a loaded machine
+  // delays some): the bound is half the interval. Pacing kept per process
+  // only would let two replicas post to it at nearly the same moment.
   std::sort(channel_posts.begin(), channel_posts.end());
   int too_close = 0;
   for (std::size_t i = 1; i < channel_posts.size(); ++i) {
-    if (channel_posts[i] - channel_posts[i - 1] < std::chrono::milliseconds(kPaceMs - 25)) {
+    if (channel_posts[i] - channel_posts[i - 1] < std::chrono::milliseconds(kPaceMs / 2)) {
       ++too_close;
     }
   }
