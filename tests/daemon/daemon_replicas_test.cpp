@@ -257,7 +257,9 @@ TEST_F(DaemonReplicasTest, ThreeReplicasThroughKillsAndADatabaseRestartLoseAndDu
   }
   EXPECT_EQ(digest_holders, 1);
   for (auto& r : replicas) {
-    if (r->running()) EXPECT_EQ(r->stop(SIGTERM), 0) << r->log();
+    if (r->running()) {
+      EXPECT_EQ(r->stop(SIGTERM), 0) << r->log();
+    }
   }
 }
 
