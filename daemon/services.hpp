@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,7 +38,7 @@ class PlatformWiring;
 class SlackSocketModeClient;
 
 // Housekeeping's lease: most of the hour between two runs (see maintenance()).
-inline constexpr std::int64_t kHousekeepingLeaseSeconds = 55 * 60;
+inline constexpr std::int64_t kHousekeepingLeaseSeconds = std::int64_t{55} * 60;
 
 class Services {
  public:
