@@ -22,6 +22,7 @@
 #include <random>
 #include <string>
 
+#include "bench/weekly_summary.hpp"
 #include "core/digest.hpp"
 #include "storage/sha256.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -31,7 +32,7 @@ namespace {
 
 using namespace rolecall;
 
-constexpr std::int64_t kWeek = 7 * 86400;
+using bench::kWeek;
 constexpr std::int64_t kStart = 1'735'516'800;  // Monday 2024-12-30 00:00 UTC (ISO 2025-W01)
 constexpr int kWeeks = 52;
 constexpr std::int64_t kNow = kStart + kWeeks * kWeek;
@@ -358,28 +359,7 @@ SqliteStore& big_store() {
   return *g_big;
 }
 
-// Everything the weekly digest reads for one team: the week's routings,
-// its status changes (reassignments), the routings still open from any week
-// older than 48 h, the week's decisions, and the previous week's counts.
-std::size_t weekly_summary(SqliteStore& s, const std::string& team, std::int64_t week_start) {
-  ListFilter week;
-  week.team_id = team;
-  week.since = week_start;
-  week.until = week_start + kWeek;
-  std::size_t n = s.list_routings(week).size();
-  n += s.status_changes(team, week.since, week.until).size();
-  ListFilter open;
-  open.team_id = team;
-  open.until = week.until - 2 * 86400;
-  open.status = RoutingStatus::open;
-  n += s.list_routings(open).size();
-  n += s.list_decisions(week).size();
-  ListFilter previous = week;
-  previous.since -= kWeek;
-  previous.until -= kWeek;
-  n += work_share(s.list_routings(previous)).strategy;
-  return n;
-}
+using bench::weekly_summary;
 
 void BM_WeeklySummary(benchmark::State& state, const char* team) {
   auto& s = big_store();

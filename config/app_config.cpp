@@ -98,6 +98,7 @@ std::string AppConfig::describe() const {
     line("storage.url", secret_state(storage.url, storage.url_source));
     line("storage.pool_size", storage.pool_size);
     line("storage.pool_timeout_ms", storage.pool_timeout_ms);
+    line("storage.ping_timeout_ms", storage.ping_timeout_ms);
   } else {
     line("storage.path", storage.path);
   }
@@ -139,10 +140,12 @@ std::string AppConfig::describe() const {
        secret_state(console.access_token, console.access_token_source) +
            (console.enabled && console.loopback_only() ? " (loopback peers only)" : ""));
   line("digest.catch_up_hours", digest.catch_up_hours);
+  line("digest.check_interval_seconds", digest.check_interval_seconds);
   line("outbox.max_attempts", outbox.max_attempts);
   line("outbox.base_backoff_ms", outbox.base_backoff_ms);
   line("outbox.max_backoff_ms", outbox.max_backoff_ms);
   line("outbox.max_depth", outbox.max_depth);
+  line("outbox.lease_seconds", outbox.lease_seconds);
   line("dedupe_ttl_hours", dedupe_ttl_hours);
   for (const auto& t : directory.teams()) {
     std::string prefix = "product_teams." + t.id;

@@ -54,6 +54,7 @@ struct StorageConfig {
   SecretSource url_source = SecretSource::none;
   unsigned pool_size = 8;                // PostgreSQL connections per process
   unsigned pool_timeout_ms = 5000;       // wait for a pooled connection, then 503
+  unsigned ping_timeout_ms = 1000;       // /readyz's own database check, its own connection
   std::string path = "var/rolecall.db";  // relative to the working directory; ROLECALL_DB overrides
   bool store_message_text = true;        // false: keep decisions, drop message bodies
   unsigned retention_days = 90;          // 0 = keep forever
@@ -148,6 +149,10 @@ struct ConsoleConfig {
 
 struct DigestConfig {
   unsigned catch_up_hours = 12;  // a digest missed by up to this long is still posted
+  // How often the scheduler looks whether a digest is due (and renews its
+  // lease, daemon/digest_scheduler.hpp): a digest goes out at most this long
+  // after its time.
+  unsigned check_interval_seconds = 30;
 };
 
 struct OutboxConfig {
@@ -157,6 +162,11 @@ struct OutboxConfig {
   // Pending rows above which the daemon warns and counts (daemon/
   // outbox_depth_watch.hpp); rows are still accepted beyond it.
   unsigned max_depth = 100000;
+  // How long a replica's claim on the outbox rows it is delivering lasts
+  // (OutboxOptions::claim_lease): a replica that dies mid-delivery leaves its
+  // rows to the others this long after its claim. ROLECALL_OUTBOX_LEASE_SECONDS
+  // overrides. 5 .. 86400.
+  unsigned lease_seconds = 60;
 };
 
 struct AppConfig {

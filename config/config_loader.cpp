@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +27,8 @@ constexpr std::string_view kDefaultConfigPath = "config/rolecall.example.yaml";
 constexpr std::string_view kDefaultTaxonomyFile = "taxonomy.yaml";
 constexpr std::string_view kDefaultModelFile = "classifier-model.tsv";
 constexpr std::size_t kTeamsKeyBytes = 32;
+constexpr unsigned kMinOutboxLease = 5;
+constexpr unsigned kMaxOutboxLease = 86400;
 
 std::optional<std::string> read_text_file(const fs::path& path, std::string& error) {
   std::ifstream in(path, std::ios::binary);
@@ -314,9 +317,10 @@ class Loader {
   }
 
   void read_storage(YamlMap& root) {
-    YamlMap map(diag_, root.value("storage"), "storage",
-                {"backend", "url", "url_file", "pool_size", "pool_timeout_ms", "path",
-                 "store_message_text", "retention_days", "busy_timeout_ms", "wal_coalescing"});
+    YamlMap map(
+        diag_, root.value("storage"), "storage",
+        {"backend", "url", "url_file", "pool_size", "pool_timeout_ms", "ping_timeout_ms", "path",
+         "store_message_text", "retention_days", "busy_timeout_ms", "wal_coalescing"});
     auto& s = config_.storage;
     Secret url = read_secret(map, "url", "ROLECALL_DATABASE_URL");
     s.url = url.value;
@@ -342,6 +346,7 @@ class Loader {
     }
     read_uint(map, "pool_size", s.pool_size, 1, 1000);
     read_uint(map, "pool_timeout_ms", s.pool_timeout_ms, 1, 600LL * 1000);
+    read_uint(map, "ping_timeout_ms", s.ping_timeout_ms, 50, 60LL * 1000);
     if (map.has("path")) {
       if (auto p = map.non_empty_string("path")) s.path = *p;
     }
@@ -515,14 +520,30 @@ class Loader {
   }
 
   void read_digest(YamlMap& root) {
-    YamlMap map(diag_, root.value("digest"), "digest", {"catch_up_hours"});
+    YamlMap map(diag_, root.value("digest"), "digest",
+                {"catch_up_hours", "check_interval_seconds"});
     read_uint(map, "catch_up_hours", config_.digest.catch_up_hours, 0, 7LL * 24);
+    read_uint(map, "check_interval_seconds", config_.digest.check_interval_seconds, 1, 3600);
   }
 
   void read_outbox(YamlMap& root) {
-    YamlMap map(diag_, root.value("outbox"), "outbox",
-                {"max_attempts", "base_backoff_ms", "max_backoff_ms", "max_depth"});
+    YamlMap map(
+        diag_, root.value("outbox"), "outbox",
+        {"max_attempts", "base_backoff_ms", "max_backoff_ms", "max_depth", "lease_seconds"});
     auto& o = config_.outbox;
+    read_uint(map, "lease_seconds", o.lease_seconds, kMinOutboxLease, kMaxOutboxLease);
+    if (auto lease = env_.get("ROLECALL_OUTBOX_LEASE_SECONDS")) {
+      unsigned v = 0;
+      const auto* end = lease->data() + lease->size();
+      const auto [ptr, ec] = std::from_chars(lease->data(), end, v);
+      if (ec != std::errc() || ptr != end || v < kMinOutboxLease || v > kMaxOutboxLease) {
+        env_diag_.error("ROLECALL_OUTBOX_LEASE_SECONDS must be a whole number from " +
+                        std::to_string(kMinOutboxLease) + " to " + std::to_string(kMaxOutboxLease) +
+                        " (got '" + *lease + "')");
+      } else {
+        o.lease_seconds = v;
+      }
+    }
     read_uint(map, "max_attempts", o.max_attempts, 1, 100);
     read_uint(map, "base_backoff_ms", o.base_backoff_ms, 1, 3600LL * 1000);
     read_uint(map, "max_backoff_ms", o.max_backoff_ms, 1, 24LL * 3600LL * 1000);

@@ -33,9 +33,11 @@ class Environment {
 
   // The names from_process() reads.
   static constexpr std::string_view known_variables[] = {
-      "ROLECALL_CONFIG",      "ROLECALL_LISTEN",      "ROLECALL_DB",
-      "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN",      "SLACK_APP_TOKEN",
-      "SLACK_API_URL",        "TEAMS_WEBHOOK_SECRET", "ROLECALL_DATABASE_URL"};
+      "ROLECALL_CONFIG",       "ROLECALL_LISTEN",
+      "ROLECALL_DB",           "SLACK_SIGNING_SECRET",
+      "SLACK_BOT_TOKEN",       "SLACK_APP_TOKEN",
+      "SLACK_API_URL",         "TEAMS_WEBHOOK_SECRET",
+      "ROLECALL_DATABASE_URL", "ROLECALL_OUTBOX_LEASE_SECONDS"};
 
  private:
   std::map<std::string, std::string, std::less<>> vars_;

@@ -88,8 +88,13 @@ bool DigestService::all_sent(const Team& team, const IsoWeek& week) {
   return true;
 }
 
+namespace {
+// Thrown inside write_batch only, to roll the batch back, and caught around it.
+struct FencedOut {};
+}  // namespace
+
 DigestPostResult DigestService::post(const Team& team, const IsoWeek& week, std::int64_t now,
-                                     bool force) {
+                                     bool force, const Fence* fence) {
   DigestPostResult result;
   const std::string label = to_string(week);
   std::optional<Digest> digest;
@@ -116,10 +121,24 @@ DigestPostResult DigestService::post(const Team& team, const IsoWeek& week, std:
     }
     m.idempotency_key = "digest:" + team.id + ":" + label + ":" + d.label;
     if (force) m.idempotency_key += ":forced:" + std::to_string(now);
-    // Enqueue first, then mark: a crash in between re-enqueues, and the
-    // idempotency key turns that into a no-op.
-    const bool enqueued = store_.enqueue(m, now);
-    store_.mark_digest_sent(team.id, label, d.label, now);
+    // One transaction: the row and the mark, or (fenced out, or a failing
+    // store) neither. The idempotency key would turn a second enqueue into
+    // a no-op anyway; the fence keeps a stale scheduler from writing at all.
+    bool enqueued = false;
+    try {
+      store_.write_batch([&](Store& s) {
+        if (fence && !s.lease_valid(*fence)) throw FencedOut{};
+        enqueued = s.enqueue(m, now);
+        s.mark_digest_sent(team.id, label, d.label, now);
+      });
+    } catch (const FencedOut&) {
+      spdlog::warn(
+          "digest {} for team {}: the digest lease (token {}) was taken by another "
+          "replica; leaving the rest to it",
+          label, team.id, fence->token);
+      result.fenced_out = true;
+      break;
+    }
     if (enqueued || force) {
       result.enqueued.push_back(d.label);
       if (metrics_) {

@@ -25,6 +25,9 @@ struct DigestPostResult {
   std::vector<std::string> enqueued;      // destination labels, e.g. "slack:C0123"
   std::vector<std::string> already_sent;  // skipped: this week went out before
   std::vector<std::string> unavailable;   // e.g. Slack channel but no bot token
+  // Posting stopped because the fence no longer held: another replica took
+  // the digest lease (nothing was written for the destination where it stopped).
+  bool fenced_out = false;
 };
 
 class DigestService {
@@ -39,7 +42,11 @@ class DigestService {
 
   Digest build(const Team& team, const IsoWeek& week, std::int64_t now);
   // Enqueues the digest for every destination not yet sent (all when force).
-  DigestPostResult post(const Team& team, const IsoWeek& week, std::int64_t now, bool force);
+  // Each destination's outbox row and ledger mark are one write_batch; with a
+  // `fence` (the scheduler's digest lease) the batch first checks it
+  // (LeaseStore::lease_valid) and writes nothing when it no longer holds.
+  DigestPostResult post(const Team& team, const IsoWeek& week, std::int64_t now, bool force,
+                        const Fence* fence = nullptr);
   // The teams of the current knowledge (follows SIGHUP reloads).
   std::vector<Team> teams() const { return knowledge_.get()->teams.teams(); }
   // True when every destination of the team already got this week.

@@ -178,6 +178,11 @@ void declare_rolecall_metrics(Metrics& m, const std::string& version) {
   m.declare_gauge("rolecall_db_pool_waiting",
                   "Callers of this replica waiting for a pooled PostgreSQL connection now.");
   m.declare_gauge("rolecall_db_pool_open", "PostgreSQL connections this replica holds open.");
+  m.declare_gauge("rolecall_database_up",
+                  "1 when the store answered the last check of the database watch (every 2 s), "
+                  "else 0.");
+  m.declare_gauge("rolecall_leases_held",
+                  "Leases this replica holds now (1) or not (0), by lease: digest, housekeeping.");
   m.declare_gauge("rolecall_outbox_max_depth",
                   "Outbox depth above which rolecall warns (outbox.max_depth).");
   m.declare_counter("rolecall_outbox_depth_exceeded",

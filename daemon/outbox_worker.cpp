@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "daemon/metrics.hpp"
+#include "storage/sha256.hpp"
 
 namespace rolecall {
 
@@ -106,8 +107,8 @@ int OutboxWorker::run_once(Millis now) {
           continue;
         }
       }
+      if (!process(row, *d, pacing, now)) continue;  // another replica holds its destination
       ++attempted;
-      process(row, *d, pacing, now);
       if (attempted >= options_.batch) return attempted;  // the thread comes back at once
     }
     if (options_.batch <= 0 || static_cast<int>(rows.size()) < options_.batch) break;
@@ -115,7 +116,16 @@ int OutboxWorker::run_once(Millis now) {
   return attempted;
 }
 
-void OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::optional<Pacing>& pacing,
+namespace {
+// The shared pacing key of a destination (storage/send_pacing.hpp): never
+// the secret a Teams Workflows URL carries.
+std::string pacing_key(const Destination& d) {
+  if (d.platform == Platform::slack) return "slack:" + d.channel;
+  return "teams:" + sha256_hex(d.channel).substr(0, 32);
+}
+}  // namespace
+
+bool OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::optional<Pacing>& pacing,
                            Millis now) {
   const std::string& dest = row.message.destination;
   auto count_lookup = [&](const char* outcome) {
@@ -137,7 +147,7 @@ void OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::option
         if (metrics_)
           metrics_->inc("rolecall_outbox_deliveries",
                         {{"destination", dest}, {"outcome", "delivered"}});
-        return;
+        return true;
       case PostLookup::Outcome::not_found:
         count_lookup("not_found");
         spdlog::info("outbox: row {} to {}: the earlier attempt posted nothing; sending", row.id,
@@ -154,11 +164,11 @@ void OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::option
               row.id, dest, look.error);
           store_.mark_failed(row.id, look.error);
           if (metrics_) metrics_->inc("rolecall_outbox_failures", {{"destination", dest}});
-          return;
+          return true;
         }
         // Unsure: never send blindly. Look again later, on the row's backoff.
         retry_or_give_up(row, look.error, look.retry_after_seconds, SentState::maybe_sent);
-        return;
+        return true;
       case PostLookup::Outcome::unsupported:
         count_lookup("unsupported");
         spdlog::warn(
@@ -169,14 +179,39 @@ void OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::option
     }
   }
 
+  // The slot is booked from when the post leaves (a run's earlier posts take
+  // time), and never before the run's `now`, so a test's clock that stands
+  // still still gets one post per destination per run. It is booked in the
+  // store, which every replica shares (PostgreSQL), so replicas posting to
+  // one channel keep its pace together; a slot another replica booked holds
+  // the row back like a local one.
+  const Millis sent_at = std::max(now, clock_());
+  if (pacing) {
+    if (auto until = store_.take_send_slot(pacing_key(pacing->destination), sent_at.count(),
+                                           pacing->interval.count())) {
+      pacer_.hold(pacing->destination, sent_at, Millis(*until));
+      next_release_ = next_release_ ? std::min(*next_release_, Millis(*until)) : Millis(*until);
+      return false;
+    }
+    pacer_.sent(pacing->destination, sent_at, pacing->interval);
+  }
   // Committed before the request leaves: a crash from here on leaves the
   // mark behind, and the next run looks before it sends.
   store_.mark_attempt_started(row.id, now_seconds());
-  // The slot is booked from when the post leaves (a run's earlier posts take
-  // time), and never before the run's `now`, so a test's clock that stands
-  // still still gets one post per destination per run.
-  const Millis sent_at = std::max(now, clock_());
-  if (pacing) pacer_.sent(pacing->destination, sent_at, pacing->interval);
+  if (pacing) {
+    // The mark is a database write, so the post leaves later than its slot
+    // began (on a slow database noticeably). Nobody else may post before
+    // sent_at + interval, so moving the hold to the real moment plus the
+    // interval keeps the whole gap after this post, as a slot taken after
+    // the mark would; taking the slot first means a row whose destination
+    // is held is never marked as an attempt it did not make.
+    const Millis post_at = clock_();
+    if (post_at > sent_at) {
+      store_.hold_destination(pacing_key(pacing->destination),
+                              (post_at + pacing->interval).count());
+      pacer_.hold(pacing->destination, post_at, post_at + pacing->interval);
+    }
+  }
   DeliveryResult result = d.deliver(row.message, row.id);
   if (pacing && result.outcome == DeliveryResult::Outcome::retry &&
       result.retry_after_seconds >= 0) {
@@ -184,6 +219,7 @@ void OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::option
     // the destination's later rows wait too, not only this one.
     const Millis until = sent_at + std::chrono::seconds(result.retry_after_seconds);
     pacer_.hold(pacing->destination, sent_at, until);
+    store_.hold_destination(pacing_key(pacing->destination), until.count());
   }
   switch (result.outcome) {
     case DeliveryResult::Outcome::delivered:
@@ -206,6 +242,7 @@ void OutboxWorker::process(const OutboxRow& row, Deliverer& d, const std::option
       }
       break;
   }
+  return true;
 }
 
 void OutboxWorker::retry_or_give_up(const OutboxRow& row, const std::string& error,

@@ -36,9 +36,12 @@
 //
 // Pacing and Retry-After by scheduling, never by sleeping (issue 12). Each
 // destination (platform + channel, Deliverer::pacing) has a next-allowed
-// time in milliseconds (DestinationPacer): a post books the next slot one
-// interval later, and a retry with the platform's Retry-After holds the
-// destination until then. A row whose destination is held stays due and is
+// time in milliseconds, kept in the store (SendPacing: shared by replicas on
+// PostgreSQL, in memory on SQLite) and mirrored in a local DestinationPacer
+// that skips known-held destinations without asking the store: a post books
+// the next slot one interval later (take_send_slot, atomic across replicas,
+// right before the post), and a retry with the platform's Retry-After holds
+// the destination until then (hold_destination). A row whose destination is held stays due and is
 // skipped; the rows behind it (other channels, Teams) go on at once. The
 // thread then waits for the earliest of: a held destination coming free,
 // the next row coming due, notify(), idle_poll. Deliverers never wait, so
@@ -124,7 +127,9 @@ class OutboxWorker {
   void loop();
   Deliverer* deliverer_for(const std::string& destination) const;
   // Steps 1-4 above for one row, at `now`; `pacing` is the row's slot.
-  void process(const OutboxRow& row, Deliverer& d, const std::optional<Pacing>& pacing, Millis now);
+  // False when the row was not attempted because its destination's slot is
+  // taken (by another replica: the store's shared pacing); it stays claimed.
+  bool process(const OutboxRow& row, Deliverer& d, const std::optional<Pacing>& pacing, Millis now);
   // Reschedules `row` after a failed attempt, or fails it when that was its
   // last allowed attempt.
   void retry_or_give_up(const OutboxRow& row, const std::string& error,

@@ -105,7 +105,9 @@ int run_serve(AppConfig config, unsigned threads_override) {
     return 1;
   }
 
-  DigestScheduler scheduler(ioc, services->digests(), services->config());
+  DigestScheduler scheduler(
+      ioc, services->digests(), services->config(),
+      DigestSchedulerLease{&services->store(), services->replica_name(), &services->metrics()});
   // Slack over Socket Mode, when an app-level token is configured.
   std::unique_ptr<SlackSocketModeClient> socket_mode = services->start_slack_socket_mode(ioc);
 
@@ -114,7 +116,6 @@ int run_serve(AppConfig config, unsigned threads_override) {
   asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
   asio::signal_set hup(ioc, SIGHUP);
   asio::steady_timer grace(ioc);
-  asio::steady_timer housekeeping(ioc);
   asio::steady_timer depth_timer(ioc);
   // Set on SIGTERM: a timer handler already queued when it is cancelled must
   // not re-arm it, or the io_context would never run out of work.
@@ -143,7 +144,6 @@ int run_serve(AppConfig config, unsigned threads_override) {
       if (server->open_connections() == 0 && (!socket_mode || socket_mode->idle())) {
         grace.cancel();  // nothing left: let io_context run out of work
         hup.cancel();
-        housekeeping.cancel();
         depth_timer.cancel();
         return;
       }
@@ -165,29 +165,21 @@ int run_serve(AppConfig config, unsigned threads_override) {
   };
   wait_hup();
 
-  // Housekeeping every hour (retention, dedupe expiry).
-  std::function<void()> schedule_housekeeping = [&] {
-    housekeeping.expires_after(std::chrono::hours(1));
-    housekeeping.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      services->maintenance();
-      schedule_housekeeping();
-
-      // The outbox depth against outbox.max_depth every few seconds, besides the
-      // worker's own checks, which wait while it is in a round of slow deliveries.
-      std::function<void()> schedule_depth_check = [&] {
-        depth_timer.expires_after(std::chrono::seconds(5));
-        depth_timer.async_wait([&](const boost::system::error_code& ec) {
-          if (ec || shutting_down) return;
-          services->outbox().depth_watch().check();
-          schedule_depth_check();
-        });
-      };
+  // The outbox depth against outbox.max_depth every few seconds, besides the
+  // worker's own checks, which wait while it is in a round of slow deliveries.
+  std::function<void()> schedule_depth_check = [&] {
+    depth_timer.expires_after(std::chrono::seconds(5));
+    depth_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || shutting_down) return;
+      services->outbox().depth_watch().check();
       schedule_depth_check();
     });
   };
-  schedule_housekeeping();
+  schedule_depth_check();
 
+  // Housekeeping (retention, dedupe expiry) runs on the database watch's
+  // thread once the database answers, then hourly (Services::watch_database).
+  services->start_database_watch();
   services->outbox().start();
   server->start();
   scheduler.start();
@@ -206,6 +198,7 @@ int run_serve(AppConfig config, unsigned threads_override) {
   for (auto& t : workers) t.join();
 
   services->outbox().stop();
+  services->stop_database_watch();
   spdlog::info("rolecall stopped");
   spdlog::shutdown();
   return 0;

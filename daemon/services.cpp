@@ -39,10 +39,13 @@ std::string claim_owner(const AppConfig& config) {
 }
 }  // namespace
 
-Services::Services(AppConfig config) : config_(std::move(config)) {
+Services::Services(AppConfig config)
+    : config_(std::move(config)), replica_name_(claim_owner(config_)) {
   declare_rolecall_metrics(metrics_, ROLECALL_VERSION);
 
-  store_ = open_store(config_.storage);
+  StoreOpenOptions open_options;
+  open_options.wait_for_database = true;
+  store_ = open_store(config_.storage, open_options);
   spdlog::info("store: {}", describe_store(config_.storage));
   if (auto* pg = dynamic_cast<PostgresStore*>(store_.get())) {
     metrics_.gauge_callback("rolecall_db_pool_in_use",
@@ -75,8 +78,10 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
   outbox_options.base_backoff = std::chrono::milliseconds(config_.outbox.base_backoff_ms);
   outbox_options.max_backoff = std::chrono::milliseconds(config_.outbox.max_backoff_ms);
   outbox_options.max_depth = static_cast<std::int64_t>(config_.outbox.max_depth);
-  outbox_options.claim_owner = claim_owner(config_);
+  outbox_options.claim_owner = replica_name_;
+  outbox_options.claim_lease = std::chrono::seconds(config_.outbox.lease_seconds);
   outbox_ = std::make_unique<OutboxWorker>(*store_, deliverers_, outbox_options, &metrics_);
+  metrics_.gauge_callback("rolecall_database_up", [this] { return database_up_ ? 1.0 : 0.0; });
   metrics_.gauge_callback("rolecall_outbox_depth", [store = store_.get()] {
     try {
       return static_cast<double>(store->outbox_depth());
@@ -87,14 +92,6 @@ Services::Services(AppConfig config) : config_(std::move(config)) {
 
   digests_ = std::make_unique<DigestService>(*store_, *knowledge_, config_, &metrics_,
                                              [o = outbox_.get()] { o->notify(); });
-
-  if (config_.storage.retention_days > 0) {
-    const auto n =
-        store_->apply_retention(now_seconds(), static_cast<int>(config_.storage.retention_days));
-    if (n > 0)
-      spdlog::info("retention: dropped the text of {} rows older than {} days", n,
-                   config_.storage.retention_days);
-  }
 
   router_ = std::make_unique<RequestRouter>(&metrics_);
   register_routes();
@@ -132,7 +129,59 @@ CrossPostRenderer Services::teams_routing_notices() {
 }
 
 Services::~Services() {
+  stop_database_watch();
   if (outbox_) outbox_->stop();
+}
+
+void Services::start_database_watch() {
+  if (watch_.joinable()) return;
+  watch_ = std::thread([this] { watch_database(); });
+}
+
+void Services::stop_database_watch() {
+  {
+    std::lock_guard lock(watch_mu_);
+    watch_stop_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watch_.joinable()) watch_.join();
+}
+
+// Why a thread and not a timer on the io_context: ping() may take up to
+// storage.ping_timeout_ms and housekeeping longer; neither may hold up a
+// request.
+void Services::watch_database() {
+  using namespace std::chrono_literals;
+  bool was_up = false;
+  bool first = true;
+  auto next_housekeeping = std::chrono::steady_clock::now();
+  std::unique_lock lock(watch_mu_);
+  while (!watch_stop_) {
+    lock.unlock();
+    const bool up = store_->ping();
+    database_up_ = up;
+    if (up != was_up || first) {
+      if (up) {
+        spdlog::info("store: database reachable{}", first ? "" : " again");
+      } else {
+        std::string why;
+        if (auto* pg = dynamic_cast<PostgresStore*>(store_.get())) why = pg->last_error();
+        spdlog::warn(
+            "store: database unreachable{}{}; /readyz and requests that need it say 503 "
+            "until it is back",
+            why.empty() ? "" : ": ", why);
+      }
+    }
+    if (up && std::chrono::steady_clock::now() >= next_housekeeping) {
+      // At start once the database answers, then every hour.
+      maintenance();
+      next_housekeeping = std::chrono::steady_clock::now() + 1h;
+    }
+    was_up = up;
+    first = false;
+    lock.lock();
+    watch_cv_.wait_for(lock, up ? 2s : 500ms, [this] { return watch_stop_; });
+  }
 }
 
 void Services::register_routes() {
@@ -175,13 +224,33 @@ void Services::register_routes() {
 }
 
 void Services::maintenance() {
+  // One replica at a time: the lease "housekeeping", held for most of the
+  // hour between two runs, so of replicas running this hourly one does the
+  // work; each chunk checks the fencing token (Store::apply_retention).
+  const std::int64_t now = now_seconds();
+  std::optional<std::int64_t> token;
+  try {
+    token = store_->acquire_lease("housekeeping", replica_name_, now, kHousekeepingLeaseSeconds);
+  } catch (const std::exception& e) {
+    spdlog::error("housekeeping: cannot take its lease, will retry in an hour: {}", e.what());
+    return;
+  }
+  metrics_.set("rolecall_leases_held", {{"lease", "housekeeping"}}, token ? 1 : 0);
+  if (!token) {
+    spdlog::debug("housekeeping: another replica holds its lease; skipping");
+    return;
+  }
   try {
     // retention_days 0 keeps texts; expired dedupe keys still go.
     const int days = config_.storage.retention_days > 0
                          ? static_cast<int>(config_.storage.retention_days)
                          : 1 << 20;
-    const auto n = store_->apply_retention(now_seconds(), days);
-    if (n > 0) spdlog::info("retention: cleaned {} rows", n);
+    const auto n = store_->apply_retention(now, days, Fence{"housekeeping", *token});
+    if (!n) {
+      spdlog::warn("housekeeping: another replica took its lease (token {}); stopped", *token);
+    } else if (*n > 0) {
+      spdlog::info("retention: cleaned {} rows", *n);
+    }
   } catch (const std::exception& e) {
     spdlog::error("retention failed, will retry in an hour: {}", e.what());
   }

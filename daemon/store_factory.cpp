@@ -12,6 +12,8 @@ std::unique_ptr<Store> open_store(const StorageConfig& config, StoreOpenOptions 
     pg.pool_size = options.cli ? 2 : static_cast<int>(config.pool_size);
     pg.acquire_timeout_ms = static_cast<int>(config.pool_timeout_ms);
     pg.migrate = options.migrate;
+    pg.wait_for_database = options.wait_for_database;
+    pg.ping_timeout_ms = static_cast<int>(config.ping_timeout_ms);
     return std::make_unique<PostgresStore>(config.url, pg);
   }
   SqliteStoreOptions sqlite;

@@ -18,6 +18,9 @@ namespace rolecall {
 struct StoreOpenOptions {
   bool cli = false;     // a short-lived command: fewer connections / readers
   bool migrate = true;  // false: refuse a database that is not at the latest schema
+  // The daemon: PostgreSQL may be unreachable at start; the store opens "not
+  // ready" and gets ready by itself (storage/postgres/postgres_store.hpp).
+  bool wait_for_database = false;
 };
 
 std::unique_ptr<Store> open_store(const StorageConfig& config, StoreOpenOptions options = {});

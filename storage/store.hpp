@@ -6,6 +6,8 @@
 //   storage/decision_log.hpp    logged decisions
 //   storage/outbox_store.hpp    messages waiting to be sent
 //   storage/digest_ledger.hpp   which digests went where
+//   storage/lease_store.hpp     leases with fencing tokens (one replica at a time)
+//   storage/send_pacing.hpp     per-destination send pacing across replicas
 // Code that needs one concern takes that port; the daemon wires a Store
 // (daemon/store_factory.hpp): storage/sqlite/ implements it on one SQLite
 // file, storage/postgres/ on a PostgreSQL database shared by replicas. Every
@@ -18,13 +20,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "storage/decision_log.hpp"
 #include "storage/digest_ledger.hpp"
 #include "storage/event_dedupe.hpp"
+#include "storage/lease_store.hpp"
 #include "storage/outbox_store.hpp"
 #include "storage/routing_log.hpp"
+#include "storage/send_pacing.hpp"
 #include "storage/store_error.hpp"
 
 namespace rolecall {
@@ -33,7 +38,9 @@ class Store : public EventDedupe,
               public RoutingLog,
               public DecisionLog,
               public OutboxStore,
-              public DigestLedger {
+              public DigestLedger,
+              public LeaseStore,
+              public SendPacing {
  public:
   ~Store() override = default;
 
@@ -43,6 +50,12 @@ class Store : public EventDedupe,
   // --- maintenance
   // Drops message texts older than `days` and expired dedupe keys; returns rows touched.
   virtual std::int64_t apply_retention(std::int64_t now, int days) = 0;
+  // The same under a lease (housekeeping on one replica at a time): each
+  // chunk's transaction first checks `fence` (LeaseStore::lease_valid) and
+  // the work stops at the first chunk where it fails. Returns the rows
+  // touched, or nullopt when the fence failed (what was done before stays).
+  virtual std::optional<std::int64_t> apply_retention(std::int64_t now, int days,
+                                                      const Fence& fence) = 0;
   // Online backup to `path`; throws StoreError on failure.
   virtual void backup(const std::string& path) = 0;
 

@@ -82,6 +82,24 @@ PgConnection::PgConnection(const std::string& url, const std::string& redacted,
   // Notices (e.g. "relation already exists, skipping") are not ours to print.
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
+  // Plan every execution of a prepared statement with its values. The list
+  // queries filter on values whose selectivity differs by orders of
+  // magnitude (one team's open routings, or a whole year), and the partial
+  // index of open routings only matches a plan made with the value of
+  // status. After five executions PostgreSQL switches to a generic plan,
+  // which for the digest's "still open" query scanned routings_created over
+  // the whole year backwards: 460-650 ms instead of 4-55 ms over a million
+  // routings (bench/RESULTS.md). Planning the simple statements of the
+  // request path each time costs a fraction of a millisecond.
+  PGresult* set = PQexec(conn_, "SET plan_cache_mode = force_custom_plan");
+  const bool ok = set != nullptr && PQresultStatus(set) == PGRES_COMMAND_OK;
+  std::string msg = ok ? "" : PQerrorMessage(conn_);
+  PQclear(set);
+  if (!ok) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw StoreError("database " + redacted_ + ": cannot set plan_cache_mode: " + msg);
+  }
 }
 
 PgConnection::~PgConnection() {

@@ -113,11 +113,28 @@ CREATE INDEX processed_events_expiry ON processed_events(expires_at);
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending';
 )sql";
 
-constexpr std::array<PgMigration, 1> kMigrations{{
+// v2: leases with fencing tokens (storage/lease_store.hpp) and the send
+// pacing the replicas share (storage/send_pacing.hpp), one row per
+// destination, next_at in Unix milliseconds.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE leases (
+  name       TEXT   PRIMARY KEY,
+  holder     TEXT   NOT NULL,
+  token      BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE send_pacing (
+  destination TEXT   PRIMARY KEY,
+  next_at_ms  BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<PgMigration, 2> kMigrations{{
     {1,
      "every table: routings, status_changes, decisions, processed_events, outbox, "
      "digests_sent, correction_totals",
      kV1},
+    {2, "leases (fencing tokens) and send_pacing (per-destination pacing across replicas)", kV2},
 }};
 
 std::string too_new_message(int found) {

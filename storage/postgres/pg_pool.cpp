@@ -4,6 +4,10 @@
 
 namespace rolecall {
 
+namespace {
+constexpr std::chrono::milliseconds kFailFast{250};
+}  // namespace
+
 PgPool::PgPool(std::string url, std::string redacted, int size,
                std::chrono::milliseconds acquire_timeout, int connect_timeout_s)
     : url_(std::move(url)),
@@ -31,6 +35,11 @@ PgPool::Lease PgPool::acquire() {
       return Lease(*this, std::move(idle.conn), idle.generation);
     }
     if (open_ < size_) {
+      if (!last_connect_error_.empty() &&
+          std::chrono::steady_clock::now() - last_connect_failure_ < kFailFast) {
+        if (counted) --waiting_;
+        throw StoreError(last_connect_error_);
+      }
       ++open_;
       ++in_use_;
       if (counted) --waiting_;
@@ -40,7 +49,16 @@ PgPool::Lease PgPool::acquire() {
         auto conn = std::make_unique<PgConnection>(url_, redacted_, connect_timeout_s_);
         std::lock_guard relock(mu_);
         ++connects_;
+        last_connect_error_.clear();
         return Lease(*this, std::move(conn), generation);
+      } catch (const StoreError& e) {
+        std::lock_guard relock(mu_);
+        last_connect_error_ = e.what();
+        last_connect_failure_ = std::chrono::steady_clock::now();
+        --open_;
+        --in_use_;
+        cv_.notify_one();
+        throw;
       } catch (...) {
         std::lock_guard relock(mu_);
         --open_;
@@ -90,6 +108,11 @@ void PgPool::give_back(std::unique_ptr<PgConnection> conn, std::uint64_t generat
     }
   }
   cv_.notify_all();
+}
+
+void PgPool::server_answered() {
+  std::lock_guard lock(mu_);
+  last_connect_error_.clear();
 }
 
 PgPoolStats PgPool::stats() const {

@@ -7,7 +7,11 @@
 // Connecting happens outside the lock, so a slow or dead server blocks only
 // the callers that need a new connection.
 //
-// Outages: a lease whose connection broke (PgConnection::broken) discards it
+// Outages: while the server cannot be reached, a failed connect is
+// remembered for kFailFast (250 ms): acquires in that time that would have to
+// connect throw the same StoreError at once instead of each waiting for
+// libpq's connect timeout (requests get their 503 quickly).
+// A lease whose connection broke (PgConnection::broken) discards it
 // when returned, and with it every idle connection opened before it (they
 // were most likely cut by the same server restart); the next acquire
 // reconnects. So the store recovers by itself once the server is back, and
@@ -67,6 +71,9 @@ class PgPool {
   };
 
   Lease acquire();
+  // The server answered another way (PgPinger): forget the last failed
+  // connect, so the next acquire tries at once.
+  void server_answered();
   PgPoolStats stats() const;
   const std::string& redacted_url() const noexcept { return redacted_; }
 
@@ -90,6 +97,8 @@ class PgPool {
   int waiting_ = 0;
   std::uint64_t generation_ = 0;  // bumped when a broken connection is seen
   std::uint64_t waits_ = 0, connects_ = 0, discarded_ = 0;
+  std::chrono::steady_clock::time_point last_connect_failure_{};
+  std::string last_connect_error_;
 };
 
 }  // namespace rolecall

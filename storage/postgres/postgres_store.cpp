@@ -148,6 +148,15 @@ std::string limit_clause(const ListFilter& f, std::vector<PgParam>& params) {
   return " LIMIT $" + std::to_string(params.size());
 }
 
+// True while fence.token is the lease's current token; the row stays locked
+// FOR SHARE until the transaction on `c` ends, so no acquire hands out a newer
+// token before then.
+bool fence_holds(PgConnection& c, const Fence& fence) {
+  return c.exec("lease_valid", "SELECT 1 FROM leases WHERE name = $1 AND token = $2 FOR SHARE",
+                {p(fence.name), p(fence.token)})
+             .rows() == 1;
+}
+
 // The batch (write_batch) running on this thread: its store and connection.
 thread_local const PostgresStore* t_batch_store = nullptr;
 thread_local PgConnection* t_batch_conn = nullptr;
@@ -155,16 +164,64 @@ thread_local PgConnection* t_batch_conn = nullptr;
 }  // namespace
 
 PostgresStore::PostgresStore(const std::string& url, PostgresStoreOptions options)
-    : pool_(std::make_unique<PgPool>(url, redact_database_url(url), options.pool_size,
+    : options_(options),
+      pool_(std::make_unique<PgPool>(url, redact_database_url(url), options.pool_size,
                                      std::chrono::milliseconds(options.acquire_timeout_ms),
-                                     options.connect_timeout_s)) {
+                                     options.connect_timeout_s)),
+      pinger_(std::make_unique<PgPinger>(url, std::chrono::milliseconds(options.ping_timeout_ms))) {
+  if (!options_.wait_for_database) {
+    get_ready();
+    return;
+  }
+  std::lock_guard lock(ready_mu_);
+  try {
+    (void)pool_->acquire();  // back to the pool at once: only "is it there?"
+  } catch (const StoreError& e) {
+    // Unreachable: open not ready; calls and ping() retry (see the header).
+    last_error_ = e.what();
+    next_attempt_ = std::chrono::steady_clock::now();
+    return;
+  }
+  get_ready();  // reachable: a newer schema or a failed migration throws here
+}
+
+void PostgresStore::get_ready() {
   auto lease = pool_->acquire();
-  if (options.migrate) {
+  if (options_.migrate) {
     version_at_open_ = pg_migrate(*lease);
   } else {
     version_at_open_ = pg_schema_version(*lease);
     pg_check_schema_supported(*lease);
   }
+  ready_.store(true, std::memory_order_release);
+}
+
+void PostgresStore::ensure_ready() {
+  if (ready_.load(std::memory_order_acquire)) return;
+  std::unique_lock lock(ready_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    throw StoreError("database " + pool_->redacted_url() +
+                     ": not ready (connecting and migrating)");
+  }
+  if (ready_.load(std::memory_order_acquire)) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_attempt_) {
+    throw StoreError(last_error_.empty() ? "database " + pool_->redacted_url() + ": not ready"
+                                         : last_error_);
+  }
+  try {
+    get_ready();
+    last_error_.clear();
+  } catch (const StoreError& e) {
+    last_error_ = e.what();
+    next_attempt_ = now + std::chrono::milliseconds(options_.retry_interval_ms);
+    throw;
+  }
+}
+
+std::string PostgresStore::last_error() const {
+  std::lock_guard lock(ready_mu_);
+  return last_error_;
 }
 
 PostgresStore::~PostgresStore() = default;
@@ -174,6 +231,7 @@ PostgresStore::~PostgresStore() = default;
 template <class F>
 auto PostgresStore::run(F&& f) {
   if (t_batch_store == this) return f(*t_batch_conn);
+  ensure_ready();
   auto lease = pool_->acquire();
   return f(*lease);
 }
@@ -181,6 +239,7 @@ auto PostgresStore::run(F&& f) {
 template <class F>
 auto PostgresStore::transaction(const char* op, F&& f) {
   if (t_batch_store == this) return f(*t_batch_conn);  // joins the batch's transaction
+  ensure_ready();
   auto lease = pool_->acquire();
   lease->exec_script(op, "BEGIN");
   try {
@@ -198,11 +257,18 @@ auto PostgresStore::transaction(const char* op, F&& f) {
 }
 
 bool PostgresStore::ping() {
+  // The pinger first: with its own deadline it says quickly whether the
+  // server answers at all; only then may a store that is not ready yet spend
+  // time getting ready (connect the pool, migrate).
+  if (!pinger_->ping()) return false;
+  pool_->server_answered();
+  if (ready()) return true;
   try {
-    return run([](PgConnection& c) { return c.exec("ping", "SELECT 1").text(0, 0) == "1"; });
+    ensure_ready();
   } catch (const std::exception&) {
     return false;
   }
+  return true;
 }
 
 // ---------------------------------------------------------------- routings
@@ -543,12 +609,28 @@ bool PostgresStore::digest_sent(const std::string& team_id, const std::string& i
 // ---------------------------------------------------------------- maintenance
 
 std::int64_t PostgresStore::apply_retention(std::int64_t now, int days) {
+  return *retention(now, days, nullptr);
+}
+
+std::optional<std::int64_t> PostgresStore::apply_retention(std::int64_t now, int days,
+                                                           const Fence& fence) {
+  return retention(now, days, &fence);
+}
+
+std::optional<std::int64_t> PostgresStore::retention(std::int64_t now, int days,
+                                                     const Fence* fence) {
   std::int64_t touched = 0;
+  bool fenced_out = false;
   auto drain = [&](const char* op, const char* sql, std::int64_t bound) {
-    for (;;) {
-      const std::int64_t n = run([&](PgConnection& c) {
+    while (!fenced_out) {
+      auto chunk = [&](PgConnection& c) -> std::int64_t {
+        if (fence && !fence_holds(c, *fence)) {
+          fenced_out = true;
+          return 0;
+        }
         return c.exec(op, sql, {p(bound), p(kRetentionChunk)}).affected();
-      });
+      };
+      const std::int64_t n = fence ? transaction(op, chunk) : run(chunk);
       touched += n;
       if (n < kRetentionChunk) break;
     }
@@ -572,7 +654,80 @@ std::int64_t PostgresStore::apply_retention(std::int64_t now, int days) {
         "DELETE FROM processed_events WHERE event_key IN (SELECT event_key FROM "
         "processed_events WHERE expires_at <= $1 LIMIT $2)",
         now);
+  if (fenced_out) return std::nullopt;
   return touched;
+}
+
+// ---------------------------------------------------------------- leases
+
+std::optional<std::int64_t> PostgresStore::acquire_lease(const std::string& name,
+                                                         const std::string& holder,
+                                                         std::int64_t now,
+                                                         std::int64_t ttl_seconds) {
+  return run([&](PgConnection& c) -> std::optional<std::int64_t> {
+    // The WHERE of DO UPDATE leaves a lease held by someone else untouched
+    // (no row returned); ON CONFLICT makes two first acquires race safely.
+    auto r = c.exec("acquire_lease",
+                    "INSERT INTO leases (name, holder, token, expires_at) VALUES ($1, $2, 1, $4) "
+                    "ON CONFLICT (name) DO UPDATE SET "
+                    "token = CASE WHEN leases.holder = EXCLUDED.holder AND leases.expires_at > $3 "
+                    "THEN leases.token ELSE leases.token + 1 END, "
+                    "holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at "
+                    "WHERE leases.expires_at <= $3 OR leases.holder = EXCLUDED.holder "
+                    "RETURNING token",
+                    {p(name), p(holder), p(now), p(now + ttl_seconds)});
+    if (r.rows() == 0) return std::nullopt;
+    return r.int64(0, 0);
+  });
+}
+
+bool PostgresStore::release_lease(const std::string& name, const std::string& holder,
+                                  std::int64_t token) {
+  return run([&](PgConnection& c) {
+    return c.exec("release_lease",
+                  "UPDATE leases SET expires_at = 0 WHERE name = $1 AND holder = $2 AND "
+                  "token = $3 AND expires_at > 0",
+                  {p(name), p(holder), p(token)})
+               .affected() == 1;
+  });
+}
+
+bool PostgresStore::lease_valid(const Fence& fence) {
+  return run([&](PgConnection& c) { return fence_holds(c, fence); });
+}
+
+// ---------------------------------------------------------------- pacing
+
+std::optional<std::int64_t> PostgresStore::take_send_slot(const std::string& destination,
+                                                          std::int64_t now_ms,
+                                                          std::int64_t interval_ms) {
+  return run([&](PgConnection& c) -> std::optional<std::int64_t> {
+    // Booked only when free: the row lock of ON CONFLICT DO UPDATE orders
+    // racing replicas, and the loser's WHERE sees the winner's next_at_ms.
+    auto taken = c.exec("take_send_slot",
+                        "INSERT INTO send_pacing (destination, next_at_ms) VALUES ($1, $3) "
+                        "ON CONFLICT (destination) DO UPDATE SET next_at_ms = $3 "
+                        "WHERE send_pacing.next_at_ms <= $2 RETURNING next_at_ms",
+                        {p(destination), p(now_ms), p(now_ms + interval_ms)});
+    if (taken.rows() == 1) return std::nullopt;
+    auto held =
+        c.exec("take_send_slot", "SELECT next_at_ms FROM send_pacing WHERE destination = $1",
+               {p(destination)});
+    // Gone between the two statements (nothing deletes rows; defensive):
+    // try again a millisecond later.
+    const std::int64_t until = held.rows() == 1 ? held.int64(0, 0) : now_ms;
+    return std::max(until, now_ms + 1);
+  });
+}
+
+void PostgresStore::hold_destination(const std::string& destination, std::int64_t until_ms) {
+  run([&](PgConnection& c) {
+    return c.exec("hold_destination",
+                  "INSERT INTO send_pacing (destination, next_at_ms) VALUES ($1, $2) "
+                  "ON CONFLICT (destination) DO UPDATE SET "
+                  "next_at_ms = greatest(send_pacing.next_at_ms, EXCLUDED.next_at_ms)",
+                  {p(destination), p(until_ms)});
+  });
 }
 
 void PostgresStore::backup(const std::string& path) {

@@ -24,25 +24,49 @@
 // under an advisory lock (storage/postgres/pg_migrations.hpp) unless
 // options.migrate is false; a database newer than this binary is refused.
 //
+// Starting without the database (options.wait_for_database, the daemon):
+// when the server cannot be reached at open, the store opens all the same
+// and is "not ready": every call throws StoreError at once (no waiting on
+// connect timeouts), ping() is false, and the first call or ping() at least
+// retry_interval_ms after the last attempt tries again to connect and
+// migrate; once that works the store is ready for good (later outages are
+// the pool's: see storage/postgres/pg_pool.hpp). A schema newer than this
+// binary, or a migration that fails, still throws from the constructor when
+// the server is reachable there; met later, it keeps the store not ready
+// and last_error() says why.
+//
+// ping() (readiness) never waits for a pooled connection: it has its own
+// connection and its own deadline (options.ping_timeout_ms;
+// storage/postgres/pg_pinger.hpp). Only when that answers and the store is
+// not ready yet does it go on to get ready (which may take longer: connect
+// the pool and migrate).
+//
 // backup() throws: back PostgreSQL up with pg_dump (README, "Running on
 // PostgreSQL"). Errors: StoreError naming the database with its password
 // blanked (storage/postgres/database_url.hpp).
 // Thread safety: every method may be called from any thread concurrently.
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
+#include "storage/postgres/pg_pinger.hpp"
 #include "storage/postgres/pg_pool.hpp"
 #include "storage/store.hpp"
 
 namespace rolecall {
 
 struct PostgresStoreOptions {
-  int pool_size = 8;              // connections at most (>= 1)
-  int acquire_timeout_ms = 5000;  // wait this long for a pooled connection
-  int connect_timeout_s = 5;      // libpq connect_timeout (the URL may override it)
-  bool migrate = true;            // false: only check the schema version
+  int pool_size = 8;               // connections at most (>= 1)
+  int acquire_timeout_ms = 5000;   // wait this long for a pooled connection
+  int connect_timeout_s = 5;       // libpq connect_timeout (the URL may override it)
+  bool migrate = true;             // false: only check the schema version
+  bool wait_for_database = false;  // true: open even when the server is unreachable (see above)
+  int retry_interval_ms = 500;     // not ready: how often a call may try to connect again
+  int ping_timeout_ms = 1000;      // ping()'s own deadline (connect + SELECT 1)
 };
 
 class PostgresStore final : public Store {
@@ -57,8 +81,13 @@ class PostgresStore final : public Store {
   // The URL with its password blanked, for logs.
   const std::string& redacted_url() const noexcept { return pool_->redacted_url(); }
   PgPoolStats pool_stats() const { return pool_->stats(); }
-  // The schema version found at open, before migrating (0 = empty database).
+  // The schema version found at open, before migrating (0 = empty database;
+  // also 0 while the store is not ready).
   int schema_version_at_open() const noexcept { return version_at_open_; }
+  // Connected and migrated at least once (see "Starting without the database").
+  bool ready() const noexcept { return ready_.load(std::memory_order_acquire); }
+  // Why the last attempt to get ready failed ("" when none failed).
+  std::string last_error() const;
 
   bool ping() override;
 
@@ -100,8 +129,27 @@ class PostgresStore final : public Store {
   bool digest_sent(const std::string& team_id, const std::string& iso_week,
                    const std::string& destination) override;
 
+  // acquire_lease is one INSERT ... ON CONFLICT DO UPDATE ... WHERE
+  // (atomic between replicas); lease_valid reads the lease row FOR SHARE, so
+  // inside write_batch an acquire by another replica waits until the batch
+  // has committed.
+  std::optional<std::int64_t> acquire_lease(const std::string& name, const std::string& holder,
+                                            std::int64_t now, std::int64_t ttl_seconds) override;
+  bool release_lease(const std::string& name, const std::string& holder,
+                     std::int64_t token) override;
+  bool lease_valid(const Fence& fence) override;
+
+  // One row per destination in send_pacing, booked by a single
+  // INSERT ... ON CONFLICT DO UPDATE ... WHERE next_at_ms <= now.
+  std::optional<std::int64_t> take_send_slot(const std::string& destination, std::int64_t now_ms,
+                                             std::int64_t interval_ms) override;
+  void hold_destination(const std::string& destination, std::int64_t until_ms) override;
+
   // As SqliteStore (chunks of 2000 rows, each its own transaction).
   std::int64_t apply_retention(std::int64_t now, int days) override;
+  // Each chunk a transaction that first checks the fence (FOR SHARE).
+  std::optional<std::int64_t> apply_retention(std::int64_t now, int days,
+                                              const Fence& fence) override;
   // Throws StoreError: use pg_dump.
   void backup(const std::string& path) override;
 
@@ -114,8 +162,19 @@ class PostgresStore final : public Store {
   template <class F>
   auto transaction(const char* op, F&& f);
 
+  // Throws StoreError unless the store is ready; may try to get it ready.
+  void ensure_ready();
+  void get_ready();  // connect and migrate (or check); throws StoreError
+  std::optional<std::int64_t> retention(std::int64_t now, int days, const Fence* fence);
+
+  PostgresStoreOptions options_;
   std::unique_ptr<PgPool> pool_;
-  int version_at_open_ = 0;
+  std::unique_ptr<PgPinger> pinger_;
+  std::atomic<int> version_at_open_{0};
+  std::atomic<bool> ready_{false};
+  mutable std::mutex ready_mu_;  // one attempt to get ready at a time
+  std::chrono::steady_clock::time_point next_attempt_{};
+  std::string last_error_;
 };
 
 }  // namespace rolecall

@@ -157,7 +157,18 @@ ALTER TABLE outbox ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// v8: leases with fencing tokens (storage/lease_store.hpp). Send pacing
+// needs no table on SQLite: one daemon owns the file (storage/send_pacing.hpp).
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE leases (
+  name       TEXT    PRIMARY KEY,
+  holder     TEXT    NOT NULL,
+  token      INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, "core tables: routings, status_changes, decisions, processed_events, outbox", kV1},
     {2, "digests_sent; indexes for digest, retention, dedupe expiry, outbox", kV2},
     {3, "status_changes.team_id/topic (backfilled) + indexes", kV3},
@@ -165,6 +176,7 @@ constexpr std::array<Migration, 7> kMigrations{{
     {5, "outbox.attempt_started_at: an unfinished delivery attempt", kV5},
     {6, "index of routings by channel and platform message id", kV6},
     {7, "outbox.claimed_until/claimed_by: a lease on a row being delivered", kV7},
+    {8, "leases: one holder at a time, with fencing tokens", kV8},
 }};
 
 std::string too_new_message(int found) {

@@ -752,10 +752,33 @@ bool SqliteStore::digest_sent(const std::string& team_id, const std::string& iso
 // ---------------------------------------------------------------- maintenance
 
 std::int64_t SqliteStore::apply_retention(std::int64_t now, int days) {
+  return *retention(now, days, nullptr);
+}
+
+std::optional<std::int64_t> SqliteStore::apply_retention(std::int64_t now, int days,
+                                                         const Fence& fence) {
+  return retention(now, days, &fence);
+}
+
+namespace {
+bool fence_holds(Connection& c, const Fence& fence) {
+  auto s = c.prepare("SELECT 1 FROM leases WHERE name = ? AND token = ?");
+  s->bind(1, fence.name);
+  s->bind(2, static_cast<std::int64_t>(fence.token));
+  return s->executeStep();
+}
+}  // namespace
+
+std::optional<std::int64_t> SqliteStore::retention(std::int64_t now, int days, const Fence* fence) {
   std::int64_t touched = 0;
+  bool fenced_out = false;
   auto drain = [&](const char* op, const std::string& sql, std::int64_t bound) {
-    for (;;) {
+    while (!fenced_out) {
       const int n = write(op, [&](Connection& c) {
+        if (fence && !fence_holds(c, *fence)) {
+          fenced_out = true;
+          return 0;
+        }
         auto s = c.prepare(sql);
         s->bind(1, static_cast<std::int64_t>(bound));
         s->bind(2, kRetentionChunk);
@@ -784,7 +807,77 @@ std::int64_t SqliteStore::apply_retention(std::int64_t now, int days) {
         "DELETE FROM processed_events WHERE event_key IN (SELECT event_key FROM processed_events "
         "WHERE expires_at <= ?1 LIMIT ?2)",
         now);
+  if (fenced_out) return std::nullopt;
   return touched;
+}
+
+// ---------------------------------------------------------------- leases
+
+std::optional<std::int64_t> SqliteStore::acquire_lease(const std::string& name,
+                                                       const std::string& holder, std::int64_t now,
+                                                       std::int64_t ttl_seconds) {
+  return write("acquire_lease", [&](Connection& c) -> std::optional<std::int64_t> {
+    auto s = c.prepare(
+        "INSERT INTO leases (name, holder, token, expires_at) VALUES (?1, ?2, 1, ?4) "
+        "ON CONFLICT (name) DO UPDATE SET "
+        "token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ?3 "
+        "THEN leases.token ELSE leases.token + 1 END, "
+        "holder = excluded.holder, expires_at = excluded.expires_at "
+        "WHERE leases.expires_at <= ?3 OR leases.holder = excluded.holder "
+        "RETURNING token");
+    s->bind(1, name);
+    s->bind(2, holder);
+    s->bind(3, static_cast<std::int64_t>(now));
+    s->bind(4, static_cast<std::int64_t>(now + ttl_seconds));
+    if (!s->executeStep()) return std::nullopt;
+    const std::int64_t token = s->getColumn(0).getInt64();
+    while (s->executeStep()) {
+    }
+    return token;
+  });
+}
+
+bool SqliteStore::release_lease(const std::string& name, const std::string& holder,
+                                std::int64_t token) {
+  return write("release_lease", [&](Connection& c) {
+    auto s = c.prepare(
+        "UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ? AND "
+        "expires_at > 0");
+    s->bind(1, name);
+    s->bind(2, holder);
+    s->bind(3, static_cast<std::int64_t>(token));
+    return s->exec() == 1;
+  });
+}
+
+bool SqliteStore::lease_valid(const Fence& fence) {
+  // On the writer: inside write_batch this is the batch's own transaction.
+  return write("lease_valid", [&](Connection& c) { return fence_holds(c, fence); });
+}
+
+// ---------------------------------------------------------------- pacing
+
+std::optional<std::int64_t> SqliteStore::take_send_slot(const std::string& destination,
+                                                        std::int64_t now_ms,
+                                                        std::int64_t interval_ms) {
+  std::lock_guard lock(pacing_mu_);
+  auto [it, inserted] = next_send_ms_.try_emplace(destination, now_ms + interval_ms);
+  if (inserted) {
+    // Few destinations are busy at once: forget the free ones past a few hundred.
+    if (next_send_ms_.size() > 256) {
+      std::erase_if(next_send_ms_, [&](const auto& kv) { return kv.second <= now_ms; });
+    }
+    return std::nullopt;
+  }
+  if (it->second > now_ms) return it->second;
+  it->second = now_ms + interval_ms;
+  return std::nullopt;
+}
+
+void SqliteStore::hold_destination(const std::string& destination, std::int64_t until_ms) {
+  std::lock_guard lock(pacing_mu_);
+  auto [it, inserted] = next_send_ms_.try_emplace(destination, until_ms);
+  if (!inserted && until_ms > it->second) it->second = until_ms;
 }
 
 void SqliteStore::write_batch(const std::function<void(Store& store)>& fn) {

@@ -45,6 +45,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -167,6 +168,24 @@ class SqliteStore final : public Store {
   // in small transactions so live traffic is never blocked for long. Returns
   // the number of rows changed or deleted.
   std::int64_t apply_retention(std::int64_t now, int days) override;
+  // Each chunk's write transaction first checks the fence.
+  std::optional<std::int64_t> apply_retention(std::int64_t now, int days,
+                                              const Fence& fence) override;
+
+  // Leases in the leases table, each call one write transaction (processes
+  // sharing the file, e.g. the CLI, see each other's leases).
+  std::optional<std::int64_t> acquire_lease(const std::string& name, const std::string& holder,
+                                            std::int64_t now, std::int64_t ttl_seconds) override;
+  bool release_lease(const std::string& name, const std::string& holder,
+                     std::int64_t token) override;
+  bool lease_valid(const Fence& fence) override;
+
+  // In this process's memory (one daemon owns an SQLite file): a map under a
+  // mutex, no database round trip.
+  std::optional<std::int64_t> take_send_slot(const std::string& destination, std::int64_t now_ms,
+                                             std::int64_t interval_ms) override;
+  void hold_destination(const std::string& destination, std::int64_t until_ms) override;
+
   // A consistent copy of the database at `path` (parent directories created;
   // an earlier backup there is overwritten, any other file is refused). Runs
   // beside live traffic.
@@ -194,6 +213,7 @@ class SqliteStore final : public Store {
   auto read(const char* op, F&& f);
   template <class F>
   auto read_bulk(const char* op, F&& f);
+  std::optional<std::int64_t> retention(std::int64_t now, int days, const Fence* fence);
 
   std::string path_;
   SqliteStoreOptions options_;
@@ -202,6 +222,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<WriteQueue> queue_;
   ReaderPool readers_;
   ReaderPool bulk_readers_;
+  std::mutex pacing_mu_;
+  std::map<std::string, std::int64_t> next_send_ms_;  // destination -> next allowed (ms)
 };
 
 }  // namespace rolecall

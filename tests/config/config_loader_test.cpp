@@ -186,6 +186,32 @@ TEST_F(ConfigLoaderTest, StorageBackendFollowsTheUrlUnlessNamed) {
   EXPECT_EQ(named.storage.backend, StorageBackend::sqlite);
 }
 
+TEST_F(ConfigLoaderTest, ReplicaSettingsTheirDefaultsAndTheLeaseFromTheEnvironment) {
+  AppConfig defaults = load("");
+  EXPECT_EQ(defaults.outbox.lease_seconds, 60u);
+  EXPECT_EQ(defaults.storage.ping_timeout_ms, 1000u);
+  EXPECT_EQ(defaults.digest.check_interval_seconds, 30u);
+  AppConfig file = load(
+      "outbox: {lease_seconds: 120}\nstorage: {ping_timeout_ms: 250}\n"
+      "digest: {check_interval_seconds: 5}\n");
+  EXPECT_EQ(file.outbox.lease_seconds, 120u);
+  EXPECT_EQ(file.storage.ping_timeout_ms, 250u);
+  EXPECT_EQ(file.digest.check_interval_seconds, 5u);
+  AppConfig env =
+      load("outbox: {lease_seconds: 120}", Environment{{"ROLECALL_OUTBOX_LEASE_SECONDS", "7"}});
+  EXPECT_EQ(env.outbox.lease_seconds, 7u);
+  EXPECT_NE(env.describe().find("outbox.lease_seconds = 7"), std::string::npos) << env.describe();
+
+  auto p = problems("outbox: {lease_seconds: 2}\n");
+  EXPECT_TRUE(has_problem(p, 1, 25, "outbox.lease_seconds must be a whole number from 5 to"))
+      << to_string(p);
+  auto e = problems("", Environment{{"ROLECALL_OUTBOX_LEASE_SECONDS", "soon"}});
+  EXPECT_TRUE(has_problem(
+      e, "ROLECALL_OUTBOX_LEASE_SECONDS must be a whole number from 5 to 86400 (got 'soon')"))
+      << to_string(e);
+  EXPECT_EQ(error_count(e), 1u) << to_string(e);
+}
+
 TEST_F(ConfigLoaderTest, StorageBackendProblemsHavePositions) {
   auto p = problems(R"(storage:
   backend: mysql

@@ -576,6 +576,18 @@ class BrokenStore final : public Store {
   }
   bool digest_sent(const std::string&, const std::string&, const std::string&) override { fail(); }
   std::int64_t apply_retention(std::int64_t, int) override { fail(); }
+  std::optional<std::int64_t> apply_retention(std::int64_t, int, const Fence&) override { fail(); }
+  std::optional<std::int64_t> acquire_lease(const std::string&, const std::string&, std::int64_t,
+                                            std::int64_t) override {
+    fail();
+  }
+  bool release_lease(const std::string&, const std::string&, std::int64_t) override { fail(); }
+  bool lease_valid(const Fence&) override { fail(); }
+  std::optional<std::int64_t> take_send_slot(const std::string&, std::int64_t,
+                                             std::int64_t) override {
+    fail();
+  }
+  void hold_destination(const std::string&, std::int64_t) override { fail(); }
   void backup(const std::string&) override { fail(); }
 };
 

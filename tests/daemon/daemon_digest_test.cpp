@@ -10,6 +10,7 @@
 
 #include "adapters/teams/card_rules.hpp"
 #include "tests/daemon/daemon_database.hpp"
+#include "tests/daemon/daemon_postgres_helpers.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/fake_http_server.hpp"
 #include "tests/support/http_client.hpp"
@@ -22,19 +23,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr const char* kSecret = "digest-test-signing-secret";
-
-// A schedule two minutes in the past (UTC), so the digest is due at start
-// and within the catch-up window.
-std::string due_schedule_yaml() {
-  const std::time_t t = std::time(nullptr) - 120;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  static const char* days[] = {"sunday",   "monday", "tuesday", "wednesday",
-                               "thursday", "friday", "saturday"};
-  char hhmm[8];
-  std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", tm.tm_hour, tm.tm_min);
-  return std::string("{day: ") + days[tm.tm_wday] + ", time: \"" + hhmm + "\", time_zone: UTC}";
-}
 
 std::string digest_config(const std::string& workflow_url, bool routing_notices = false) {
   std::ostringstream y;

@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "tests/daemon/daemon_postgres_helpers.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/fake_slack_api.hpp"
 #include "tests/support/http_client.hpp"
@@ -32,31 +33,6 @@ std::map<std::string, std::string> env_for(const std::string& url, const FakeSla
 int post_mention(unsigned short port, const std::string& event_id, const std::string& ts,
                  int retry_num = 0) {
   return post_slack_mention(port, kSecret, event_id, ts, retry_num);
-}
-
-template <class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
-
-// The first value of one query, "" on any failure.
-std::string query(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  std::string out;
-  if (PQstatus(c) == CONNECTION_OK) {
-    PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) {
-      out = PQgetvalue(r, 0, 0);
-    }
-    PQclear(r);
-  }
-  PQfinish(c);
-  return out;
 }
 
 class DaemonPostgresTest : public ::testing::Test {

@@ -31,9 +31,10 @@ std::vector<char*> to_argv(std::vector<std::string>& v) {
 
 void apply_env(const std::map<std::string, std::string>& env) {
   // A test must not inherit secrets or paths from the developer's shell.
-  for (const char* name : {"ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB",
-                           "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
-                           "SLACK_API_URL", "TEAMS_WEBHOOK_SECRET", "ROLECALL_DATABASE_URL"}) {
+  for (const char* name :
+       {"ROLECALL_CONFIG", "ROLECALL_LISTEN", "ROLECALL_DB", "SLACK_SIGNING_SECRET",
+        "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "TEAMS_WEBHOOK_SECRET",
+        "ROLECALL_DATABASE_URL", "ROLECALL_OUTBOX_LEASE_SECONDS"}) {
     ::unsetenv(name);
   }
   for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);

@@ -143,6 +143,9 @@ TEST_P(FromEveryEarlierVersion, MigratesToLatestKeepingData) {
   EXPECT_EQ(store.due_outbox(2000, 10).at(0).attempt_started_at, 0);
   EXPECT_EQ(store.digest_sent("T1", "2026-W01", "slack:C1"), version >= 2);
   EXPECT_TRUE(store.mark_digest_sent("T1", "2026-W02", "slack:C1", 5));
+  // v8: leases start from token 1 in a migrated file.
+  EXPECT_EQ(store.acquire_lease("digest", "me", 2000, 60), 1);
+  EXPECT_TRUE(store.lease_valid({"digest", 1}));
 
   // New rows in the migrated file work like in a fresh one.
   RoutingRecord fresh;

@@ -6,11 +6,16 @@
 
 #include "storage/postgres/postgres_store.hpp"
 
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "storage/postgres/database_url.hpp"
@@ -186,6 +191,104 @@ TEST_F(PostgresStoreTest, OutboxClaimAndOutcomeColumns) {
                 "SELECT state || ':' || delivered_at || ':' || (attempt_started_at IS NULL) || "
                 "':' || claimed_until || ':' || claimed_by FROM outbox"),
             "delivered:" + std::to_string(kT0 + 2) + ":true:0:");
+}
+
+TEST_F(PostgresStoreTest, OpensWithoutTheServerAndGetsReadyOnceItIsBack) {
+  server_->stop();
+  PostgresStoreOptions options;
+  options.wait_for_database = true;
+  options.retry_interval_ms = 100;
+  PostgresStore store(url_, options);  // does not throw: not ready
+  EXPECT_FALSE(store.ready());
+  EXPECT_THAT(store.last_error(), HasSubstr("cannot connect"));
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THROW(store.record_routing(storage_test::make_routing("T1", kT0)), StoreError);
+  EXPECT_THROW(store.remember_event("slack:Ev1", kT0, kT0 + 10), StoreError);
+  EXPECT_FALSE(store.ping());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+
+  server_->start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!store.ping() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(store.ping());
+  EXPECT_TRUE(store.ready());
+  // Migrated on the way: every table is there.
+  EXPECT_EQ(sql(url_, "SELECT max(version) FROM schema_migrations"),
+            std::to_string(pg_latest_schema_version()));
+  EXPECT_TRUE(store.remember_event("slack:Ev1", kT0, kT0 + 10));
+}
+
+TEST_F(PostgresStoreTest, PingDoesNotWaitBehindABusyPool) {
+  PostgresStoreOptions options;
+  options.pool_size = 1;
+  options.acquire_timeout_ms = 5000;
+  PostgresStore store(url_, options);
+  std::promise<void> holding;
+  std::thread busy([&] {
+    store.write_batch([&](Store& s) {
+      s.remember_event("slack:EvBusy", kT0, kT0 + 10);  // the one connection, in a transaction
+      holding.set_value();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    });
+  });
+  holding.get_future().wait();
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(store.ping());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
+  EXPECT_EQ(store.pool_stats().in_use, 1);
+  busy.join();
+}
+
+TEST_F(PostgresStoreTest, PingGivesUpOnAServerThatNeverAnswersWithinItsDeadline) {
+  // A socket that accepts connections (the kernel does, from the backlog)
+  // and never says a word: a hung server or a black-holed network.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 16), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string url =
+      "host=127.0.0.1 port=" + std::to_string(ntohs(addr.sin_port)) + " user=rolecall dbname=x";
+  PostgresStoreOptions options;
+  options.wait_for_database = true;
+  options.connect_timeout_s = 2;
+  options.ping_timeout_ms = 300;
+  PostgresStore store(url, options);  // waits out connect_timeout once, opens not ready
+  EXPECT_FALSE(store.ready());
+  for (int i = 0; i < 3; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_FALSE(store.ping());
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(800));
+  }
+  ::close(fd);
+}
+
+TEST_F(PostgresStoreTest, AFencedBatchHoldsOffATakeoverUntilItCommits) {
+  PostgresStore a(url_), b(url_);
+  const auto token = a.acquire_lease("digest", "a", kT0, 10);
+  ASSERT_EQ(token, 1);
+  std::promise<void> checked;
+  std::thread batch([&] {
+    a.write_batch([&](Store& s) {
+      EXPECT_TRUE(s.lease_valid({"digest", *token}));
+      checked.set_value();
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      s.enqueue(storage_test::make_message("digest:W1"), kT0);
+    });
+  });
+  checked.get_future().wait();
+  // The lease has expired by b's clock, but a's batch checked the token: b's
+  // takeover waits for that batch, and the batch's write lands under token 1.
+  EXPECT_EQ(b.acquire_lease("digest", "b", kT0 + 20, 10), 2);
+  EXPECT_EQ(sql(url_, "SELECT count(*) FROM outbox"), "1");
+  batch.join();
+  EXPECT_FALSE(a.lease_valid({"digest", 1}));
 }
 
 TEST(DatabaseUrl, PasswordsAreBlankedInEveryForm) {

@@ -848,6 +848,147 @@ TEST_P(StoreContract, StatusChangesFromReplicasAreSerialised) {
   EXPECT_EQ(total, 30);
 }
 
+// ---------------------------------------------------------------- leases
+
+TEST_P(StoreContract, LeaseTokenGrowsEachTimeTheLeaseChangesHands) {
+  EXPECT_EQ(store_->acquire_lease("digest", "a", kT0, 60), 1);
+  EXPECT_EQ(store_->acquire_lease("digest", "b", kT0 + 10, 60), std::nullopt);  // a holds it
+  EXPECT_EQ(store_->acquire_lease("digest", "a", kT0 + 30, 60), 1);             // renewed
+  EXPECT_EQ(store_->acquire_lease("digest", "b", kT0 + 89, 60), std::nullopt);  // until kT0+90
+  EXPECT_EQ(store_->acquire_lease("digest", "b", kT0 + 90, 60), 2);             // expired: b
+  EXPECT_EQ(store_->acquire_lease("digest", "a", kT0 + 91, 60), std::nullopt);  // a is stale
+  EXPECT_FALSE(store_->lease_valid({"digest", 1}));
+  EXPECT_TRUE(store_->lease_valid({"digest", 2}));
+  EXPECT_FALSE(store_->lease_valid({"housekeeping", 2}));
+  EXPECT_FALSE(store_->release_lease("digest", "a", 1));
+  EXPECT_FALSE(store_->release_lease("digest", "b", 1));
+  EXPECT_TRUE(store_->release_lease("digest", "b", 2));
+  EXPECT_FALSE(store_->release_lease("digest", "b", 2));
+  EXPECT_EQ(store_->acquire_lease("digest", "a", kT0 + 92, 60), 3);
+  // The same holder after its own lease expired gets a new token: work it
+  // started under the old one is fenced off too.
+  EXPECT_EQ(store_->acquire_lease("digest", "a", kT0 + 200, 60), 4);
+  // Leases are independent of each other.
+  EXPECT_EQ(store_->acquire_lease("housekeeping", "b", kT0 + 200, 60), 1);
+}
+
+TEST_P(StoreContract, LeaseOfReplicasRacingForItGoesToExactlyOne) {
+  std::vector<std::unique_ptr<Store>> replicas;
+  for (int r = 0; r < 4; ++r) replicas.push_back(db_->open());
+  for (int round = 0; round < 10; ++round) {
+    const std::int64_t now = kT0 + round * 100;  // each round the last lease has expired
+    std::atomic<int> winners{0};
+    std::vector<std::thread> threads;
+    for (std::size_t r = 0; r < replicas.size(); ++r) {
+      threads.emplace_back([&, r] {
+        try {
+          if (replicas[r]->acquire_lease("digest", "replica" + std::to_string(r), now, 50)) {
+            ++winners;
+          }
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << e.what();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(winners.load(), 1) << "round " << round;
+    EXPECT_TRUE(store_->lease_valid({"digest", round + 1})) << "round " << round;
+  }
+}
+
+TEST_P(StoreContract, AFencedBatchOfAStaleHolderWritesNothing) {
+  const auto stale = store_->acquire_lease("digest", "a", kT0, 60);
+  ASSERT_TRUE(stale);
+  const auto fresh = store_->acquire_lease("digest", "b", kT0 + 61, 60);
+  ASSERT_TRUE(fresh);
+  struct FencedOut {};
+  auto fenced_write = [&](std::int64_t token, const std::string& week) {
+    try {
+      store_->write_batch([&](Store& s) {
+        if (!s.lease_valid({"digest", token})) throw FencedOut{};
+        s.enqueue(make_message("digest:" + week), kT0);
+        s.mark_digest_sent("T1", week, "slack:C1", kT0);
+      });
+      return true;
+    } catch (const FencedOut&) {
+      return false;
+    }
+  };
+  EXPECT_FALSE(fenced_write(*stale, "2026-W01"));
+  EXPECT_FALSE(store_->digest_sent("T1", "2026-W01", "slack:C1"));
+  EXPECT_EQ(store_->outbox_depth(), 0);
+  EXPECT_TRUE(fenced_write(*fresh, "2026-W01"));
+  EXPECT_TRUE(store_->digest_sent("T1", "2026-W01", "slack:C1"));
+  EXPECT_EQ(store_->outbox_depth(), 1);
+}
+
+TEST_P(StoreContract, RetentionUnderAStaleFenceTouchesNothing) {
+  const auto id = store_->record_routing(make_routing("T1", kT0 - 40 * kDay));
+  store_->remember_event("expired", kT0 - 100, kT0 - 1);
+  const auto stale = store_->acquire_lease("housekeeping", "a", kT0, 60);
+  const auto fresh = store_->acquire_lease("housekeeping", "b", kT0 + 60, 60);
+  ASSERT_TRUE(stale && fresh);
+  EXPECT_EQ(store_->apply_retention(kT0, 30, Fence{"housekeeping", *stale}), std::nullopt);
+  EXPECT_NE(store_->get_routing(id)->text, "");
+  // The fresh holder's run does it all: the text and the expired key.
+  EXPECT_EQ(store_->apply_retention(kT0 + 20, 30, Fence{"housekeeping", *fresh}), 2);
+  EXPECT_EQ(store_->get_routing(id)->text, "");
+}
+
+// ---------------------------------------------------------------- pacing
+
+TEST_P(StoreContract, SendSlotsKeepTheIntervalAndHoldsNeverShorten) {
+  const std::int64_t t = kT0 * 1000;
+  EXPECT_EQ(store_->take_send_slot("slack:C1", t, 1000), std::nullopt);
+  EXPECT_EQ(store_->take_send_slot("slack:C1", t + 400, 1000), t + 1000);
+  EXPECT_EQ(store_->take_send_slot("slack:C2", t + 400, 1000), std::nullopt);  // its own
+  EXPECT_EQ(store_->take_send_slot("slack:C1", t + 1000, 1000), std::nullopt);
+  store_->hold_destination("slack:C1", t + 30000);  // Retry-After: 28 s
+  EXPECT_EQ(store_->take_send_slot("slack:C1", t + 2500, 1000), t + 30000);
+  store_->hold_destination("slack:C1", t + 5000);  // never shortens
+  EXPECT_EQ(store_->take_send_slot("slack:C1", t + 6000, 1000), t + 30000);
+  EXPECT_EQ(store_->take_send_slot("slack:C1", t + 30000, 1000), std::nullopt);
+  store_->hold_destination("slack:C3", t + 100);  // a hold on a new destination
+  EXPECT_EQ(store_->take_send_slot("slack:C3", t + 50, 0), t + 100);
+}
+
+TEST_P(StoreContract, OneSendSlotGoesToOneOfManyThreads) {
+  const std::int64_t t = kT0 * 1000;
+  for (int round = 0; round < 10; ++round) {
+    std::atomic<int> got{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+      threads.emplace_back([&] {
+        if (!store_->take_send_slot("slack:C1", t + round * 1000, 1000)) ++got;
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(got.load(), 1) << "round " << round;
+  }
+}
+
+TEST_P(StoreContract, SendSlotsAreSharedByReplicas) {
+  if (GetParam().name == "sqlite") {
+    GTEST_SKIP() << "SQLite keeps pacing in the one daemon's memory (storage/send_pacing.hpp)";
+  }
+  std::vector<std::unique_ptr<Store>> replicas;
+  for (int r = 0; r < 3; ++r) replicas.push_back(db_->open());
+  const std::int64_t t = kT0 * 1000;
+  // Every 100 ms for 10 s all three replicas try at once: the channel gets
+  // one slot a second, 10 in all, whoever takes each.
+  std::atomic<int> slots{0};
+  for (std::int64_t now = t; now < t + 10000; now += 100) {
+    std::vector<std::thread> threads;
+    for (auto& replica : replicas) {
+      threads.emplace_back([&, s = replica.get()] {
+        if (!s->take_send_slot("slack:C1", now, 1000)) ++slots;
+      });
+    }
+    for (auto& th : threads) th.join();
+  }
+  EXPECT_EQ(slots.load(), 10);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
                          ::testing::Values(storage_test::sqlite_backend(),
                                            storage_test::postgres_backend()),

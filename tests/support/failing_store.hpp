@@ -125,6 +125,28 @@ class FailingStore final : public Store {
   std::int64_t apply_retention(std::int64_t now, int days) override {
     return through([&](Store& s) { return s.apply_retention(now, days); });
   }
+  std::optional<std::int64_t> apply_retention(std::int64_t now, int days,
+                                              const Fence& fence) override {
+    return through([&](Store& s) { return s.apply_retention(now, days, fence); });
+  }
+  std::optional<std::int64_t> acquire_lease(const std::string& name, const std::string& holder,
+                                            std::int64_t now, std::int64_t ttl) override {
+    return through([&](Store& s) { return s.acquire_lease(name, holder, now, ttl); });
+  }
+  bool release_lease(const std::string& name, const std::string& holder,
+                     std::int64_t token) override {
+    return through([&](Store& s) { return s.release_lease(name, holder, token); });
+  }
+  bool lease_valid(const Fence& fence) override {
+    return through([&](Store& s) { return s.lease_valid(fence); });
+  }
+  std::optional<std::int64_t> take_send_slot(const std::string& destination, std::int64_t now_ms,
+                                             std::int64_t interval_ms) override {
+    return through([&](Store& s) { return s.take_send_slot(destination, now_ms, interval_ms); });
+  }
+  void hold_destination(const std::string& destination, std::int64_t until_ms) override {
+    through([&](Store& s) { s.hold_destination(destination, until_ms); });
+  }
   void backup(const std::string& path) override {
     through([&](Store& s) { s.backup(path); });
   }

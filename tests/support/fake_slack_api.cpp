@@ -142,7 +142,8 @@ FakeSlackMessage FakeSlackApi::store_locked(const std::string& channel,
   char ts[40];
   std::snprintf(ts, sizeof ts, "%lld.%06llu", static_cast<long long>(std::time(nullptr)),
                 static_cast<unsigned long long>(++counter_ % 1000000));
-  FakeSlackMessage m{channel, ts, thread_ts, text, metadata, body};
+  FakeSlackMessage m{
+      channel, ts, thread_ts, text, metadata, body, std::chrono::steady_clock::now()};
   messages_.push_back(m);
   return m;
 }

@@ -58,6 +58,8 @@ struct FakeSlackMessage {
   std::string text;
   nlohmann::json metadata;  // null when the post carried none
   nlohmann::json body;      // the request body as posted
+  // When the post arrived (the pacing tests measure the gaps between posts).
+  std::chrono::steady_clock::time_point received_at{};
 };
 
 struct FakeSlackFault {

@@ -146,6 +146,48 @@ PostgresServer::~PostgresServer() {
   }
   std::error_code ec;
   fs::remove_all(dir_, ec);
+  if (watchdog_fd_ >= 0) {
+    close(watchdog_fd_);  // the watchdog finds nothing left to do and exits
+    int status = 0;
+    waitpid(watchdog_pid_, &status, 0);
+  }
+}
+
+void PostgresServer::start_watchdog() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("postgres test server: pipe failed");
+  const std::string as_user =
+      is_root() ? (access("/usr/sbin/runuser", X_OK) == 0 || access("/sbin/runuser", X_OK) == 0
+                       ? "runuser -u postgres -- "
+                       : "setpriv --reuid postgres --regid postgres "
+                         "--init-groups -- ")
+                : "";
+  // Reads until EOF: every write end is closed only when this process is
+  // gone (O_CLOEXEC keeps it out of the daemons the tests start).
+  const std::string script = "while read -r _; do :; done; if [ -f '" + data_ +
+                             "/postmaster.pid' ]; then " + as_user + "'" + bin_dir_ +
+                             "/pg_ctl' -D '" + data_ + "' -m immediate -w stop >/dev/null 2>&1; " +
+                             "fi; rm -rf '" + dir_ + "'";
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw std::runtime_error("postgres test server: fork failed");
+  }
+  if (pid == 0) {
+    setsid();  // not killed with the test's process group
+    dup2(fds[0], 0);
+    const int null_out = open("/dev/null", O_WRONLY);
+    if (null_out >= 0) {
+      dup2(null_out, 1);
+      dup2(null_out, 2);
+    }
+    execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[0]);
+  watchdog_fd_ = fds[1];
+  watchdog_pid_ = pid;
 }
 
 void PostgresServer::run_checked(const std::string& what, const std::vector<std::string>& argv,
@@ -181,6 +223,7 @@ void PostgresServer::start() {
                "-o", options, "start"},
               true);
   running_ = true;
+  if (watchdog_fd_ < 0) start_watchdog();
 }
 
 void PostgresServer::stop() {

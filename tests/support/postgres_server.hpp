@@ -10,6 +10,11 @@
 // (/tmp/rolecall-pg-template-<version>, created under a lock); each server
 // copies it, so a test process pays for a copy and a start, not an initdb.
 //
+// A watchdog (a shell in its own session, started with the server) stops the
+// server (pg_ctl -m immediate) and removes the directory when the test
+// process dies without running the destructor (a crash, SIGKILL, a ctest
+// timeout): it waits for EOF on a pipe whose only writer is this process.
+//
 // Every failure throws std::runtime_error with the command and the tail of
 // the server log. Not thread-safe: use from the test's thread.
 
@@ -51,12 +56,15 @@ class PostgresServer {
   void run_checked(const std::string& what, const std::vector<std::string>& argv,
                    bool as_server_user);
   std::string log_tail() const;
+  void start_watchdog();
 
   std::string bin_dir_;
   std::string dir_;  // socket and log
   std::string data_;
   bool running_ = false;
   int next_db_ = 0;
+  int watchdog_fd_ = -1;  // the pipe's write end; EOF tells the watchdog we are gone
+  int watchdog_pid_ = -1;
 };
 
 }  // namespace rolecall::testing
