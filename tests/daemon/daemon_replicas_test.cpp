@@ -16,7 +16,9 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -260,6 +262,66 @@ TEST_F(DaemonReplicasTest, ThreeReplicasThroughKillsAndADatabaseRestartLoseAndDu
     if (r->running()) {
       EXPECT_EQ(r->stop(SIGTERM), 0) << r->log();
     }
+  }
+}
+
+// A signed `/whoowns TEXT` in C0CHECK01, answered in the HTTP reply.
+HttpResult ask_whoowns(DaemonProcess& d, const std::string& text) {
+  std::string encoded;
+  for (unsigned char c : text) {
+    char buf[4];
+    if (std::isalnum(c) != 0) {
+      encoded += static_cast<char>(c);
+    } else {
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      encoded += buf;
+    }
+  }
+  const std::string body =
+      "token=x&team_id=T0TEAM001&channel_id=C0CHECK01&channel_name=checkout&user_id=U0USER001"
+      "&user_name=sam&command=%2Fwhoowns&text=" +
+      encoded + "&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fr&trigger_id=1.2.3";
+  const std::string ts = std::to_string(std::time(nullptr));
+  return http_request(d.port(), "POST", "/slack/events",
+                      {{"Content-Type", "application/x-www-form-urlencoded"},
+                       {"X-Slack-Request-Timestamp", ts},
+                       {"X-Slack-Signature", slack_sign(kSecret, ts, body)}},
+                      body);
+}
+
+// SIGHUP works on each replica: each re-reads its own config file (here a
+// new Product Manager for the team) while it keeps serving from the shared
+// database, and a file broken on one replica leaves that one on its old
+// config without touching the others.
+TEST_F(DaemonReplicasTest, SighupReloadsEachReplicaOnTheSharedDatabase) {
+  FakeSlackApi slack;
+  std::vector<std::unique_ptr<DaemonProcess>> replicas;
+  for (int i = 0; i < 2; ++i) replicas.push_back(start_replica(slack));
+  for (auto& r : replicas) {
+    ASSERT_TRUE(wait_until([&] { return status_of(*r, "/readyz") == 200; })) << r->log();
+    const auto before = ask_whoowns(*r, "who owns pricing?");
+    EXPECT_EQ(before.status, 200) << r->log();
+    EXPECT_NE(before.body.find("Priya"), std::string::npos) << before.body;
+  }
+  std::string renamed = replica_config();
+  renamed.replace(renamed.find("name: Priya"), 11, "name: Asha");
+  std::ofstream(dirs_[0]->file("rolecall.yaml")) << renamed;
+  std::ofstream(dirs_[1]->file("rolecall.yaml")) << "server: [\n";
+  for (auto& r : replicas) r->signal(SIGHUP);
+  ASSERT_TRUE(replicas[0]->wait_for_log("reloaded:")) << replicas[0]->log();
+  ASSERT_TRUE(replicas[1]->wait_for_log("reload failed")) << replicas[1]->log();
+  const auto first = ask_whoowns(*replicas[0], "who owns pricing?");
+  EXPECT_NE(first.body.find("Asha"), std::string::npos) << first.body;
+  const auto second = ask_whoowns(*replicas[1], "who owns pricing?");
+  EXPECT_NE(second.body.find("Priya"), std::string::npos) << second.body;
+  // The second replica's file is fixed: SIGHUP brings it to the new config too.
+  std::ofstream(dirs_[1]->file("rolecall.yaml")) << renamed;
+  replicas[1]->signal(SIGHUP);
+  ASSERT_TRUE(replicas[1]->wait_for_log("reloaded:")) << replicas[1]->log();
+  EXPECT_NE(ask_whoowns(*replicas[1], "who owns pricing?").body.find("Asha"), std::string::npos);
+  for (auto& r : replicas) {
+    EXPECT_EQ(status_of(*r, "/readyz"), 200);
+    EXPECT_EQ(r->stop(SIGTERM), 0) << r->log();
   }
 }
 
