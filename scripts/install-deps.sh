@@ -2,7 +2,7 @@
 # Installs every Debian 12 package rolecall needs to build, test and benchmark.
 # Idempotent: apt-get skips what is already installed. Run as root (or via sudo).
 #   scripts/install-deps.sh          build + run dependencies
-#   scripts/install-deps.sh --test   also the test and benchmark tools (wrk, chromium),
+#   scripts/install-deps.sh --test   also the test and benchmark tools (wrk, valgrind, chromium),
 #                                    clang with libFuzzer for tests/fuzz, and the PostgreSQL
 #                                    server the storage contract suite starts (postgresql)
 set -euo pipefail
@@ -22,7 +22,7 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(wrk chromium chromium-driver python3 clang-14 libclang-rt-14-dev
-             postgresql)
+             postgresql valgrind)
 fi
 
 missing=()
