@@ -1,6 +1,8 @@
 #include "core/answer.hpp"
 
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <string_view>
 
 namespace rolecall {
@@ -60,7 +62,54 @@ std::vector<std::string> pick_example_topics(const Taxonomy& taxonomy) {
   return out;
 }
 
+// "2024-06-11" (UTC).
+std::string utc_date(std::int64_t epoch_seconds) {
+  using namespace std::chrono;
+  const year_month_day ymd{floor<days>(sys_seconds{seconds{epoch_seconds}})};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+// The answer about the request of the thread it was asked in. Its owner is
+// what the routing log says, not a guess: never "probably".
+std::string thread_headline(const Answer& a) {
+  std::string line = "This thread's request";
+  if (a.thread_routed_at > 0) line += " (routed on " + utc_date(a.thread_routed_at) + ")";
+  const bool combined = a.combined && !a.owners.empty();
+  switch (a.role) {
+    case Role::product_manager:
+    case Role::product_owner:
+    case Role::project_manager:
+      if (combined && a.role != Role::project_manager) {
+        line += " is owned by " + names_of(a.owners) + ", wearing the " +
+                std::string(display_name(a.role)) + " hat";
+      } else {
+        line += " is owned by the " + std::string(display_name(a.role));
+        if (!a.owners.empty()) line += ", " + names_of(a.owners);
+      }
+      break;
+    case Role::both: {
+      if (combined) {
+        line += " is owned by " + names_of(a.owners) + ", wearing both hats";
+        break;
+      }
+      std::string pm = "the Product Manager";
+      if (!a.pm_owners.empty()) pm += " (" + names_of(a.pm_owners) + ")";
+      std::string po = "the Product Owner";
+      if (!a.po_owners.empty()) po += " (" + names_of(a.po_owners) + ")";
+      line += " is shared by " + pm + " and " + po;
+      break;
+    }
+    case Role::none: line += " has no owner yet"; break;
+  }
+  if (!a.topic_title.empty()) line += ": " + in_sentence(a.topic_title);
+  return line + ".";
+}
+
 std::string headline(const Answer& a) {
+  if (a.thread_routing_id > 0) return thread_headline(a);
   const std::string topic = in_sentence(a.topic_title);
   const bool probably = a.low_confidence;
   switch (a.role) {

@@ -3,6 +3,7 @@
 // render it as Block Kit (Slack), an Adaptive Card (Teams) or plain text.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,13 @@ struct Answer {
   std::vector<std::string> cues;            // what decided it
   std::string team_name;                    // empty when no team is known
   std::vector<std::string> example_topics;  // role none: what rolecall can answer
+  // Set when the question was asked in the thread of a request rolecall
+  // routed and named no topic of its own (usecases/message_rules.hpp): the
+  // answer is that request's, its role and topic as the routing log has them
+  // now (after any reassignment), and renderers say so ("This thread's
+  // request (routed on 2024-06-11) is owned by …"). 0 otherwise.
+  std::int64_t thread_routing_id = 0;
+  std::int64_t thread_routed_at = 0;  // when it was routed (Unix seconds, UTC)
 };
 
 // Below this confidence an answer says "probably" and offers the runner-up.
@@ -51,6 +59,8 @@ Answer compose_answer(const Classification& c, const Taxonomy& taxonomy, const T
 // Plain text for the terminal (`rolecall ask`) and as the fallback `text` of
 // chat messages. No markup; one idea per line (who owns it, why, the halves
 // of a shared topic, the alternative when unsure); no trailing newline.
+// An answer about a thread's request opens with "This thread's request
+// (routed on YYYY-MM-DD) is owned by …".
 std::string render_answer_text(const Answer& answer);
 
 }  // namespace rolecall

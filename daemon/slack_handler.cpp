@@ -97,7 +97,7 @@ class SlackHandler::Impl {
     }
     const bool mention = ev.type == "app_mention";
     const bool dm = ev.type == "message" && ev.channel_type == "im";
-    const bool top_level = ev.thread_ts.empty() || ev.thread_ts == ev.ts;
+    const bool top_level = slack_thread_root(ev).empty();
     const bool intake = k.teams.is_intake_channel(ev.channel) && top_level;
     if (!mention && !dm && !intake) {
       spdlog::debug("slack: {} in {} is not for us", ev.type, ev.channel);
@@ -118,6 +118,7 @@ class SlackHandler::Impl {
     msg.text = slack_to_plain(addressed);
     msg.classifier_text = slack_to_plain(addressed, PlainTextUse::classifier);
     msg.message_id = ev.ts;
+    msg.thread_root_id = std::string(slack_thread_root(ev));
     // Slack's retries share the event id; one human message can also arrive
     // as app_mention and as message.channels: answered once, whichever first.
     if (!cb.event_id.empty()) msg.dedupe_keys.push_back("slack:event:" + cb.event_id);

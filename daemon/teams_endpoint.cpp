@@ -126,6 +126,7 @@ class TeamsEndpoint {
     msg.text = a.clean_text;
     msg.classifier_text = a.classifier_text;
     msg.message_id = a.id;
+    msg.thread_root_id = std::string(teams_thread_root(a));
     msg.dedupe_keys.push_back("teams:activity:" + hook.name + ":" + a.id);
     const MessageOutcome r = app.handle_message(msg, now());
     switch (r.kind) {
@@ -157,7 +158,7 @@ class TeamsEndpoint {
     // the thread's root message is the request we routed.
     request.platform = "teams";
     request.channel = a.channel_id;
-    request.message_ids = {a.thread_root_id, a.id};
+    request.message_ids = {std::string(teams_thread_root(a)), a.id};
     request.team = team;
     request.action = cmd.kind == TeamsCommandKind::ack       ? CorrectionAction::acknowledge
                      : cmd.kind == TeamsCommandKind::dismiss ? CorrectionAction::dismiss

@@ -105,11 +105,24 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
   // --- compute: everything but the writes
   const auto k = knowledge_.get();
   const Classification& c = out.classification = k->classifier.classify(m.text_to_classify());
-  out.answer = compose_answer(c, k->taxonomy, m.team);
-  if (m.team && may_route(m.addressing, c)) {
-    out.routing = route(c, k->taxonomy, *m.team, store_.correction_counts(m.team->id), k->policy);
+  // Rule 5: a question in the thread of a request rolecall routed is about
+  // that request. The routing log is read only for a message that may be.
+  std::optional<RoutingRecord> thread;
+  if (may_ask_about_thread(m, c, k->policy)) {
+    thread = store_.find_routing(m.platform, m.channel, m.thread_root_id);
+    if (thread && !is_thread_request(*thread, m.team ? m.team->id : "")) thread.reset();
   }
-  const MessageVerdict verdict = decide_response(m.addressing, c, out.routing);
+  MessageVerdict verdict;
+  if (thread) {
+    out.answer = thread_answer(*thread, *k, m.team);
+    verdict = thread_request_verdict();
+  } else {
+    out.answer = compose_answer(c, k->taxonomy, m.team);
+    if (m.team && may_route(m.addressing, c)) {
+      out.routing = route(c, k->taxonomy, *m.team, store_.correction_counts(m.team->id), k->policy);
+    }
+    verdict = decide_response(m.addressing, c, out.routing);
+  }
   switch (verdict.response) {
     case MessageResponse::silent: out.kind = MessageOutcome::Kind::silent; break;
     case MessageResponse::help: out.kind = MessageOutcome::Kind::help; break;
@@ -131,8 +144,8 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
     r.author = m.author;
     r.text = options_.store_message_text ? m.text : "";
     r.text_hash = sha256_hex(m.text);
-    r.topic = c.topic;
-    r.confidence = c.confidence;
+    r.topic = thread ? thread->topic : c.topic;
+    r.confidence = thread ? thread->confidence : c.confidence;
     r.created_at = now;
     r.updated_at = now;
     if (verdict.response == MessageResponse::route) {
@@ -142,8 +155,8 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
       r.original_role = assigned ? out.routing.role : c.role;
       r.assignee = join_names(out.routing.assignees);
     } else {
-      r.intent = Intent::question;  // answered on the spot
-      r.role = r.original_role = c.role;
+      r.intent = Intent::question;                 // answered on the spot
+      r.role = r.original_role = out.answer.role;  // the thread's request's, or its own
       r.status = RoutingStatus::acknowledged;
       r.assignee = join_names(out.answer.owners);
     }
@@ -196,7 +209,26 @@ MessageOutcome App::handle_message(const InboundMessage& m, std::int64_t now,
   } else if (!row) {
     out.routing_id = 0;
   }
+  if (thread) {
+    spdlog::info("answered {} message {} in {} about its thread's request (routing {}, {})",
+                 m.platform, m.message_id, m.channel, thread->id, to_string(thread->role));
+  }
   return out;
+}
+
+Answer App::thread_answer(const RoutingRecord& request, const Knowledge& k, const Team* team) {
+  // The request's owner as the log has it now (a reassignment moved the
+  // role) and its topic: a fact, so composed as a certain classification.
+  Classification routed;
+  routed.intent = Intent::question;
+  routed.role = request.role;
+  routed.topic = request.topic;
+  routed.confidence = 1.0;
+  Answer a = compose_answer(routed, k.taxonomy, team);
+  a.confidence = request.confidence;
+  a.thread_routing_id = request.id;
+  a.thread_routed_at = request.created_at;
+  return a;
 }
 
 MessageOutcome App::duplicate(const InboundMessage& m, MessageOutcome out) const {

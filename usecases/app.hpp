@@ -40,7 +40,8 @@ struct MessageOutcome {
     silent,         // nothing to say (chatter, or not about a product role)
     duplicate,      // seen before: nothing stored or sent again
     help,           // addressed, but about no role: what rolecall can answer
-    answer,         // who owns it
+    answer,         // who owns it (in a routed request's thread, maybe that request:
+                    // answer.thread_routing_id, message_rules.hpp rule 5)
     routed,         // a request assigned to the PM or PO
     clarification,  // a request rolecall asks about: PM or PO?
   };
@@ -156,6 +157,8 @@ class App {
  private:
   // Counts and logs a redelivery; the outcome says duplicate.
   MessageOutcome duplicate(const InboundMessage& m, MessageOutcome out) const;
+  // The answer about the request routed for a thread's root (rule 5).
+  static Answer thread_answer(const RoutingRecord& request, const Knowledge& k, const Team* team);
   const KnowledgeHolder& knowledge_;
   Store& store_;
   Counters* counters_;

@@ -36,7 +36,11 @@ struct InboundMessage {
   // Empty: `text` (typed plain text, as on the console).
   std::string classifier_text;
   std::string message_id;  // Slack ts / Teams activity id / console sequence
-  std::string link;        // permalink when known
+  // The root message of the thread this message replies in (same id space as
+  // message_id: Slack thread_ts, Teams messageid=); empty for a top-level
+  // message and where there are no threads (console, slash commands).
+  std::string thread_root_id;
+  std::string link;  // permalink when known
   // Keys remembered in the same commit as the outcome (Slack event id and
   // channel:ts, Teams activity id). When one was seen before, the message
   // is a duplicate: nothing is stored or sent again.

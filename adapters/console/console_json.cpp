@@ -94,6 +94,9 @@ json console_answer_json(const Answer& a) {
       {"cues", a.cues},
       {"team_name", a.team_name},
       {"example_topics", a.example_topics},
+      {"thread_request", a.thread_routing_id > 0 ? json{{"routing_id", a.thread_routing_id},
+                                                        {"routed_at", a.thread_routed_at}}
+                                                 : json(nullptr)},
   };
 }
 

@@ -152,7 +152,37 @@ std::string quote_lines(std::string_view text) {
 
 // ---- answers
 
+// The answer about the request of the thread it was asked in, in the words
+// of the routing notice it got ("This goes to the *PO* (_topic_) — <@U…>").
+// Never "probably": the owner is what the routing log says.
+std::string thread_answer_headline(const Answer& a) {
+  std::string line = "This thread's request";
+  if (a.thread_routed_at > 0) line += " (routed on " + slack_date(a.thread_routed_at) + ")";
+  const std::string topic = a.topic_title.empty() ? "" : " (_" + esc(a.topic_title) + "_)";
+  const bool combined = a.combined && !a.owners.empty();
+  switch (a.role) {
+    case Role::product_manager:
+    case Role::product_owner:
+      if (combined) {
+        return line + " is owned by " + people(a.owners) + " — wearing the " + bold_role(a.role) +
+               " hat" + topic;
+      }
+      line += " is owned by the " + bold_role(a.role) + topic;
+      break;
+    case Role::both:
+      if (combined)
+        return line + " is owned by " + people(a.owners) + " — wearing both hats" + topic;
+      line += " is shared by the " + bold_role(Role::product_manager) + " and the " +
+              bold_role(Role::product_owner) + topic;
+      break;
+    case Role::project_manager: line += " is for the " + bold_role(a.role) + topic; break;
+    case Role::none: return line + " has no owner yet.";
+  }
+  return a.owners.empty() ? line + "." : line + " — " + people(a.owners);
+}
+
 std::string answer_headline(const Answer& a) {
+  if (a.thread_routing_id > 0) return thread_answer_headline(a);
   const std::string probably = a.low_confidence ? "Probably " : "";
   switch (a.role) {
     case Role::product_manager:
@@ -276,6 +306,8 @@ json render_answer(const Answer& input) {
   a.alternative_title = clip(input.alternative_title);
   a.alternative_role = input.alternative_role;
   a.team_name = clip(input.team_name, 200);
+  a.thread_routing_id = input.thread_routing_id;
+  a.thread_routed_at = input.thread_routed_at;
   auto copy_people = [](const std::vector<Person>& from, std::vector<Person>& to) {
     to.reserve(std::min(from.size(), kMaxPeople));
     for (std::size_t i = 0; i < from.size(); ++i) {
@@ -318,7 +350,9 @@ json render_answer(const Answer& input) {
                                owner_phrase(a.alternative_role) + "."));
     }
     std::vector<std::string> notes;
-    if (!a.topic_title.empty()) notes.push_back("Topic: " + esc(a.topic_title));
+    // A thread's request names its topic in the headline already.
+    if (!a.topic_title.empty() && a.thread_routing_id == 0)
+      notes.push_back("Topic: " + esc(a.topic_title));
     if (!a.team_name.empty()) notes.push_back("Team: " + esc(a.team_name));
     if (a.combined) notes.push_back("one person holds both roles on this team");
     if ((a.role == Role::product_manager || a.role == Role::product_owner) && a.owners.empty() &&

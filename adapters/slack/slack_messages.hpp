@@ -63,7 +63,9 @@ std::string slack_user_mention(std::string_view user_id);
 // headline naming the role and the people ("*Product Owner* owns this —
 // <@U1>"), the reason, both halves of a shared topic, the Project Manager
 // note, "I don't know" plus example topics for Role::none, the hat of a
-// combined team, and "probably … or is it about X?" when unsure.
+// combined team, and "probably … or is it about X?" when unsure. About a
+// thread's request (answer.thread_routing_id): "This thread's request
+// (routed on <date>) is owned by the *Product Owner* (_topic_) — <@U1>".
 nlohmann::json render_answer(const Answer& answer);
 
 // The thread reply under a request in an intake channel.

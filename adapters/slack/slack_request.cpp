@@ -309,6 +309,11 @@ SlackRequest parse_slash_command_json(const nlohmann::json& payload) noexcept {
   }
 }
 
+std::string_view slack_thread_root(const SlackEvent& event) noexcept {
+  if (event.thread_ts.empty() || event.thread_ts == event.ts) return {};
+  return event.thread_ts;
+}
+
 bool should_ignore_event(const SlackEvent& event, std::string_view bot_user_id) noexcept {
   if (event.type != "message" && event.type != "app_mention") return true;
   if (!event.bot_id.empty() || event.subtype == "bot_message") return true;

@@ -148,6 +148,11 @@ SlackRequest parse_slash_command_json(const nlohmann::json& payload) noexcept;
 // `bot_user_id` comes from auth.test at startup ("" when unknown).
 bool should_ignore_event(const SlackEvent& event, std::string_view bot_user_id) noexcept;
 
+// The ts of the thread's root when the event is a reply in a thread: its
+// thread_ts when that differs from its ts (a thread's root carries its own
+// ts as thread_ts once it has replies). Empty for a top-level message.
+std::string_view slack_thread_root(const SlackEvent& event) noexcept;
+
 // The media type of a Content-Type value, lower-cased, without parameters:
 // "Application/JSON; charset=utf-8" -> "application/json".
 std::string media_type(std::string_view content_type);

@@ -278,6 +278,11 @@ std::string clean_teams_text(std::string_view text, const std::vector<TeamsMenti
   return clean;
 }
 
+std::string_view teams_thread_root(const TeamsActivity& activity) noexcept {
+  if (activity.thread_root_id.empty() || activity.thread_root_id == activity.id) return {};
+  return activity.thread_root_id;
+}
+
 TeamsActivityResult parse_teams_activity(std::string_view raw_body, std::string_view bot_name) {
   TeamsActivityResult result;
   const json doc =

@@ -65,6 +65,14 @@ struct TeamsActivityResult {
 // clean_teams_text).
 TeamsActivityResult parse_teams_activity(std::string_view raw_body, std::string_view bot_name = {});
 
+// The id of the thread's root when the activity is a reply in a channel
+// thread: the messageid= part of conversation.id (shared/platforms/teams.md
+// 1.2) when it differs from the activity's own id. A top-level post carries
+// its own id there; then, and when conversation.id has no messageid=, "".
+// The one place rolecall reads a Teams thread's root (corrections in a
+// routed request's thread, questions about it).
+std::string_view teams_thread_root(const TeamsActivity& activity) noexcept;
+
 // Text cleaning, exposed for tests and other adapters. Which mention is the
 // webhook's own: the tag whose name equals `bot_name` (case-insensitive), else
 // the text of a mention entity whose id starts with "28:", else the first

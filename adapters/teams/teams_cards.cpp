@@ -361,9 +361,35 @@ json routing_card(const TeamsRoutingNotice& n, const TeamsCardOptions& o, std::s
   return card;
 }
 
+// An answer about the request of the thread it was asked in (its owner is
+// what the routing log says: never "probably"). The card opens by saying so,
+// and its facts name the routing, the number "reassign #42" takes.
+json about_thread_request(json reply, const Answer& a) {
+  const std::string date = teams_format_date(a.thread_routed_at);
+  const std::string lead =
+      "This thread's request" + (date.empty() ? std::string() : " (routed on " + date + ")");
+  reply["text"] = lead + " — " + reply.value("text", std::string());
+  json& card = reply["attachments"][0]["content"];
+  json& body = card["body"];
+  body.insert(body.begin(), subtle_block(lead + ":"));
+  for (json& block : body) {
+    if (block.value("type", "") == "FactSet") {
+      block["facts"].push_back(fact("Routing", id_tag(a.thread_routing_id)));
+      break;
+    }
+  }
+  return reply;
+}
+
 }  // namespace
 
 json render_teams_answer_reply(const Answer& answer, const TeamsCardOptions& options) {
+  if (answer.thread_routing_id > 0 && answer.role != Role::none) {
+    Answer owned = answer;
+    owned.low_confidence = false;
+    owned.thread_routing_id = 0;
+    return about_thread_request(render_teams_answer_reply(owned, options), answer);
+  }
   switch (answer.role) {
     case Role::none: return answer_none(answer, options);
     case Role::project_manager: return answer_project_manager(answer);

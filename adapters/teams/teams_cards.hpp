@@ -36,7 +36,9 @@ struct TeamsCardOptions {
 
 // "Who owns this?" answers: owner role and the person on the team, why,
 // shared halves, the Project Manager note, combined-team hats, the help list
-// when the role is none, and the runner-up when confidence is low.
+// when the role is none, and the runner-up when confidence is low. About a
+// thread's request (answer.thread_routing_id), the card opens with "This
+// thread's request (routed on <date>):" and names the routing (#42).
 nlohmann::json render_teams_answer_reply(const Answer& answer,
                                          const TeamsCardOptions& options = {});
 

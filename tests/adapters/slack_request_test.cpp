@@ -119,7 +119,14 @@ TEST(SlackRequest, AppMentionFixture) {
   EXPECT_EQ(cb.event.ts, "1678252212.229129");
   EXPECT_EQ(cb.event.event_ts, "1678252212.229129");
   EXPECT_TRUE(cb.event.thread_ts.empty());
+  EXPECT_TRUE(slack_thread_root(cb.event).empty());
   EXPECT_FALSE(should_ignore_event(cb.event, "U111"));
+  // In a thread: the root's ts; a root that has replies names itself.
+  SlackEvent reply = cb.event;
+  reply.thread_ts = "1678252200.000100";
+  EXPECT_EQ(slack_thread_root(reply), "1678252200.000100");
+  reply.thread_ts = reply.ts;
+  EXPECT_TRUE(slack_thread_root(reply).empty());
 }
 
 TEST(SlackRequest, MessageImFixture) {

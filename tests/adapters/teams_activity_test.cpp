@@ -23,6 +23,7 @@ TEST(TeamsActivity, ParsesTheCurrentShapeFixture) {
   EXPECT_EQ(a.conversation_id,
             "19:5f2c8e0a41b94c0d9e3f7a6b1c2d3e4f@thread.tacv2;messageid=1718112233445");
   EXPECT_EQ(a.thread_root_id, "1718112233445");
+  EXPECT_TRUE(teams_thread_root(a).empty()) << "a new post names itself: no thread to reply in";
   EXPECT_EQ(a.channel_id, "19:5f2c8e0a41b94c0d9e3f7a6b1c2d3e4f@thread.tacv2");
   EXPECT_EQ(a.team_id, "19:0a1b2c3d4e5f40718293a4b5c6d7e8f9@thread.tacv2");
   EXPECT_EQ(a.tenant_id, "00000000-0000-4000-8000-0000000000aa");
@@ -45,6 +46,7 @@ TEST(TeamsActivity, ParsesTheDocs2017Example) {
   EXPECT_EQ(a.team_id, "19:712c61d0ef384e5fa681ba90ca943398@thread.skype");
   EXPECT_TRUE(a.tenant_id.empty());
   EXPECT_EQ(a.thread_root_id, "1485983194839");
+  EXPECT_EQ(teams_thread_root(a), "1485983194839");  // a reply in that message's thread
   ASSERT_EQ(a.mentions.size(), 2u);
   EXPECT_EQ(a.mentions[1].name, "Larry Brown");
   // The text names "MyCustomBot" but the 28: entity says "MyWebHook" (the

@@ -131,6 +131,38 @@ TEST(AnswerTest, SharedTopicSaysWhoDoesWhichHalf) {
             "PO: the Scrum team and its internal stakeholders");
 }
 
+// An answer about the request of the thread it was asked in (the routing
+// log's owner, usecases/message_rules.hpp rule 5): says so, never "probably".
+Answer about_thread(Answer a) {
+  a.thread_routing_id = 42;
+  a.thread_routed_at = 1'718'112'233;  // 2024-06-11 13:23:53 UTC
+  return a;
+}
+
+TEST(AnswerTest, ThreadRequestAnswerNamesTheRequestItsOwnerAndTopic) {
+  const Taxonomy tx = test_taxonomy();
+  const Team split = split_team();
+  const Team combined = combined_team();
+  EXPECT_EQ(render_answer_text(about_thread(
+                compose_answer(classified(Role::product_owner, "sprint_scope"), tx, &split))),
+            "This thread's request (routed on 2024-06-11) is owned by the Product Owner, Tom "
+            "Becker: sprint scope.\n"
+            "Why: The PO decides what fits in the sprint.");
+  EXPECT_THAT(render_answer_text(
+                  about_thread(compose_answer(classified(Role::both, "stakeholders"), tx, &split))),
+              StartsWith("This thread's request (routed on 2024-06-11) is shared by the Product "
+                         "Manager (Priya Nair) and the Product Owner (Tom Becker): stakeholder "
+                         "management.\n"));
+  EXPECT_THAT(render_answer_text(about_thread(
+                  compose_answer(classified(Role::product_manager, "roadmap"), tx, &combined))),
+              StartsWith("This thread's request (routed on 2024-06-11) is owned by Ana Souza, "
+                         "wearing the Product Manager hat: roadmap.\n"));
+  EXPECT_THAT(render_answer_text(about_thread(
+                  compose_answer(classified(Role::product_owner, "sprint_scope"), tx, nullptr))),
+              StartsWith("This thread's request (routed on 2024-06-11) is owned by the Product "
+                         "Owner: sprint scope.\n"));
+}
+
 TEST(AnswerTest, HalvesAreOnlyFilledForSharedTopics) {
   const Taxonomy tx = test_taxonomy();
   Classification c = classified(Role::product_owner, "acceptance_criteria");

@@ -550,6 +550,56 @@ TEST_F(SlackDaemonTest, ButtonsChangeTheRoutingAndUpdateTheMessage) {
   EXPECT_NE(posts_to("/actions/")[1].body.find("U0PM00001"), std::string::npos);
 }
 
+// A question in the thread of a request rolecall routed, as Slack sends it:
+// an app_mention whose thread_ts is the request's ts. It is answered about
+// that request in the thread, and logged as an answered question.
+TEST_F(SlackDaemonTest, AQuestionInARoutedRequestsThreadIsAnsweredAboutTheRequest) {
+  EXPECT_EQ(post_event(message_event("Ev0THREAD1", "message", "C0INTAKE1",
+                                     "can we pull the checkout bug into this sprint?",
+                                     "1700000050.000100"))
+                .status,
+            200);
+  ASSERT_TRUE(wait_posts("chat.postMessage", 1));
+
+  json mention = json::parse(read_fixture("slack/events_app_mention.json"));
+  mention["team_id"] = "T0TEAM001";
+  mention["event_id"] = "Ev0THREAD2";
+  mention["event_time"] = std::time(nullptr);
+  mention["authorizations"][0]["user_id"] = "U0BOT0001";
+  json& ev = mention["event"];
+  ev["channel"] = "C0INTAKE1";
+  ev["user"] = "U0USER001";
+  ev["text"] = "<@U0BOT0001> who owns this?";
+  ev["blocks"][0]["elements"][0]["elements"][0]["user_id"] = "U0BOT0001";
+  ev["blocks"][0]["elements"][0]["elements"][1]["text"] = " who owns this?";
+  ev["ts"] = ev["event_ts"] = "1700000055.000200";
+  ev["thread_ts"] = "1700000050.000100";
+  ev["parent_user_id"] = "U0USER001";
+  EXPECT_EQ(post_event(mention).status, 200);
+  ASSERT_TRUE(wait_posts("chat.postMessage", 2));
+
+  json answer;
+  for (const auto& r : posts_to("chat.postMessage")) {
+    const json posted = json::parse(r.body);
+    if (posted.dump().find("This thread's request") != std::string::npos) answer = posted;
+  }
+  ASSERT_TRUE(answer.is_object()) << "no answer about the thread's request";
+  EXPECT_EQ(answer["channel"], "C0INTAKE1");
+  EXPECT_EQ(answer["thread_ts"], "1700000050.000100");
+  const std::string s = answer.dump();
+  EXPECT_NE(s.find("<@U0PO00001>"), std::string::npos) << s;
+  EXPECT_NE(s.find("Product Owner"), std::string::npos) << s;
+  EXPECT_EQ(s.find("rolecall_reassign"), std::string::npos) << "an answer, not a routing: " << s;
+
+  const std::string db = daemon_->db_path();
+  EXPECT_EQ(count_rows(db, "SELECT count(*) FROM routings"), 2);
+  EXPECT_EQ(count_rows(db, "SELECT count(*) FROM routings WHERE intent = 'request'"), 1);
+  EXPECT_EQ(count_rows(db,
+                       "SELECT count(*) FROM routings WHERE intent = 'question' AND "
+                       "message_id = '1700000055.000200' AND role = 'product_owner'"),
+            1);
+}
+
 TEST_F(SlackDaemonTest, RateLimitIsHonouredAndTheMessageDeliveredOnce) {
   slack_.push_reply({429,
                      {{"Retry-After", "1"}, {"Content-Type", "application/json"}},

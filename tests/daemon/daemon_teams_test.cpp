@@ -167,6 +167,54 @@ TEST_F(TeamsDaemonTest, RequestIsRoutedAndCorrectedByAFollowUpMention) {
   EXPECT_EQ(rows2[0]["role"], "product_manager");
 }
 
+// A reply in the thread of a request rolecall routed. Microsoft's own
+// example activity is such a reply: its id (1485983408511) is not the
+// thread's root named in conversation.id (";messageid=1485983194839"). The
+// root, posted as a new message in that channel, was a request rolecall
+// routed; the reply asks about it and is answered about that request.
+TEST_F(TeamsDaemonTest, AQuestionInARoutedRequestsThreadIsAnsweredAboutTheRequest) {
+  json reply = json::parse(read_fixture("teams/outgoing-webhook-request.docs-2017.json"));
+  const std::string conversation = reply["conversation"]["id"];
+  const std::string channel = conversation.substr(0, conversation.find(';'));
+  ASSERT_EQ(conversation, channel + ";messageid=1485983194839");
+  ASSERT_EQ(reply["id"], "1485983408511");
+
+  json root =
+      json::parse(activity("1485983194839", "please pull the refund bug into the next sprint"));
+  root["conversation"] = {{"id", conversation}};  // a new post carries its own id there
+  root["channelData"] = reply["channelData"];
+  auto routed = post("/teams/webhook", root.dump(), kDocsKey);
+  expect_valid_reply(routed);
+  EXPECT_NE(routed.body.find("Tom"), std::string::npos) << routed.body;
+
+  reply["text"] = "<at>MyCustomBot</at> whose call is this?";
+  auto answer = post("/teams/webhook", reply.dump(), kDocsKey);
+  expect_valid_reply(answer);
+  EXPECT_NE(answer.body.find("This thread's request"), std::string::npos) << answer.body;
+  EXPECT_NE(answer.body.find("Product Owner"), std::string::npos) << answer.body;
+  EXPECT_NE(answer.body.find("Tom"), std::string::npos) << answer.body;
+
+  auto routes = run_rolecall(
+      {"routes", "list", "--config", (dir_.path() / "rolecall.yaml").string(), "--format", "json"},
+      {{"ROLECALL_DB", daemon_->db_path()}});
+  ASSERT_EQ(routes.status, 0) << routes.err;
+  auto rows = json::parse(routes.out);
+  ASSERT_EQ(rows.size(), 2u) << rows.dump();
+  for (const auto& row : rows) {
+    EXPECT_EQ(row["role"], "product_owner") << row.dump();
+    EXPECT_EQ(row["channel"], channel) << row.dump();
+    if (row["intent"] == "request") {
+      EXPECT_EQ(row["message_id"], "1485983194839");
+      EXPECT_NE(answer.body.find("#" + std::to_string(row["id"].get<long long>())),
+                std::string::npos)
+          << answer.body;
+    } else {
+      EXPECT_EQ(row["intent"], "question") << row.dump();
+      EXPECT_EQ(row["message_id"], "1485983408511");
+    }
+  }
+}
+
 TEST_F(TeamsDaemonTest, DecisionsAreLoggedAndListed) {
   auto d = post("/teams/webhook", activity("4001", "decision We drop the legacy checkout in Q3"),
                 kDocsKey);

@@ -104,9 +104,10 @@ struct Rig {
   SlackReply slack_event(const json& body) {
     return slack->handle(parse_events_api_json(body, 0, ""), SlackDelivery{"test", "loopback"});
   }
+  // `thread_ts` set: a reply in the thread under that message.
   SlackReply slack_message(const std::string& type, const std::string& channel,
                            const std::string& text, const std::string& ts,
-                           const std::string& event_id) {
+                           const std::string& event_id, const std::string& thread_ts = "") {
     json body = json::parse(testing::read_fixture("slack/events_message_channels.json"));
     body["event_id"] = event_id;
     body["authorizations"][0]["user_id"] = kBot;
@@ -115,6 +116,7 @@ struct Rig {
     ev["channel"] = channel;
     ev["text"] = type == "app_mention" ? std::string("<@") + kBot + "> " + text : text;
     ev["ts"] = ev["event_ts"] = ts;
+    if (!thread_ts.empty()) ev["thread_ts"] = thread_ts;
     return slack_event(body);
   }
   SlackReply slack_button(std::int64_t routing_id, const std::string& action) {
@@ -133,9 +135,17 @@ struct Rig {
   }
 
   // --- Teams
-  HttpResponse teams_message(const std::string& text, const std::string& id) {
+  // `thread_root` set: posted in the thread under that message (its id in
+  // conversation.id; a top-level post carries its own id there). Unset: the
+  // fixture's conversation as it is.
+  HttpResponse teams_message(const std::string& text, const std::string& id,
+                             const std::string& thread_root = "") {
     json a = json::parse(testing::read_fixture("teams/outgoing-webhook-request.json"));
     a["id"] = id;
+    if (!thread_root.empty()) {
+      a["conversation"]["id"] =
+          "19:5f2c8e0a41b94c0d9e3f7a6b1c2d3e4f@thread.tacv2;messageid=" + thread_root;
+    }
     a["text"] = "<at>OwnerBot</at> " + text;
     a["attachments"] = json::array();
     HttpRequest r;
@@ -449,6 +459,137 @@ TEST(ScriptedConversation, EndsTheSameOnSlackTeamsAndTheConsole) {
   ASSERT_EQ(ledgers.size(), 3u);
   EXPECT_EQ(ledgers[0], ledgers[1]) << "slack vs teams";
   EXPECT_EQ(ledgers[0], ledgers[2]) << "slack vs console";
+}
+
+// --- a question in the thread of a routed request (message_rules.hpp rule 5)
+
+struct Said {
+  std::string id;    // the message's platform id (a thread's root, later)
+  std::string text;  // what rolecall answered, as the platform shows it
+};
+
+// The moves of a threaded conversation, as each platform makes them.
+struct ThreadPlatform {
+  const char* name;
+  // @rolecall TEXT; `root` set: as a reply in the thread under that message.
+  std::function<Said(Rig&, const std::string& text, const std::string& root, int step)> say;
+  std::function<void(Rig&, std::int64_t routing_id, int step)> reassign;
+};
+
+const ThreadPlatform kThreadPlatforms[] = {
+    {"slack",
+     [](Rig& r, const std::string& text, const std::string& root, int step) {
+       const std::string ts = ts_of(step);
+       r.slack_message("app_mention", kChannel, text, ts, "Ev" + std::to_string(step), root);
+       // The reply queued for this message (threaded under its root).
+       for (const auto& row : r.outbox_rows()) {
+         if (row.message.idempotency_key != std::string("slack:reply:") + kChannel + ":" + ts)
+           continue;
+         const json posted = json::parse(row.message.payload);
+         EXPECT_EQ(posted.value("thread_ts", ""), root.empty() ? ts : root);
+         return Said{ts, posted["text"].get<std::string>() + "\n" + posted["blocks"].dump()};
+       }
+       ADD_FAILURE() << "no reply to " << ts;
+       return Said{ts, ""};
+     },
+     [](Rig& r, std::int64_t id, int) { r.slack_button(id, "rolecall_reassign"); }},
+    {"teams",
+     [](Rig& r, const std::string& text, const std::string& root, int step) {
+       const std::string id = std::to_string(1718112233000 + step);
+       const HttpResponse out = r.teams_message(text, id, root.empty() ? id : root);
+       EXPECT_EQ(out.status, 200);
+       return Said{id, out.body};
+     },
+     [](Rig& r, std::int64_t id, int step) {
+       r.teams_message("reassign #" + std::to_string(id), std::to_string(1718112233000 + step));
+     }},
+};
+
+constexpr auto npos = std::string::npos;
+
+std::size_t count_intent(Rig& rig, Intent intent) {
+  std::size_t n = 0;
+  for (const auto& r : rig.routings()) n += r.intent == intent ? 1 : 0;
+  return n;
+}
+
+TEST(ThreadQuestion, IsAnsweredAboutTheRoutedRequestOfItsThreadAndItsOwnerNow) {
+  for (const ThreadPlatform& p : kThreadPlatforms) {
+    SCOPED_TRACE(p.name);
+    Rig rig;
+    int step = 0;
+    const std::string root = p.say(rig, kRequest, "", ++step).id;  // routed to the PO
+    ASSERT_EQ(rig.routings().size(), 1u);
+    const RoutingRecord request = rig.routings().at(0);
+    ASSERT_EQ(request.intent, Intent::request);
+    ASSERT_EQ(request.role, Role::product_owner);
+    ASSERT_EQ(request.topic, "sprint_scope");
+
+    rig.now += 60;
+    std::string said = p.say(rig, "who owns this?", root, ++step).text;
+    EXPECT_NE(said.find("This thread's request (routed on 2023-11-14"), npos) << said;
+    EXPECT_NE(said.find("Product Owner"), npos) << said;
+    EXPECT_NE(said.find("Tom Becker"), npos) << said;
+    EXPECT_NE(said.find("cope changes inside a sprint"), npos) << said;
+    EXPECT_EQ(said.find("Priya"), npos) << said;
+    EXPECT_EQ(said.find("I don't know"), npos) << said;
+    // Logged as an answered question about the request, not as a routing.
+    EXPECT_EQ(count_intent(rig, Intent::request), 1u);
+    ASSERT_EQ(rig.routings().size(), 2u);
+    const RoutingRecord asked = rig.routings().at(0);  // newest first
+    EXPECT_EQ(asked.intent, Intent::question);
+    EXPECT_EQ(asked.role, Role::product_owner);
+    EXPECT_EQ(asked.topic, "sprint_scope");
+    EXPECT_EQ(asked.status, RoutingStatus::acknowledged);
+    EXPECT_EQ(asked.assignee, "Tom Becker");
+    EXPECT_EQ(asked.text, "who owns this?");
+    EXPECT_EQ(rig.sqlite.get_routing(request.id)->status, RoutingStatus::open) << "untouched";
+
+    // Reassigned: the thread's request has a new owner, and the answer says so.
+    p.reassign(rig, request.id, ++step);
+    ASSERT_EQ(rig.sqlite.get_routing(request.id)->role, Role::product_manager);
+    said = p.say(rig, "who should pick this up?", root, ++step).text;
+    EXPECT_NE(said.find("This thread's request"), npos) << said;
+    EXPECT_NE(said.find("Product Manager"), npos) << said;
+    EXPECT_NE(said.find("Priya Nair"), npos) << said;
+    EXPECT_EQ(said.find("Tom Becker"), npos) << said;
+    EXPECT_EQ(rig.routings().at(0).role, Role::product_manager);
+    EXPECT_EQ(rig.routings().at(0).assignee, "Priya Nair");
+
+    // A question naming a topic of its own is answered about that topic.
+    const std::size_t rows = rig.routings().size();
+    said = p.say(rig, "who owns the pricing for this?", root, ++step).text;
+    EXPECT_EQ(said.find("This thread's request"), npos) << said;
+    EXPECT_NE(said.find("ricing and packaging"), npos) << said;
+    ASSERT_EQ(rig.routings().size(), rows + 1);
+    EXPECT_EQ(rig.routings().at(0).topic, "pricing");
+
+    // Chatter in the thread is no question about its request.
+    said = p.say(rig, "thanks!", root, ++step).text;
+    EXPECT_EQ(said.find("This thread's request"), npos) << said;
+    EXPECT_EQ(rig.routings().size(), rows + 1);
+    EXPECT_EQ(count_intent(rig, Intent::request), 1u);
+  }
+}
+
+TEST(ThreadQuestion, AThreadUnderAMessageRolecallDidNotRouteGetsTodaysAnswer) {
+  for (const ThreadPlatform& p : kThreadPlatforms) {
+    SCOPED_TRACE(p.name);
+    Rig rig;
+    int step = 0;
+    // Answered and logged, but a question: nothing was routed for it.
+    const std::string answered = p.say(rig, kQuestion, "", ++step).id;
+    ASSERT_EQ(rig.routings().size(), 1u);
+    ASSERT_EQ(rig.routings().at(0).intent, Intent::question);
+    const std::string today = p.say(rig, "who owns this?", "", ++step).text;
+    EXPECT_NE(today.find("who owns that"), npos) << today;  // the help text
+
+    for (const std::string& root : {answered, std::string("1600000000.000100")}) {
+      const std::string said = p.say(rig, "who owns this?", root, ++step).text;
+      EXPECT_EQ(said, today) << "under " << root;
+    }
+    EXPECT_EQ(rig.routings().size(), 1u) << "the help text is not logged";
+  }
 }
 
 // --- a stale Reassign never undoes (pressed twice, the routing moves once)
