@@ -1,9 +1,9 @@
 #include "core/answer.hpp"
 
 #include <array>
-#include <chrono>
-#include <cstdio>
 #include <string_view>
+
+#include "core/utc_date.hpp"
 
 namespace rolecall {
 
@@ -60,16 +60,6 @@ std::vector<std::string> pick_example_topics(const Taxonomy& taxonomy) {
     if (!any) break;
   }
   return out;
-}
-
-// "2024-06-11" (UTC).
-std::string utc_date(std::int64_t epoch_seconds) {
-  using namespace std::chrono;
-  const year_month_day ymd{floor<days>(sys_seconds{seconds{epoch_seconds}})};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
 }
 
 // The answer about the request of the thread it was asked in. Its owner is

@@ -1,12 +1,11 @@
 #include "adapters/slack/slack_messages.hpp"
 
 #include <charconv>
-#include <chrono>
-#include <cstdio>
 
 #include "adapters/slack/block_kit_limits.hpp"
 #include "adapters/slack/slack_list_fitter.hpp"
 #include "adapters/slack/slack_text.hpp"
+#include "core/utc_date.hpp"
 
 namespace rolecall {
 
@@ -124,19 +123,10 @@ json message(std::string fallback, json blocks) {
 // notification, but user text in it must still be escaped.
 std::string esc(std::string_view text) { return mrkdwn_escape(clip(text)); }
 
-std::string iso_date(std::int64_t epoch_seconds) {
-  using namespace std::chrono;
-  year_month_day ymd{floor<days>(sys_seconds{seconds{epoch_seconds}})};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
 // Slack renders <!date^…> in the reader's time zone; the fallback is UTC.
 std::string slack_date(std::int64_t epoch_seconds) {
   if (epoch_seconds <= 0) return {};
-  return "<!date^" + std::to_string(epoch_seconds) + "^{date_short}|" + iso_date(epoch_seconds) +
+  return "<!date^" + std::to_string(epoch_seconds) + "^{date_short}|" + utc_date(epoch_seconds) +
          ">";
 }
 

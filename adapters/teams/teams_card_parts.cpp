@@ -1,8 +1,6 @@
 #include "adapters/teams/teams_card_parts.hpp"
 
-#include <chrono>
-#include <cstdio>
-
+#include "core/utc_date.hpp"
 #include "core/utf8.hpp"
 
 namespace rolecall {
@@ -95,14 +93,7 @@ std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
 }
 
 std::string teams_format_date(std::int64_t epoch_seconds) {
-  if (epoch_seconds == 0) return {};
-  using namespace std::chrono;
-  const sys_days day = floor<days>(sys_seconds{seconds{epoch_seconds}});
-  const year_month_day ymd{day};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  return epoch_seconds == 0 ? std::string() : utc_date(epoch_seconds);
 }
 
 bool is_web_url(std::string_view url) noexcept {
