@@ -27,6 +27,9 @@ struct TrainingExample {
   int intent = 0;                                           // Intent as int
   int topic = -1;                                           // topic id, -1 when none
   float weight = 1.0f;
+  // The first this many features enter all three models; the rest only the
+  // role model (role_only_feature in message_features.hpp).
+  std::size_t shared_features = static_cast<std::size_t>(-1);
 };
 
 struct TrainingOptions {

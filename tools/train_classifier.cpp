@@ -162,6 +162,10 @@ int main(int argc, char** argv) {
       const auto it = name_index.find(n);
       if (it != name_index.end()) examples[k].features.push_back(it->second);
     }
+    auto& fs = examples[k].features;
+    const auto role_only = std::stable_partition(
+        fs.begin(), fs.end(), [&](std::uint32_t f) { return !role_only_feature(names[f]); });
+    examples[k].shared_features = static_cast<std::size_t>(role_only - fs.begin());
   }
 
   const TrainingOptions options = args.options;
