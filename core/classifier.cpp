@@ -17,6 +17,9 @@
 //    findings into sparse features; the model (classifier_model.hpp) scores
 //    role, intent and topic from them plus the taxonomy's evidence through
 //    the shared tie weights, and calibrated softmaxes give probabilities.
+//    Topics are scored after the role is decided, and only the topics of the
+//    roles read (none reads none): the per-row topic weights are regrouped by
+//    the topic's role when the classifier is built.
 // 5. Without a model the taxonomy's evidence alone decides the role (none
 //    below kMinEvidence) and the rules decide the intent.
 
@@ -124,9 +127,12 @@ struct Classifier::Impl {
         by_model_topic[static_cast<std::size_t>(mt)].push_back(static_cast<std::uint32_t>(t));
     }
     const auto& weights = model->topic_weights();
-    row_groups.reserve(model->rows().size());
+    score_rows.reserve(model->rows().size());
     for (const ClassifierModel::Row& row : model->rows()) {
-      RowGroups groups{};
+      ScoreRow score;
+      score.role = row.role;
+      score.intent = row.intent;
+      RowGroups& groups = score.topics;
       for (std::size_t g = 0; g < kModelRoles; ++g) {
         groups[g] = static_cast<std::uint32_t>(row_topics.size());
         for (std::uint32_t k = 0; k < row.topic_count; ++k) {
@@ -137,21 +143,27 @@ struct Classifier::Impl {
         }
       }
       groups[kModelRoles] = static_cast<std::uint32_t>(row_topics.size());
-      row_groups.push_back(groups);
+      score_rows.push_back(score);
     }
   }
 
   Taxonomy taxonomy;
   std::vector<Role> topic_roles;
   std::vector<double> topic_bias;  // per taxonomy topic: the model's prior, 0 without
-  // Per model row (same index as model->rows()): where the weights of each
-  // role's topics start in row_topics; [kModelRoles] is the end.
+  // Per model row (same index as model->rows()), in one cache line: its role
+  // and intent weights, and where the weights of each role's topics start in
+  // row_topics ([kModelRoles] is the end).
   using RowGroups = std::array<std::uint32_t, kModelRoles + 1>;
+  struct alignas(64) ScoreRow {
+    std::array<float, kModelRoles> role{};
+    std::array<float, kModelIntents> intent{};
+    RowGroups topics{};
+  };
   struct TopicWeight {
     std::uint32_t topic = 0;  // taxonomy topic
     float weight = 0.0f;
   };
-  std::vector<RowGroups> row_groups;
+  std::vector<ScoreRow> score_rows;
   std::vector<TopicWeight> row_topics;
   Lexicon lexicon;
   IntentDetector intent;
@@ -247,8 +259,9 @@ Classification Classifier::classify(std::string_view message) const {
         continue;
       }
       feature_row[k] = static_cast<std::uint32_t>(row - rows);
-      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += row->role[r];
-      for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += row->intent[i];
+      const Impl::ScoreRow& score = im.score_rows[feature_row[k]];
+      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += score.role[r];
+      for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += score.intent[i];
     }
   } else {
     // Lexicon only: evidence against a fixed bar for none.
@@ -279,9 +292,9 @@ Classification Classifier::classify(std::string_view message) const {
   const Role runner = static_cast<Role>(second);
   const bool want_runner = runner != Role::none && role_p[second] >= kAlternativeFloor;
   std::array<bool, kModelRoles> want_group{};
-  // The groups read lie in [group_lo, group_hi) (role order puts both
-  // between the PM and the PO roles' topics and PjM's): one run of weights
-  // per feature. A group inside the run that is not read is summed unread.
+  // The groups read lie in [group_lo, group_hi), one run of weights per
+  // feature (Role's order is PM, PO, both, PjM: a `both` message reads the
+  // run PM..both). A group inside the run that is not read is summed unread.
   std::size_t group_lo = kModelRoles;
   std::size_t group_hi = 0;
   if (out.role != Role::none) {
@@ -305,7 +318,7 @@ Classification Classifier::classify(std::string_view message) const {
       std::fill(model_sum.data(), model_sum.data() + topic_count, 0.0);
       for (std::size_t k = 0; k < ev.features.size(); ++k) {
         if (feature_row[k] == kNoRow) continue;
-        const Impl::RowGroups& groups = im.row_groups[feature_row[k]];
+        const Impl::RowGroups& groups = im.score_rows[feature_row[k]].topics;
         const Impl::TopicWeight* w = im.row_topics.data() + groups[group_lo];
         const Impl::TopicWeight* end = im.row_topics.data() + groups[group_hi];
         for (; w != end; ++w) model_sum[w->topic] += w->weight;
@@ -358,13 +371,12 @@ Classification Classifier::classify(std::string_view message) const {
         reasons[reason_count++] = {tie * ev.hits[k].weight, static_cast<int>(k), -1};
     }
     if (m) {
-      const ClassifierModel::Row* rows = m->rows().data();
       for (std::size_t k = 0; k < ev.features.size(); ++k) {
         const MessageFeature& f = ev.features[k];
         if (f.kind != MessageFeature::Kind::unigram && f.kind != MessageFeature::Kind::bigram)
           continue;
         if (feature_row[k] == kNoRow) continue;
-        const ClassifierModel::Row& row = rows[feature_row[k]];
+        const Impl::ScoreRow& row = im.score_rows[feature_row[k]];
         const double push = static_cast<double>(row.role[best]) - row.role[second];
         if (push > 0.15) reasons[reason_count++] = {push, -1, static_cast<int>(k)};
       }
