@@ -17,6 +17,9 @@
 //    findings into sparse features; the model (classifier_model.hpp) scores
 //    role, intent and topic from them plus the taxonomy's evidence through
 //    the shared tie weights, and calibrated softmaxes give probabilities.
+//    Topics are scored after the role is decided, and only the topics of the
+//    roles read (none reads none): the per-row topic weights are regrouped by
+//    the topic's role when the classifier is built.
 // 5. Without a model the taxonomy's evidence alone decides the role (none
 //    below kMinEvidence) and the rules decide the intent.
 
@@ -24,6 +27,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <memory>
 
 #include "core/intent_detector.hpp"
 #include "core/lexicon.hpp"
@@ -67,6 +72,32 @@ bool topic_fits(Role role, Role topic_role) noexcept {
   return topic_role == role;
 }
 
+// A per-call array of trivial values: on the stack while it fits (every
+// typical message), on the heap beyond. Elements start uninitialised.
+template <class T, std::size_t N>
+class ScratchArray {
+ public:
+  explicit ScratchArray(std::size_t n) {
+    if (n > N) {
+      heap_ = std::make_unique<T[]>(n);
+      data_ = heap_.get();
+    }
+  }
+  ScratchArray(const ScratchArray&) = delete;
+  ScratchArray& operator=(const ScratchArray&) = delete;
+  ~ScratchArray() = default;
+
+  T* data() noexcept { return data_; }
+  T& operator[](std::size_t i) noexcept { return data_[i]; }
+
+ private:
+  std::array<T, N> local_;
+  std::unique_ptr<T[]> heap_;
+  T* data_ = local_.data();
+};
+
+constexpr std::uint32_t kNoRow = UINT32_MAX;
+
 }  // namespace
 
 struct Classifier::Impl {
@@ -74,13 +105,66 @@ struct Classifier::Impl {
       : taxonomy(t), lexicon(t), model(std::move(m)) {
     for (const Topic& topic : taxonomy.topics()) {
       topic_roles.push_back(topic.role);
-      model_topic.push_back(model ? model->topic_index(topic.id) : -1);
+      const int mt = model ? model->topic_index(topic.id) : -1;
+      topic_bias.push_back(
+          mt >= 0 && static_cast<std::size_t>(mt) < model->topic_bias.size()
+              ? static_cast<double>(model->topic_bias[static_cast<std::size_t>(mt)])
+              : 0.0);
+    }
+    if (model) group_topic_weights();
+  }
+
+  // Regroups the model's topic weights per row by the role of their taxonomy
+  // topic (weights of topics the taxonomy lacks are dropped: nothing reads
+  // them), so classify() sums only the topics of the roles it decided on.
+  // Within a group the weights keep the model's order, and classify() adds
+  // them feature by feature as before: every sum is bit for bit the same.
+  void group_topic_weights() {
+    std::vector<std::vector<std::uint32_t>> by_model_topic(model->topics().size());
+    for (std::size_t t = 0; t < taxonomy.topics().size(); ++t) {
+      const int mt = model->topic_index(taxonomy.topics()[t].id);
+      if (mt >= 0)
+        by_model_topic[static_cast<std::size_t>(mt)].push_back(static_cast<std::uint32_t>(t));
+    }
+    const auto& weights = model->topic_weights();
+    score_rows.reserve(model->rows().size());
+    for (const ClassifierModel::Row& row : model->rows()) {
+      ScoreRow score;
+      score.role = row.role;
+      score.intent = row.intent;
+      RowGroups& groups = score.topics;
+      for (std::size_t g = 0; g < kModelRoles; ++g) {
+        groups[g] = static_cast<std::uint32_t>(row_topics.size());
+        for (std::uint32_t k = 0; k < row.topic_count; ++k) {
+          const ClassifierModel::TopicWeight& w = weights[row.topic_begin + k];
+          for (const std::uint32_t t : by_model_topic[w.topic]) {
+            if (role_index(topic_roles[t]) == g) row_topics.push_back({t, w.weight});
+          }
+        }
+      }
+      groups[kModelRoles] = static_cast<std::uint32_t>(row_topics.size());
+      score_rows.push_back(score);
     }
   }
 
   Taxonomy taxonomy;
   std::vector<Role> topic_roles;
-  std::vector<int> model_topic;  // taxonomy topic -> model topic, or -1
+  std::vector<double> topic_bias;  // per taxonomy topic: the model's prior, 0 without
+  // Per model row (same index as model->rows()), in one cache line: its role
+  // and intent weights, and where the weights of each role's topics start in
+  // row_topics ([kModelRoles] is the end).
+  using RowGroups = std::array<std::uint32_t, kModelRoles + 1>;
+  struct alignas(64) ScoreRow {
+    std::array<float, kModelRoles> role{};
+    std::array<float, kModelIntents> intent{};
+    RowGroups topics{};
+  };
+  struct TopicWeight {
+    std::uint32_t topic = 0;  // taxonomy topic
+    float weight = 0.0f;
+  };
+  std::vector<ScoreRow> score_rows;
+  std::vector<TopicWeight> row_topics;
   Lexicon lexicon;
   IntentDetector intent;
   std::shared_ptr<const ClassifierModel> model;
@@ -155,44 +239,34 @@ Classification Classifier::classify(std::string_view message) const {
   Evidence ev;
   gather(message, ev, im.model != nullptr);
 
-  // Role scores.
+  // Role and intent scores first; topic scores only once the role is known,
+  // and only for the topics of the roles that are read (none reads none).
   std::array<double, kModelRoles> role_score{};
   std::array<double, kModelIntents> intent_score{};
-  std::vector<double> topic_score(im.topic_roles.size(), 0.0);
-  // What the message itself says for each topic (the score without the
-  // topic's prior): an alternative is offered only when the message points
-  // at it, not merely because its topic is common.
-  std::vector<double> topic_support(im.topic_roles.size(), 0.0);
+  const std::size_t topic_count = im.topic_roles.size();
+  // The model row of each feature (kNoRow: unknown), looked up once.
+  ScratchArray<std::uint32_t, 256> feature_row(ev.features.size());
   const ClassifierModel* m = im.model.get();
   if (m) {
     for (std::size_t r = 0; r < kModelRoles; ++r)
       role_score[r] = m->role_bias[r] + m->role_tie * ev.role_cues[r];
     for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] = m->intent_bias[i];
-    std::vector<double> model_topic(m->topics().size(), 0.0);
-    for (const MessageFeature& f : ev.features) {
-      const ClassifierModel::Row* row = m->find(f.hash);
-      if (!row) continue;
-      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += row->role[r];
-      for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += row->intent[i];
-      for (std::uint32_t k = 0; k < row->topic_count; ++k) {
-        const auto& w = m->topic_weights()[row->topic_begin + k];
-        model_topic[w.topic] += w.weight;
+    const ClassifierModel::Row* rows = m->rows().data();
+    for (std::size_t k = 0; k < ev.features.size(); ++k) {
+      const ClassifierModel::Row* row = m->find(ev.features[k].hash);
+      if (!row) {
+        feature_row[k] = kNoRow;
+        continue;
       }
-    }
-    for (std::size_t t = 0; t < topic_score.size(); ++t) {
-      const int mt = im.model_topic[t];
-      topic_score[t] = m->topic_tie * ev.topic_cues[t];
-      if (mt >= 0) topic_score[t] += model_topic[static_cast<std::size_t>(mt)];
-      topic_support[t] = topic_score[t];
-      if (mt >= 0 && static_cast<std::size_t>(mt) < m->topic_bias.size())
-        topic_score[t] += m->topic_bias[static_cast<std::size_t>(mt)];
+      feature_row[k] = static_cast<std::uint32_t>(row - rows);
+      const Impl::ScoreRow& score = im.score_rows[feature_row[k]];
+      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += score.role[r];
+      for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += score.intent[i];
     }
   } else {
     // Lexicon only: evidence against a fixed bar for none.
     for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] = 2.0 * ev.role_cues[r];
     role_score[role_index(Role::none)] = 2.0 * kMinEvidence;
-    for (std::size_t t = 0; t < topic_score.size(); ++t)
-      topic_score[t] = topic_support[t] = ev.topic_cues[t];
   }
   const std::array<double, kModelRoles> role_p =
       softmax(role_score, m ? static_cast<double>(m->role_temperature) : 1.0);
@@ -210,9 +284,61 @@ Classification Classifier::classify(std::string_view message) const {
   out.role = static_cast<Role>(best);
   out.confidence = std::clamp(role_p[best], 0.0, 1.0);
 
+  // Topic scores for the roles read below: the chosen role's topics and,
+  // when it is plausible, the runner-up's. topic_support is what the message
+  // itself says for a topic (the score without the topic's prior): an
+  // alternative is offered only when the message points at it, not merely
+  // because its topic is common.
+  const Role runner = static_cast<Role>(second);
+  const bool want_runner = runner != Role::none && role_p[second] >= kAlternativeFloor;
+  std::array<bool, kModelRoles> want_group{};
+  // The groups read lie in [group_lo, group_hi), one run of weights per
+  // feature (Role's order is PM, PO, both, PjM: a `both` message reads the
+  // run PM..both). A group inside the run that is not read is summed unread.
+  std::size_t group_lo = kModelRoles;
+  std::size_t group_hi = 0;
+  if (out.role != Role::none) {
+    for (std::size_t g = 0; g < kModelRoles; ++g) {
+      const Role topic_role = static_cast<Role>(g);
+      want_group[g] =
+          topic_fits(out.role, topic_role) || (want_runner && topic_fits(runner, topic_role));
+      if (want_group[g]) {
+        group_lo = std::min(group_lo, g);
+        group_hi = g + 1;
+      }
+    }
+  }
+  ScratchArray<double, 128> topic_score(topic_count);
+  ScratchArray<double, 128> topic_support(topic_count);
+  if (group_lo < group_hi) {
+    if (m) {
+      // The model's weights per topic, summed feature by feature in the
+      // features' order, as the topic's own sum always was.
+      ScratchArray<double, 128> model_sum(topic_count);
+      std::fill(model_sum.data(), model_sum.data() + topic_count, 0.0);
+      for (std::size_t k = 0; k < ev.features.size(); ++k) {
+        if (feature_row[k] == kNoRow) continue;
+        const Impl::RowGroups& groups = im.score_rows[feature_row[k]].topics;
+        const Impl::TopicWeight* w = im.row_topics.data() + groups[group_lo];
+        const Impl::TopicWeight* end = im.row_topics.data() + groups[group_hi];
+        for (; w != end; ++w) model_sum[w->topic] += w->weight;
+      }
+      for (std::size_t t = 0; t < topic_count; ++t) {
+        if (!want_group[role_index(im.topic_roles[t])]) continue;
+        topic_score[t] = m->topic_tie * ev.topic_cues[t];
+        topic_score[t] += model_sum[t];
+        topic_support[t] = topic_score[t];
+        topic_score[t] += im.topic_bias[t];
+      }
+    } else {
+      for (std::size_t t = 0; t < topic_count; ++t)
+        topic_score[t] = topic_support[t] = ev.topic_cues[t];
+    }
+  }
+
   auto best_topic = [&](Role role) {
     int chosen = -1;
-    for (std::size_t t = 0; t < topic_score.size(); ++t) {
+    for (std::size_t t = 0; t < topic_count; ++t) {
       if (!topic_fits(role, im.topic_roles[t])) continue;
       if (chosen < 0 || topic_score[t] > topic_score[static_cast<std::size_t>(chosen)])
         chosen = static_cast<int>(t);
@@ -223,8 +349,7 @@ Classification Classifier::classify(std::string_view message) const {
   if (out.role != Role::none) {
     const int topic = best_topic(out.role);
     if (topic >= 0) out.topic = im.taxonomy.topics()[static_cast<std::size_t>(topic)].id;
-    const Role runner = static_cast<Role>(second);
-    if (runner != Role::none && role_p[second] >= kAlternativeFloor) {
+    if (want_runner) {
       const int alt = best_topic(runner);
       if (alt >= 0 && alt != topic && topic_support[static_cast<std::size_t>(alt)] > kMinSupport)
         out.alternative_topic = im.taxonomy.topics()[static_cast<std::size_t>(alt)].id;
@@ -237,28 +362,30 @@ Classification Classifier::classify(std::string_view message) const {
       int hit;      // index into ev.hits, or -1
       int feature;  // index into ev.features, or -1
     };
-    std::vector<Reason> reasons;
+    ScratchArray<Reason, 128> reasons(ev.hits.size() + ev.features.size());
+    std::size_t reason_count = 0;
     const double tie = m ? static_cast<double>(m->role_tie) : 2.0;
     for (std::size_t k = 0; k < ev.hits.size(); ++k) {
       const Role r = im.topic_roles[ev.hits[k].topic];
       if (r == out.role || (out.role == Role::both && topic_fits(Role::both, r)))
-        reasons.push_back({tie * ev.hits[k].weight, static_cast<int>(k), -1});
+        reasons[reason_count++] = {tie * ev.hits[k].weight, static_cast<int>(k), -1};
     }
     if (m) {
       for (std::size_t k = 0; k < ev.features.size(); ++k) {
         const MessageFeature& f = ev.features[k];
         if (f.kind != MessageFeature::Kind::unigram && f.kind != MessageFeature::Kind::bigram)
           continue;
-        const ClassifierModel::Row* row = m->find(f.hash);
-        if (!row) continue;
-        const double push = static_cast<double>(row->role[best]) - row->role[second];
-        if (push > 0.15) reasons.push_back({push, -1, static_cast<int>(k)});
+        if (feature_row[k] == kNoRow) continue;
+        const Impl::ScoreRow& row = im.score_rows[feature_row[k]];
+        const double push = static_cast<double>(row.role[best]) - row.role[second];
+        if (push > 0.15) reasons[reason_count++] = {push, -1, static_cast<int>(k)};
       }
     }
-    std::sort(reasons.begin(), reasons.end(), [](const Reason& a, const Reason& b) {
+    std::sort(reasons.data(), reasons.data() + reason_count, [](const Reason& a, const Reason& b) {
       return a.weight != b.weight ? a.weight > b.weight : a.hit > b.hit;
     });
-    for (const Reason& r : reasons) {
+    for (std::size_t k = 0; k < reason_count; ++k) {
+      const Reason& r = reasons[k];
       if (out.cues.size() == kMaxExplainingWords) break;
       const std::string words =
           r.hit >= 0
