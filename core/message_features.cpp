@@ -143,13 +143,30 @@ void add_char_grams(const TextToken& t, std::uint32_t token, std::string_view w,
 
 }  // namespace
 
+namespace {
+
+// Each feature once: binary features, so a repeated word is not louder.
+void sort_unique(std::vector<MessageFeature>& out, std::size_t start) {
+  auto first = out.begin() + static_cast<std::ptrdiff_t>(start);
+  std::sort(first, out.end(), [](const MessageFeature& a, const MessageFeature& b) {
+    return a.hash != b.hash ? a.hash < b.hash : a.token < b.token;
+  });
+  out.erase(std::unique(
+                first, out.end(),
+                [](const MessageFeature& a, const MessageFeature& b) { return a.hash == b.hash; }),
+            out.end());
+}
+
+}  // namespace
+
 void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& roles,
                       const std::vector<SentenceIntent>& sentences,
-                      std::vector<MessageFeature>& out) {
+                      std::vector<MessageFeature>& out, std::vector<MessageFeature>& role_only) {
   const std::size_t start = out.size();
+  const std::size_t role_only_start = role_only.size();
+  role_only.reserve(role_only_start + text.text.size());
   const std::vector<TextToken>& tokens = text.tokens;
-  // Words, pairs and clause starts, plus the character pieces of the words.
-  out.reserve(start + 3 * tokens.size() + text.text.size() + 12);
+  out.reserve(start + 3 * tokens.size() + 12);
   std::size_t words = 0;
   for (std::uint32_t i = 0; i < tokens.size(); ++i) {
     const TextToken& t = tokens[i];
@@ -161,7 +178,7 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
     u.token = i;
     u.hash = prefixed_hash("u:", stem);
     out.push_back(u);
-    add_char_grams(t, i, text.word(t), out);
+    add_char_grams(t, i, text.word(t), role_only);
     if (t.clause_start) {
       MessageFeature s = u;
       s.kind = MessageFeature::Kind::clause_start;
@@ -219,15 +236,8 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
   if (words > 0 && !marked && words <= 8 && sentences.size() <= 1)
     out.push_back(fixed_feature(kTitle));
 
-  // Each feature once: binary features, so a repeated word is not louder.
-  auto first = out.begin() + static_cast<std::ptrdiff_t>(start);
-  std::sort(first, out.end(), [](const MessageFeature& a, const MessageFeature& b) {
-    return a.hash != b.hash ? a.hash < b.hash : a.token < b.token;
-  });
-  out.erase(std::unique(
-                first, out.end(),
-                [](const MessageFeature& a, const MessageFeature& b) { return a.hash == b.hash; }),
-            out.end());
+  sort_unique(out, start);
+  sort_unique(role_only, role_only_start);
 }
 
 std::string feature_name(const AnalyzedText& text, const MessageFeature& f) {

@@ -37,10 +37,12 @@ struct MessageFeature {
 };
 
 // Appends the features of `text` (already through Lexicon::match) to `out`,
-// each hash once. Never throws except on allocation failure.
+// and its role-only features (the character pieces of its words, see
+// role_only_feature) to `role_only`, each hash once per vector. Never throws
+// except on allocation failure.
 void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& roles,
                       const std::vector<SentenceIntent>& sentences,
-                      std::vector<MessageFeature>& out);
+                      std::vector<MessageFeature>& out, std::vector<MessageFeature>& role_only);
 
 // The readable name of a feature ("u:sprint"). Used by the trainer and by the
 // explanation of an answer; text_hash(feature_name(..)) == feature.hash.

@@ -120,7 +120,14 @@ TrainedWeights train_weights(const std::vector<TrainingExample>& examples,
         for (std::size_t t = 0; t < topic_count; ++t) row[t] += topic_s[t];
       }
     }
-    for (std::size_t k = L.role_w; k < L.intent_w; ++k) grad[k] += options.l2_role * theta[k];
+    for (std::size_t f = 0; f < feature_count; ++f) {
+      const double l2 = f < options.role_only.size() && options.role_only[f] ? options.l2_role_only
+                                                                             : options.l2_role;
+      for (std::size_t r = 0; r < kModelRoles; ++r) {
+        const std::size_t k = L.role_w + f * kModelRoles + r;
+        grad[k] += l2 * theta[k];
+      }
+    }
     for (std::size_t k = L.intent_w; k < L.topic_w; ++k) grad[k] += options.l2_intent * theta[k];
     for (std::size_t k = L.topic_w; k < L.role_b; ++k) grad[k] += options.l2_topic * theta[k];
 
