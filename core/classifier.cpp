@@ -98,6 +98,11 @@ class ScratchArray {
 
 constexpr std::uint32_t kNoRow = UINT32_MAX;
 
+// Feature k of the message: its shared features, then its role-only ones.
+const MessageFeature& feature_at(const Classifier::Evidence& ev, std::size_t k) noexcept {
+  return k < ev.features.size() ? ev.features[k] : ev.role_only_features[k - ev.features.size()];
+}
+
 }  // namespace
 
 struct Classifier::Impl {
@@ -230,8 +235,10 @@ void Classifier::gather(std::string_view message, Evidence& ev, bool want_featur
   ev.rule_intent = IntentDetector::decide(sentences, total >= kMinEvidence);
 
   ev.features.clear();
+  ev.role_only_features.clear();
   // classify() without a model does not read the features.
-  if (want_features) extract_features(ev.text, roles, sentences, ev.features);
+  if (want_features)
+    extract_features(ev.text, roles, sentences, ev.features, ev.role_only_features);
 }
 
 Classification Classifier::classify(std::string_view message) const {
@@ -246,6 +253,7 @@ Classification Classifier::classify(std::string_view message) const {
   const std::size_t topic_count = im.topic_roles.size();
   // The model row of each feature (kNoRow: unknown), looked up once.
   ScratchArray<std::uint32_t, 256> feature_row(ev.features.size());
+  ScratchArray<std::uint32_t, 256> role_only_row(ev.role_only_features.size());
   const ClassifierModel* m = im.model.get();
   if (m) {
     for (std::size_t r = 0; r < kModelRoles; ++r)
@@ -262,6 +270,16 @@ Classification Classifier::classify(std::string_view message) const {
       const Impl::ScoreRow& score = im.score_rows[feature_row[k]];
       for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += score.role[r];
       for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += score.intent[i];
+    }
+    for (std::size_t k = 0; k < ev.role_only_features.size(); ++k) {
+      const ClassifierModel::Row* row = m->find(ev.role_only_features[k].hash);
+      if (!row) {
+        role_only_row[k] = kNoRow;
+        continue;
+      }
+      role_only_row[k] = static_cast<std::uint32_t>(row - rows);
+      const Impl::ScoreRow& score = im.score_rows[role_only_row[k]];
+      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += score.role[r];
     }
   } else {
     // Lexicon only: evidence against a fixed bar for none.
@@ -360,9 +378,10 @@ Classification Classifier::classify(std::string_view message) const {
     struct Reason {
       double weight;
       int hit;      // index into ev.hits, or -1
-      int feature;  // index into ev.features, or -1
+      int feature;  // index for feature_at, or -1
     };
-    ScratchArray<Reason, 128> reasons(ev.hits.size() + ev.features.size());
+    ScratchArray<Reason, 128> reasons(ev.hits.size() + ev.features.size() +
+                                      ev.role_only_features.size());
     std::size_t reason_count = 0;
     const double tie = m ? static_cast<double>(m->role_tie) : 2.0;
     for (std::size_t k = 0; k < ev.hits.size(); ++k) {
@@ -380,6 +399,15 @@ Classification Classifier::classify(std::string_view message) const {
         const double push = static_cast<double>(row.role[best]) - row.role[second];
         if (push > 0.15) reasons[reason_count++] = {push, -1, static_cast<int>(k)};
       }
+      // A piece of a word explains as its whole word (a word the model never
+      // saw can still decide through its pieces).
+      for (std::size_t k = 0; k < ev.role_only_features.size(); ++k) {
+        if (role_only_row[k] == kNoRow) continue;
+        const Impl::ScoreRow& row = im.score_rows[role_only_row[k]];
+        const double push = static_cast<double>(row.role[best]) - row.role[second];
+        if (push > 0.15)
+          reasons[reason_count++] = {push, -1, static_cast<int>(ev.features.size() + k)};
+      }
     }
     std::sort(reasons.data(), reasons.data() + reason_count, [](const Reason& a, const Reason& b) {
       return a.weight != b.weight ? a.weight > b.weight : a.hit > b.hit;
@@ -390,7 +418,7 @@ Classification Classifier::classify(std::string_view message) const {
       const std::string words =
           r.hit >= 0
               ? std::string(im.lexicon.cue_text(ev.hits[static_cast<std::size_t>(r.hit)].cue))
-              : feature_words(ev.text, ev.features[static_cast<std::size_t>(r.feature)]);
+              : feature_words(ev.text, feature_at(ev, static_cast<std::size_t>(r.feature)));
       // A word already inside a chosen phrase says nothing new.
       bool covered = words.empty();
       for (const std::string& c : out.cues)

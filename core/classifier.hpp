@@ -58,11 +58,12 @@ class Classifier {
   struct Evidence {
     AnalyzedText text;
     std::vector<MessageFeature> features;
-    std::array<float, kModelRoles> role_cues{};  // cue evidence per Role (none: 0)
-    std::vector<float> topic_cues;               // per taxonomy topic
-    std::vector<CueHit> hits;                    // each cue once, at its best
-    bool ownership_question = false;             // asks who owns something, topic or not
-    Intent rule_intent = Intent::other;          // what the intent rules alone say
+    std::vector<MessageFeature> role_only_features;  // scored for the role only
+    std::array<float, kModelRoles> role_cues{};      // cue evidence per Role (none: 0)
+    std::vector<float> topic_cues;                   // per taxonomy topic
+    std::vector<CueHit> hits;                        // each cue once, at its best
+    bool ownership_question = false;                 // asks who owns something, topic or not
+    Intent rule_intent = Intent::other;              // what the intent rules alone say
   };
   void gather(std::string_view message, Evidence& out) const;
   const Taxonomy& taxonomy() const noexcept;

@@ -88,22 +88,24 @@ TrainedWeights train_weights(const std::vector<TrainingExample>& examples,
       // Intent.
       double is[kModelIntents];
       for (std::size_t i = 0; i < kModelIntents; ++i) is[i] = theta[L.intent_b + i];
-      for (std::uint32_t f : e.features)
+      const std::size_t shared = std::min(e.shared_features, e.features.size());
+      for (std::size_t fi = 0; fi < shared; ++fi)
         for (std::size_t i = 0; i < kModelIntents; ++i)
-          is[i] += theta[L.intent_w + f * kModelIntents + i];
+          is[i] += theta[L.intent_w + e.features[fi] * kModelIntents + i];
       softmax_in_place(is, kModelIntents, e.intent);
       const double wi = w * options.intent_class_weight[static_cast<std::size_t>(e.intent)];
       for (std::size_t i = 0; i < kModelIntents; ++i) {
         const double g = wi * (is[i] - (static_cast<int>(i) == e.intent ? 1.0 : 0.0));
         grad[L.intent_b + i] += g;
-        for (std::uint32_t f : e.features) grad[L.intent_w + f * kModelIntents + i] += g;
+        for (std::size_t fi = 0; fi < shared; ++fi)
+          grad[L.intent_w + e.features[fi] * kModelIntents + i] += g;
       }
       // Topic, for lines that have one.
       if (e.topic < 0 || topic_count == 0) continue;
       for (std::size_t t = 0; t < topic_count; ++t) topic_s[t] = theta[L.topic_b + t];
       for (const auto& [t, v] : e.topic_cues) topic_s[t] += theta[L.topic_tie] * v;
-      for (std::uint32_t f : e.features) {
-        const double* row = &theta[L.topic_w + f * topic_count];
+      for (std::size_t fi = 0; fi < shared; ++fi) {
+        const double* row = &theta[L.topic_w + e.features[fi] * topic_count];
         for (std::size_t t = 0; t < topic_count; ++t) topic_s[t] += row[t];
       }
       softmax_in_place(topic_s.data(), topic_count, e.topic);
@@ -113,12 +115,19 @@ TrainedWeights train_weights(const std::vector<TrainingExample>& examples,
         grad[L.topic_b + t] += topic_s[t];
       }
       for (const auto& [t, v] : e.topic_cues) grad[L.topic_tie] += topic_s[t] * v;
-      for (std::uint32_t f : e.features) {
-        double* row = &grad[L.topic_w + f * topic_count];
+      for (std::size_t fi = 0; fi < shared; ++fi) {
+        double* row = &grad[L.topic_w + e.features[fi] * topic_count];
         for (std::size_t t = 0; t < topic_count; ++t) row[t] += topic_s[t];
       }
     }
-    for (std::size_t k = L.role_w; k < L.intent_w; ++k) grad[k] += options.l2_role * theta[k];
+    for (std::size_t f = 0; f < feature_count; ++f) {
+      const double l2 = f < options.role_only.size() && options.role_only[f] ? options.l2_role_only
+                                                                             : options.l2_role;
+      for (std::size_t r = 0; r < kModelRoles; ++r) {
+        const std::size_t k = L.role_w + f * kModelRoles + r;
+        grad[k] += l2 * theta[k];
+      }
+    }
     for (std::size_t k = L.intent_w; k < L.topic_w; ++k) grad[k] += options.l2_intent * theta[k];
     for (std::size_t k = L.topic_w; k < L.role_b; ++k) grad[k] += options.l2_topic * theta[k];
 

@@ -84,6 +84,8 @@ int main(int argc, char** argv) {
       args.options.iterations = std::atoi(argv[++i]);
     else if (a == "--min-count")
       args.min_count = std::atoi(argv[++i]);
+    else if (a == "--l2-role-only")
+      args.options.l2_role_only = std::atof(argv[++i]);
     else if (a == "--dump-cv")
       args.dump_cv = argv[++i];
     else if (a == "--request-weight")
@@ -139,6 +141,10 @@ int main(int argc, char** argv) {
       line_features[k].push_back(feature_name(ev.text, f));
       ++counts[line_features[k].back()];
     }
+    for (const MessageFeature& f : ev.role_only_features) {
+      line_features[k].push_back(feature_name(ev.text, f));
+      ++counts[line_features[k].back()];
+    }
     TrainingExample& e = examples[k];
     e.role_cues = ev.role_cues;
     for (std::size_t t = 0; t < ev.topic_cues.size(); ++t) {
@@ -162,9 +168,15 @@ int main(int argc, char** argv) {
       const auto it = name_index.find(n);
       if (it != name_index.end()) examples[k].features.push_back(it->second);
     }
+    auto& fs = examples[k].features;
+    const auto role_only = std::stable_partition(
+        fs.begin(), fs.end(), [&](std::uint32_t f) { return !role_only_feature(names[f]); });
+    examples[k].shared_features = static_cast<std::size_t>(role_only - fs.begin());
   }
 
-  const TrainingOptions options = args.options;
+  TrainingOptions options = args.options;
+  options.role_only.resize(names.size());
+  for (std::size_t f = 0; f < names.size(); ++f) options.role_only[f] = role_only_feature(names[f]);
   // Cross-validation by group: no group on both sides of a fold.
   std::vector<std::array<double, kModelRoles>> oof_role(train.size());
   std::vector<std::array<double, kModelIntents>> oof_intent(train.size());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <thread>
@@ -299,6 +300,40 @@ TEST(ClassifierSteering, ACueAddedToTheTaxonomyChangesTheAnswer) {
   EXPECT_EQ(after.role, Role::product_owner);
   EXPECT_EQ(after.topic, "user_stories");
   EXPECT_NE(std::find(after.cues.begin(), after.cues.end(), "zorblax"), after.cues.end());
+}
+
+// The same property over many cases: a word the model never saw, added as a
+// cue to one topic, in six everyday carrier sentences. Not every case moves
+// (the carrier's own words weigh too: "...for the new plan?" leans to
+// pricing), so this guards a share: 66 of 108 cases moved with the model of
+// 2026-12-07, 60 with the character pieces of 2026-12-08 (the cases lost
+// were answered below 0.45, where rolecall asks anyway).
+TEST(ClassifierSteering, MadeUpCuesMoveMostAnswers) {
+  const std::pair<const char*, Role> topics[] = {
+      {"user_stories", Role::product_owner},       {"pricing", Role::product_manager},
+      {"project_timeline", Role::project_manager}, {"sprint_scope", Role::product_owner},
+      {"roadmap", Role::product_manager},          {"bug_triage", Role::product_owner}};
+  const char* words[] = {"zorblax", "quindle", "frobnitz"};
+  const char* carriers[] = {"who decides the %s for the new plan?",
+                            "who owns the %s?",
+                            "can someone take care of the %s this week?",
+                            "who should I ask about the %s for the enterprise customers?",
+                            "we need a decision on the %s before the release",
+                            "who is responsible for the %s in our team?"};
+  int moved = 0, cases = 0;
+  for (const auto& [topic, role] : topics) {
+    for (const char* word : words) {
+      const Classifier steered(with_extra_cue(topic, word), test::shipped_model());
+      for (const char* carrier : carriers) {
+        char text[128];
+        std::snprintf(text, sizeof text, carrier, word);
+        const Classification r = steered.classify(text);
+        ++cases;
+        if (r.role == role && r.topic == topic) ++moved;
+      }
+    }
+  }
+  EXPECT_GE(moved * 100, cases * 50) << moved << " of " << cases << " moved";
 }
 
 TEST(ClassifierSteering, ATopicTheModelNeverSawIsAnsweredFromItsCues) {

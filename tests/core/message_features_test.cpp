@@ -17,7 +17,9 @@ std::set<std::string> names_of(std::string_view message) {
   Classifier::Evidence ev;
   c.gather(message, ev);
   std::set<std::string> names;
-  for (const MessageFeature& f : ev.features) {
+  std::vector<MessageFeature> all = ev.features;
+  all.insert(all.end(), ev.role_only_features.begin(), ev.role_only_features.end());
+  for (const MessageFeature& f : all) {
     const std::string name = feature_name(ev.text, f);
     // The hash classify() looks up is the hash of the readable name.
     EXPECT_EQ(text_hash(name), f.hash) << name;
@@ -61,6 +63,47 @@ TEST(MessageFeatures, TheEndOfAMessageTellsATitleFromAStatement) {
   EXPECT_FALSE(names_of("so we talked about it for a while and then we exported the whole log")
                    .count("p:title"));
   EXPECT_FALSE(names_of("who owns pricing?").count("p:unmarked"));
+}
+
+TEST(MessageFeatures, WordsOfFourLettersOrMoreAreAlsoCutIntoPieces) {
+  const auto n = names_of("Reprioritise the roadmap");
+  // "<reprioritise>" in 4-letter pieces, edges included.
+  for (const char* want : {"c:<rep", "c:prio", "c:ise>", "c:<roa", "c:map>"})
+    EXPECT_TRUE(n.count(want)) << want;
+  // Short words, function words and numbers are not cut.
+  const auto m = names_of("what is the ETA for 2026 now");
+  for (const std::string& name : m) {
+    EXPECT_NE(name.substr(0, 2), "c:") << name;
+  }
+  EXPECT_TRUE(names_of("pricing").count("c:pric"));
+}
+
+TEST(MessageFeatures, WordsOutsideAsciiAreNotCut) {
+  // A piece could split a UTF-8 sequence; the model file is text.
+  const auto n = names_of("Roadmap-Überprüfung bitte");
+  for (const std::string& name : n) {
+    if (name.substr(0, 2) != "c:") continue;
+    for (char c : name) EXPECT_LT(static_cast<unsigned char>(c), 0x80) << name;
+  }
+  EXPECT_TRUE(n.count("c:bitt"));
+}
+
+TEST(MessageFeatures, CharacterPiecesComeSeparately) {
+  const Classifier c(test::shipped_taxonomy());
+  Classifier::Evidence ev;
+  c.gather("Reprioritise the roadmap", ev);
+  ASSERT_FALSE(ev.role_only_features.empty());
+  for (const MessageFeature& f : ev.role_only_features)
+    EXPECT_TRUE(role_only_feature(feature_name(ev.text, f))) << feature_name(ev.text, f);
+  for (const MessageFeature& f : ev.features)
+    EXPECT_FALSE(role_only_feature(feature_name(ev.text, f))) << feature_name(ev.text, f);
+}
+
+TEST(MessageFeatures, OnlyCharacterPiecesAreRoleOnly) {
+  EXPECT_TRUE(role_only_feature("c:<rep"));
+  EXPECT_FALSE(role_only_feature("u:roadmap"));
+  EXPECT_FALSE(role_only_feature("b:c: x"));
+  EXPECT_FALSE(role_only_feature("i:request"));
 }
 
 TEST(MessageFeatures, EmptyMessageHasOnlyItsLength) {

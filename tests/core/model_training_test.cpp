@@ -52,6 +52,26 @@ TEST(ModelTraining, LearnsTheSeparableToyProblem) {
   EXPECT_GT(w.topic[1 * 2 + 1], w.topic[1 * 2 + 0]);
 }
 
+TEST(ModelTraining, RoleOnlyFeaturesGetNoIntentOrTopicWeights) {
+  // Feature 3 follows the labels perfectly but is role-only (after
+  // shared_features): it must learn a role weight and nothing else.
+  auto examples = toy_examples();
+  for (TrainingExample& e : examples) {
+    if (e.role == static_cast<int>(Role::product_owner)) {
+      e.features.push_back(3);
+      e.shared_features = e.features.size() - 1;
+    }
+  }
+  const TrainedWeights w = train_weights(examples, 4, 2, TrainingOptions{});
+  EXPECT_GT(w.role[3 * kModelRoles + static_cast<std::size_t>(Role::product_owner)], 0.1f);
+  for (std::size_t i = 0; i < kModelIntents; ++i) EXPECT_EQ(w.intent[3 * kModelIntents + i], 0.0f);
+  for (std::size_t t = 0; t < 2; ++t) EXPECT_EQ(w.topic[3 * 2 + t], 0.0f);
+  // Without the split the same feature does take intent weight.
+  for (TrainingExample& e : examples) e.shared_features = static_cast<std::size_t>(-1);
+  const TrainedWeights all = train_weights(examples, 4, 2, TrainingOptions{});
+  EXPECT_NE(all.intent[3 * kModelIntents + static_cast<std::size_t>(Intent::request)], 0.0f);
+}
+
 TEST(ModelTraining, TheCueEvidenceTieIsLearnedFromTheLexicon) {
   // No word features at all: only the taxonomy's evidence tells the roles
   // apart, so the tie weight must grow positive.
