@@ -45,7 +45,8 @@ struct TrainingOptions {
   // on. At 0.0012 a made-up cue steered 34 of the 108 cases of
   // ClassifierSteering.MadeUpCuesMoveMostAnswers (66 without the pieces); at
   // 0.007 it steers 60, with cross-validated role 0.774 (0.775 at 0.0012,
-  // 0.763 without the pieces).
+  // 0.763 without the pieces); measured before the trainer's taxonomy
+  // questions and masked copies, which took it to 90.
   double l2_role_only = 0.007;
   // Which feature ids are role-only (empty: none); index = feature id.
   std::vector<char> role_only;

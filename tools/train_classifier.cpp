@@ -11,6 +11,15 @@
 // temperatures are fitted and a clarify_below is suggested; then the final
 // model is trained on every training line. Deterministic: the same inputs
 // write the same file.
+//
+// Two kinds of extra lines teach the shared cue weight, which is all an
+// operator's new cue steers with: one plain ownership question per taxonomy
+// cue (--cue-line-weight, 0.5) and, for each line with cue hits, a copy with
+// the cue words' features taken out (--masked-weight, 0.5). Both join every
+// training fold and are never scored, so the printed figures are the
+// corpus's. Chosen by cross-validation and the ClassifierSteering tests:
+// role 0.774 -> 0.767, intent 0.837 -> 0.839, made-up cues steering 60 -> 90
+// of 108 cases.
 
 #include <algorithm>
 #include <atomic>
@@ -22,6 +31,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -47,6 +57,10 @@ constexpr int kMinFeatureCount = 2;
 struct Args {
   TrainingOptions options;
   int min_count = kMinFeatureCount;
+  // Weight of the taxonomy's own ownership questions (0: none).
+  double cue_line_weight = 0.5;
+  // Weight of each line's masked copy (0: no copies).
+  double masked_weight = 0.5;
   std::string dump_cv;  // write each line's out-of-fold prediction here (for error analysis)
   std::string taxonomy = ROLECALL_SOURCE_DIR "/config/taxonomy.yaml";
   std::string corpus = ROLECALL_SOURCE_DIR "/tests/data/corpus";
@@ -86,6 +100,10 @@ int main(int argc, char** argv) {
       args.min_count = std::atoi(argv[++i]);
     else if (a == "--l2-role-only")
       args.options.l2_role_only = std::atof(argv[++i]);
+    else if (a == "--cue-line-weight")
+      args.cue_line_weight = std::atof(argv[++i]);
+    else if (a == "--masked-weight")
+      args.masked_weight = std::atof(argv[++i]);
     else if (a == "--dump-cv")
       args.dump_cv = argv[++i];
     else if (a == "--request-weight")
@@ -127,23 +145,58 @@ int main(int argc, char** argv) {
     topic_index.emplace(t.id, static_cast<int>(topics.size()));
     topics.push_back(t.id);
   }
+  // The taxonomy's own lines: one plain ownership question per cue ("who
+  // owns the backlog?" is the Product Owner's, whatever the corpus's many
+  // other backlogs say). They join every training fold but are never
+  // scored: the figures stay the corpus's.
+  const std::size_t corpus_lines = train.size();
+  if (args.cue_line_weight > 0.0) {
+    static constexpr const char* kAsk[] = {"who owns {}?",
+                                           "who decides on {}?",
+                                           "who is responsible for {}?",
+                                           "who should I ask about {}?",
+                                           "who handles {} here?",
+                                           "whose call is {}?"};
+    for (const Topic& t : taxonomy.topics()) {
+      for (const std::string& cue : t.cues) {
+        std::string text = kAsk[text_hash(cue) % std::size(kAsk)];
+        text.replace(text.find("{}"), 2, cue);
+        LabelledLine l;
+        l.id = "cue:" + t.id + ":" + cue;
+        l.text = l.raw_text = text;
+        l.role = t.role;
+        l.intent = Intent::question;
+        l.topic = t.id;
+        train.push_back(std::move(l));
+      }
+    }
+  }
 
   // Evidence and feature names, with the lexicon-only classifier (the model
   // does not change what is gathered).
   const Classifier gatherer(taxonomy);
   Classifier::Evidence ev;
   std::vector<std::vector<std::string>> line_features(train.size());
+  // Per feature of a line: does it stand for words of a cue the lexicon
+  // matched? (see the masked copies below)
+  std::vector<std::vector<char>> on_cue(train.size());
   std::vector<TrainingExample> examples(train.size());
   std::map<std::string, int> counts;
   for (std::size_t k = 0; k < train.size(); ++k) {
     gatherer.gather(train[k].text, ev);
-    for (const MessageFeature& f : ev.features) {
-      line_features[k].push_back(feature_name(ev.text, f));
-      ++counts[line_features[k].back()];
-    }
-    for (const MessageFeature& f : ev.role_only_features) {
-      line_features[k].push_back(feature_name(ev.text, f));
-      ++counts[line_features[k].back()];
+    auto covers_cue = [&](const MessageFeature& f) {
+      if (f.kind == MessageFeature::Kind::fixed) return false;
+      const std::uint32_t last = f.kind == MessageFeature::Kind::bigram ? f.token + 1 : f.token;
+      for (const CueHit& h : ev.hits)
+        if (f.token <= h.last_token && last >= h.first_token) return true;
+      return false;
+    };
+    for (const auto* list : {&ev.features, &ev.role_only_features}) {
+      for (const MessageFeature& f : *list) {
+        line_features[k].push_back(feature_name(ev.text, f));
+        on_cue[k].push_back(covers_cue(f) ? 1 : 0);
+        ++counts[line_features[k].back()];
+      }
     }
     TrainingExample& e = examples[k];
     e.role_cues = ev.role_cues;
@@ -163,16 +216,49 @@ int main(int argc, char** argv) {
     name_index.emplace(name, static_cast<std::uint32_t>(names.size()));
     names.push_back(name);
   }
-  for (std::size_t k = 0; k < train.size(); ++k) {
-    for (const std::string& n : line_features[k]) {
-      const auto it = name_index.find(n);
-      if (it != name_index.end()) examples[k].features.push_back(it->second);
-    }
-    auto& fs = examples[k].features;
+  // Masked copies: a line whose cue words are taken out of its features, so
+  // that the model must learn how much the taxonomy's evidence alone says.
+  // That shared tie weight is all an operator's new cue has to steer with.
+  std::vector<std::optional<TrainingExample>> masked(train.size());
+  auto finish = [&](TrainingExample& e) {
+    auto& fs = e.features;
     const auto role_only = std::stable_partition(
         fs.begin(), fs.end(), [&](std::uint32_t f) { return !role_only_feature(names[f]); });
-    examples[k].shared_features = static_cast<std::size_t>(role_only - fs.begin());
+    e.shared_features = static_cast<std::size_t>(role_only - fs.begin());
+  };
+  for (std::size_t k = 0; k < train.size(); ++k) {
+    TrainingExample copy = examples[k];
+    bool any_masked = false;
+    for (std::size_t j = 0; j < line_features[k].size(); ++j) {
+      const auto it = name_index.find(line_features[k][j]);
+      if (it == name_index.end()) continue;
+      examples[k].features.push_back(it->second);
+      if (on_cue[k][j])
+        any_masked = true;
+      else
+        copy.features.push_back(it->second);
+    }
+    finish(examples[k]);
+    if (any_masked && args.masked_weight > 0.0) {
+      copy.weight = static_cast<float>(args.masked_weight);
+      finish(copy);
+      masked[k] = std::move(copy);
+    }
   }
+  // The taxonomy's lines (and their masked copies) leave the corpus here.
+  std::vector<TrainingExample> cue_examples;
+  for (std::size_t k = corpus_lines; k < train.size(); ++k) {
+    examples[k].weight = static_cast<float>(args.cue_line_weight);
+    cue_examples.push_back(std::move(examples[k]));
+    if (masked[k]) {
+      masked[k]->weight *= static_cast<float>(args.cue_line_weight);
+      cue_examples.push_back(std::move(*masked[k]));
+    }
+  }
+  const std::size_t cue_lines = train.size() - corpus_lines;
+  train.resize(corpus_lines);
+  examples.resize(corpus_lines);
+  masked.resize(corpus_lines);
 
   TrainingOptions options = args.options;
   options.role_only.resize(names.size());
@@ -195,8 +281,12 @@ int main(int argc, char** argv) {
       for (int f = next++; f <= kFolds; f = next++) {
         std::vector<TrainingExample> in;
         for (std::size_t k = 0; k < train.size(); ++k) {
-          if (f == kFolds || fold[k] != f) in.push_back(examples[k]);
+          if (f == kFolds || fold[k] != f) {
+            in.push_back(examples[k]);
+            if (masked[k]) in.push_back(*masked[k]);
+          }
         }
+        in.insert(in.end(), cue_examples.begin(), cue_examples.end());
         fold_weights[static_cast<std::size_t>(f)] =
             train_weights(in, names.size(), topics.size(), options);
       }
@@ -253,6 +343,7 @@ int main(int argc, char** argv) {
            << train[k].text.substr(0, 160) << '\n';
     }
   }
+  std::printf("taxonomy lines: %zu\n", cue_lines);
   std::printf("training lines: %zu, features kept: %zu (seen in >= %d lines)\n", train.size(),
               names.size(), args.min_count);
   std::printf("cross-validation (%d folds by group): role %.3f, intent %.3f, ECE %.3f\n", kFolds,

@@ -306,8 +306,9 @@ TEST(ClassifierSteering, ACueAddedToTheTaxonomyChangesTheAnswer) {
 // cue to one topic, in six everyday carrier sentences. Not every case moves
 // (the carrier's own words weigh too: "...for the new plan?" leans to
 // pricing), so this guards a share: 66 of 108 cases moved with the model of
-// 2026-12-07, 60 with the character pieces of 2026-12-08 (the cases lost
-// were answered below 0.45, where rolecall asks anyway).
+// 2026-12-07, 60 with the character pieces of 2026-12-08, 90 since the
+// trainer learns from the taxonomy's own questions and from lines with their
+// cue words masked (tools/train_classifier.cpp).
 TEST(ClassifierSteering, MadeUpCuesMoveMostAnswers) {
   const std::pair<const char*, Role> topics[] = {
       {"user_stories", Role::product_owner},       {"pricing", Role::product_manager},
@@ -333,7 +334,23 @@ TEST(ClassifierSteering, MadeUpCuesMoveMostAnswers) {
       }
     }
   }
-  EXPECT_GE(moved * 100, cases * 50) << moved << " of " << cases << " moved";
+  EXPECT_GE(moved * 100, cases * 75) << moved << " of " << cases << " moved";
+}
+
+// Asked plainly about a topic's first cue, in words the trainer's own
+// questions do not use, rolecall names the topic's role: 38 of 54 topics with
+// the model of 2026-12-07, 47 now (the rest are answered "none" below 0.5,
+// which asks or hedges).
+TEST(ClassifierSteering, APlainQuestionAboutATopicGoesToItsRole) {
+  const Classifier& c = test::shipped_classifier();
+  int right = 0, topics = 0;
+  for (const Topic& t : test::shipped_taxonomy().topics()) {
+    const Classification r =
+        c.classify("quick question: who is in charge of " + t.cues.front() + "?");
+    ++topics;
+    if (r.role == t.role) ++right;
+  }
+  EXPECT_GE(right * 100, topics * 80) << right << " of " << topics;
 }
 
 TEST(ClassifierSteering, ATopicTheModelNeverSawIsAnsweredFromItsCues) {
