@@ -259,28 +259,23 @@ Classification Classifier::classify(std::string_view message) const {
     for (std::size_t r = 0; r < kModelRoles; ++r)
       role_score[r] = m->role_bias[r] + m->role_tie * ev.role_cues[r];
     for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] = m->intent_bias[i];
+    // Each feature's row is looked up once; role-only features (the pieces of
+    // words) add to the role alone.
     const ClassifierModel::Row* rows = m->rows().data();
-    for (std::size_t k = 0; k < ev.features.size(); ++k) {
-      const ClassifierModel::Row* row = m->find(ev.features[k].hash);
-      if (!row) {
-        feature_row[k] = kNoRow;
-        continue;
+    auto score = [&](const std::vector<MessageFeature>& features, std::uint32_t* found,
+                     bool with_intent) {
+      for (std::size_t k = 0; k < features.size(); ++k) {
+        const ClassifierModel::Row* row = m->find(features[k].hash);
+        found[k] = row ? static_cast<std::uint32_t>(row - rows) : kNoRow;
+        if (!row) continue;
+        const Impl::ScoreRow& weights = im.score_rows[found[k]];
+        for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += weights.role[r];
+        if (with_intent)
+          for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += weights.intent[i];
       }
-      feature_row[k] = static_cast<std::uint32_t>(row - rows);
-      const Impl::ScoreRow& score = im.score_rows[feature_row[k]];
-      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += score.role[r];
-      for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += score.intent[i];
-    }
-    for (std::size_t k = 0; k < ev.role_only_features.size(); ++k) {
-      const ClassifierModel::Row* row = m->find(ev.role_only_features[k].hash);
-      if (!row) {
-        role_only_row[k] = kNoRow;
-        continue;
-      }
-      role_only_row[k] = static_cast<std::uint32_t>(row - rows);
-      const Impl::ScoreRow& score = im.score_rows[role_only_row[k]];
-      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += score.role[r];
-    }
+    };
+    score(ev.features, feature_row.data(), true);
+    score(ev.role_only_features, role_only_row.data(), false);
   } else {
     // Lexicon only: evidence against a fixed bar for none.
     for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] = 2.0 * ev.role_cues[r];

@@ -141,10 +141,6 @@ void add_char_grams(const TextToken& t, std::uint32_t token, std::string_view w,
   }
 }
 
-}  // namespace
-
-namespace {
-
 // Each feature once: binary features, so a repeated word is not louder.
 void sort_unique(std::vector<MessageFeature>& out, std::size_t start) {
   auto first = out.begin() + static_cast<std::ptrdiff_t>(start);
