@@ -74,6 +74,83 @@ double recall(const std::array<std::array<std::size_t, 3>, 3>& m, std::size_t i)
   return row == 0 ? 0.0 : static_cast<double>(m[i][i]) / static_cast<double>(row);
 }
 
+// The taxonomy's own lines: one plain ownership question per cue, labelled
+// with its topic, and the same question forms about office life, labelled
+// none (see the header comment).
+std::vector<LabelledLine> taxonomy_questions(const Taxonomy& taxonomy) {
+  std::vector<LabelledLine> out;
+  static constexpr const char* kAsk[] = {"who owns {}?",
+                                         "who decides on {}?",
+                                         "who is responsible for {}?",
+                                         "who should I ask about {}?",
+                                         "who handles {} here?",
+                                         "whose call is {}?"};
+  // The same questions about things no product role owns, as none: without
+  // them every "who owns ...?" would lean to a product role.
+  static constexpr const char* kNotProduct[] = {"the office keys",
+                                                "the printer",
+                                                "the team calendar invites",
+                                                "expense reports",
+                                                "the desk booking system",
+                                                "travel bookings",
+                                                "the fridge",
+                                                "the meeting room screens",
+                                                "laptop orders",
+                                                "the company car",
+                                                "the holiday rota",
+                                                "the gym membership",
+                                                "the fire drill",
+                                                "the office music",
+                                                "the birthday card",
+                                                "the team photo",
+                                                "the snack budget",
+                                                "visitor badges",
+                                                "the recycling",
+                                                "the shared drive cleanup",
+                                                "the VPN access",
+                                                "password resets",
+                                                "the onboarding laptop",
+                                                "the summer party",
+                                                "the office move",
+                                                "the newsletter layout",
+                                                "the payroll questions",
+                                                "sick leave",
+                                                "the kitchen rota",
+                                                "the phone bill",
+                                                "the mailroom",
+                                                "the bike shed",
+                                                "the conference tickets",
+                                                "the hackathon pizza",
+                                                "the plants in the lobby",
+                                                "the escape room outing"};
+  for (const char* thing : kNotProduct) {
+    for (const char* ask : kAsk) {
+      std::string text = ask;
+      text.replace(text.find("{}"), 2, thing);
+      LabelledLine l;
+      l.id = "not-product:" + text;
+      l.text = l.raw_text = text;
+      l.role = Role::none;
+      l.intent = Intent::question;
+      out.push_back(std::move(l));
+    }
+  }
+  for (const Topic& t : taxonomy.topics()) {
+    for (const std::string& cue : t.cues) {
+      std::string text = kAsk[text_hash(cue) % std::size(kAsk)];
+      text.replace(text.find("{}"), 2, cue);
+      LabelledLine l;
+      l.id = "cue:" + t.id + ":" + cue;
+      l.text = l.raw_text = text;
+      l.role = t.role;
+      l.intent = Intent::question;
+      l.topic = t.id;
+      out.push_back(std::move(l));
+    }
+  }
+  return out;
+}
+
 int usage() {
   std::cerr << "usage: train-classifier [--taxonomy FILE] [--corpus DIR] [--out FILE]\n";
   return 2;
@@ -153,75 +230,7 @@ int main(int argc, char** argv) {
   // scored: the figures stay the corpus's.
   const std::size_t corpus_lines = train.size();
   if (args.cue_line_weight > 0.0) {
-    static constexpr const char* kAsk[] = {"who owns {}?",
-                                           "who decides on {}?",
-                                           "who is responsible for {}?",
-                                           "who should I ask about {}?",
-                                           "who handles {} here?",
-                                           "whose call is {}?"};
-    // The same questions about things no product role owns, as none: without
-    // them every "who owns ...?" would lean to a product role.
-    static constexpr const char* kNotProduct[] = {"the office keys",
-                                                  "the printer",
-                                                  "the team calendar invites",
-                                                  "expense reports",
-                                                  "the desk booking system",
-                                                  "travel bookings",
-                                                  "the fridge",
-                                                  "the meeting room screens",
-                                                  "laptop orders",
-                                                  "the company car",
-                                                  "the holiday rota",
-                                                  "the gym membership",
-                                                  "the fire drill",
-                                                  "the office music",
-                                                  "the birthday card",
-                                                  "the team photo",
-                                                  "the snack budget",
-                                                  "visitor badges",
-                                                  "the recycling",
-                                                  "the shared drive cleanup",
-                                                  "the VPN access",
-                                                  "password resets",
-                                                  "the onboarding laptop",
-                                                  "the summer party",
-                                                  "the office move",
-                                                  "the newsletter layout",
-                                                  "the payroll questions",
-                                                  "sick leave",
-                                                  "the kitchen rota",
-                                                  "the phone bill",
-                                                  "the mailroom",
-                                                  "the bike shed",
-                                                  "the conference tickets",
-                                                  "the hackathon pizza",
-                                                  "the plants in the lobby",
-                                                  "the escape room outing"};
-    for (const char* thing : kNotProduct) {
-      for (const char* ask : kAsk) {
-        std::string text = ask;
-        text.replace(text.find("{}"), 2, thing);
-        LabelledLine l;
-        l.id = "not-product:" + text;
-        l.text = l.raw_text = text;
-        l.role = Role::none;
-        l.intent = Intent::question;
-        train.push_back(std::move(l));
-      }
-    }
-    for (const Topic& t : taxonomy.topics()) {
-      for (const std::string& cue : t.cues) {
-        std::string text = kAsk[text_hash(cue) % std::size(kAsk)];
-        text.replace(text.find("{}"), 2, cue);
-        LabelledLine l;
-        l.id = "cue:" + t.id + ":" + cue;
-        l.text = l.raw_text = text;
-        l.role = t.role;
-        l.intent = Intent::question;
-        l.topic = t.id;
-        train.push_back(std::move(l));
-      }
-    }
+    for (LabelledLine& l : taxonomy_questions(taxonomy)) train.push_back(std::move(l));
   }
 
   // Evidence and feature names, with the lexicon-only classifier (the model
