@@ -17,13 +17,8 @@ namespace rolecall {
 
 namespace {
 
-constexpr std::string_view kValidRoles = "product_manager, product_owner, both, project_manager";
-
-std::optional<Role> parse_topic_role(std::string_view text) {
-  auto role = parse_role(text);
-  if (!role || *role == Role::none) return std::nullopt;
-  return role;
-}
+constexpr std::string_view kValidRoles =
+    "product_manager, product_owner, both, project_manager, none";
 
 bool is_identifier(std::string_view id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) {
@@ -78,9 +73,11 @@ std::optional<Topic> read_topic(Diagnostics& diag, const YAML::Node& node, std::
 
   topic.title = map.string("title").value_or(topic.id);
 
+  bool role_known = false;  // an unknown role is reported once, not again by its halves
   if (auto role = map.string("role", true)) {
-    if (auto parsed = parse_topic_role(*role)) {
+    if (auto parsed = parse_role(*role)) {
       topic.role = *parsed;
+      role_known = true;
     } else {
       diag.error(map.mark("role"), "unknown role '" + *role + "' in " + path +
                                        " (valid roles: " + std::string(kValidRoles) + ")");
@@ -105,7 +102,7 @@ std::optional<Topic> read_topic(Diagnostics& diag, const YAML::Node& node, std::
       } else {
         ok = false;
       }
-    } else if (map.has(key) && topic.role != Role::none) {
+    } else if (map.has(key) && role_known) {
       diag.error(map.mark(key), map.key_path(key) + " is only allowed when role is both (role is " +
                                     std::string(to_string(topic.role)) + ")");
       ok = false;
@@ -171,7 +168,7 @@ Taxonomy load_taxonomy_from_string(std::string_view yaml, std::string_view displ
   }
   if (auto roles = map.string_list("roles")) {
     for (const auto& r : *roles) {
-      if (!parse_topic_role(r.value)) {
+      if (!parse_role(r.value)) {
         diag.error(r.mark, "unknown role '" + r.value +
                                "' in roles (valid roles: " + std::string(kValidRoles) + ")");
       }

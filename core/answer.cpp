@@ -135,6 +135,7 @@ std::string headline(const Answer& a) {
              "), not the Product Manager's.";
     case Role::none: break;
   }
+  if (!a.topic_title.empty()) return not_product_headline(a);
   return "I don't know who owns that.";
 }
 
@@ -160,7 +161,10 @@ Answer compose_answer(const Classification& c, const Taxonomy& taxonomy, const T
   a.confidence = c.confidence;
   a.cues = c.cues;
 
-  const Topic* topic = c.topic.empty() ? nullptr : taxonomy.find(c.topic);
+  // Nobody owns it: the topic shown is the not-product one the message
+  // matched, if any ("That doesn't look like product work (time off)").
+  if (c.role == Role::none) a.topic_id = c.not_product_topic;
+  const Topic* topic = a.topic_id.empty() ? nullptr : taxonomy.find(a.topic_id);
   if (topic != nullptr) {
     a.topic_title = topic->title;
     a.explanation = topic->explanation;
@@ -169,7 +173,7 @@ Answer compose_answer(const Classification& c, const Taxonomy& taxonomy, const T
       a.po_part = topic->po_part;
     }
   } else {
-    a.topic_title = c.topic;
+    a.topic_title = a.topic_id;
   }
 
   if (team != nullptr) {
@@ -202,11 +206,16 @@ Answer compose_answer(const Classification& c, const Taxonomy& taxonomy, const T
   return a;
 }
 
+std::string not_product_headline(const Answer& a) {
+  return "That doesn't look like product work (" + in_sentence(a.topic_title) + ").";
+}
+
 std::string render_answer_text(const Answer& a) {
   std::vector<std::string> lines;
   lines.push_back(headline(a));
 
   if (a.role == Role::none) {
+    if (!a.explanation.empty()) lines.push_back("Why: " + a.explanation);
     if (!a.example_topics.empty()) {
       std::vector<std::string> examples;
       for (const auto& t : a.example_topics) examples.push_back(in_sentence(t));

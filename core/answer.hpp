@@ -56,6 +56,11 @@ inline constexpr std::size_t answer_example_topic_count = 5;
 // alternating PM, PO and shared topics, so the list is varied and stable).
 Answer compose_answer(const Classification& c, const Taxonomy& taxonomy, const Team* team);
 
+// Role::none with a topic (one of the taxonomy's `role: none` topics the
+// message matched): "That doesn't look like product work (food, drinks and
+// socials)." Renderers escape it for their markup.
+std::string not_product_headline(const Answer& answer);
+
 // Plain text for the terminal (`rolecall ask`) and as the fallback `text` of
 // chat messages. No markup; one idea per line (who owns it, why, the halves
 // of a shared topic, the alternative when unsure); no trailing newline.

@@ -17,6 +17,9 @@ struct Classification {
   // The runner-up topic when two roles scored close (used to ask
   // "is this about X (PM) or Y (PO)?"); empty otherwise.
   std::string alternative_topic;
+  // Role none only: the taxonomy's not-product topic (role: none) whose cues
+  // the message matched ("lunch" -> food_and_socials); empty otherwise.
+  std::string not_product_topic;
 };
 
 }  // namespace rolecall

@@ -279,7 +279,7 @@ Classification Classifier::classify(std::string_view message) const {
   } else {
     // Lexicon only: evidence against a fixed bar for none.
     for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] = 2.0 * ev.role_cues[r];
-    role_score[role_index(Role::none)] = 2.0 * kMinEvidence;
+    role_score[role_index(Role::none)] += 2.0 * kMinEvidence;
   }
   const std::array<double, kModelRoles> role_p =
       softmax(role_score, m ? static_cast<double>(m->role_temperature) : 1.0);
@@ -420,6 +420,24 @@ Classification Classifier::classify(std::string_view message) const {
         covered =
             covered || c.find(words) != std::string::npos || words.find(c) != std::string::npos;
       if (!covered) out.cues.push_back(words);
+    }
+  } else {
+    // Nobody owns it. When the taxonomy's not-product words are what it
+    // matched ("lunch", "parental leave"), say which, so the answer can tell
+    // "not product work" from "I don't know".
+    int chosen = -1;
+    for (std::size_t t = 0; t < topic_count; ++t) {
+      if (im.topic_roles[t] != Role::none || ev.topic_cues[t] <= 0.0f) continue;
+      if (chosen < 0 || ev.topic_cues[t] > ev.topic_cues[static_cast<std::size_t>(chosen)])
+        chosen = static_cast<int>(t);
+    }
+    if (chosen >= 0) {
+      out.not_product_topic = im.taxonomy.topics()[static_cast<std::size_t>(chosen)].id;
+      for (const CueHit& h : ev.hits) {
+        if (h.topic != static_cast<std::uint32_t>(chosen) || out.cues.size() == kMaxExplainingWords)
+          continue;
+        out.cues.emplace_back(im.lexicon.cue_text(h.cue));
+      }
     }
   }
 

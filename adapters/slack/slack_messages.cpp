@@ -204,6 +204,7 @@ std::string answer_headline(const Answer& a) {
              "the product vision.";
     case Role::none: break;
   }
+  if (!a.topic_title.empty()) return esc(not_product_headline(a));
   return "I don't know who owns that.";
 }
 
@@ -317,6 +318,7 @@ json render_answer(const Answer& input) {
   blocks.push_back(section(answer_headline(a)));
 
   if (a.role == Role::none) {
+    if (!a.explanation.empty()) blocks.push_back(section("*Why:* " + esc(a.explanation)));
     if (!a.example_topics.empty()) {
       std::string list = "I can answer questions like:";
       std::size_t n = std::min(a.example_topics.size(), kMaxListItems);

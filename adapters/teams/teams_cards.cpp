@@ -102,7 +102,9 @@ void add_cues(json& body, const std::vector<std::string>& cues) {
 json answer_none(const Answer& a, const TeamsCardOptions& o) {
   json card = teams_card_skeleton();
   json& body = card["body"];
-  body.push_back(title_block("I couldn't tell who owns that"));
+  const bool not_product = !a.topic_title.empty();
+  body.push_back(title_block(not_product ? "That doesn't look like product work"
+                                         : "I couldn't tell who owns that"));
   body.push_back(text_block(
       a.explanation.empty()
           ? "I answer who owns a product topic: the **Product Manager** (strategy: vision, "
@@ -117,8 +119,10 @@ json answer_none(const Answer& a, const TeamsCardOptions& o) {
     body.push_back(text_block(list));
   }
   body.push_back(subtle_block("Type " + hint(o, "help") + " for everything I can do."));
-  return teams_reply_envelope("I couldn't tell who owns that. Try " + hint(o, "help") + ".",
-                              std::move(card));
+  return teams_reply_envelope(
+      (not_product ? not_product_headline(a) : "I couldn't tell who owns that.") + " Try " +
+          hint(o, "help") + ".",
+      std::move(card));
 }
 
 json answer_project_manager(const Answer& a) {

@@ -178,6 +178,23 @@ TEST(SlackMessages, NoneAnswerSaysIDontKnowAndWhatItCanAnswer) {
   expect_no_raw_markup(m);
 }
 
+TEST(SlackMessages, NotProductWorkSaysSoAndWhy) {
+  Answer a;
+  a.role = Role::none;
+  a.topic_title = "Time off <and> life";
+  a.explanation = "Leave is not product work.";
+  a.example_topics = {"Pricing", kHostile};
+  json m = render_answer(a);
+  expect_valid_message(m);
+  std::string text = all_text(m);
+  EXPECT_NE(text.find("That doesn't look like product work (time off &lt;and&gt; life)."),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("*Why:* Leave is not product work."), std::string::npos) << text;
+  EXPECT_EQ(text.find("I don't know"), std::string::npos) << text;
+  expect_no_raw_markup(m);
+}
+
 TEST(SlackMessages, CombinedTeamNamesThePersonAndTheHat) {
   Answer a = po_answer();
   a.combined = true;

@@ -142,6 +142,22 @@ TEST(TeamsCards, NoneGivesHelpWithExamples) {
   EXPECT_THAT(card, HasSubstr("- Backlog ordering"));
 }
 
+TEST(TeamsCards, NotProductWorkSaysSoAndWhy) {
+  Answer a;
+  a.role = Role::none;
+  a.topic_title = "Food and socials";
+  a.explanation = "Lunch is not product work.";
+  a.example_topics = {"Pricing"};
+  const json reply = render_teams_answer_reply(a, TeamsCardOptions{});
+  expect_valid_reply(reply);
+  EXPECT_THAT(reply["text"].get<std::string>(),
+              HasSubstr("That doesn't look like product work (food and socials)."));
+  const std::string card = card_text(reply);
+  EXPECT_THAT(card, HasSubstr("That doesn't look like product work"));
+  EXPECT_THAT(card, HasSubstr("Lunch is not product work."));
+  EXPECT_THAT(card, Not(HasSubstr("couldn't tell")));
+}
+
 TEST(TeamsCards, CombinedTeamNamesThePersonAndTheHat) {
   Answer a;
   a.role = Role::product_manager;

@@ -144,8 +144,9 @@ topics:
       has_problem(problems, 8, 9, "duplicate topic id 'pricing' (first defined at line 4)"));
   EXPECT_TRUE(has_problem(problems, 12, 5, "missing required key 'topics[2].id'"));
   EXPECT_TRUE(has_problem(problems, 17, 11, "unknown role 'scrum_lead'"));
-  EXPECT_TRUE(has_problem(problems, 17, 11,
-                          "valid roles: product_manager, product_owner, both, project_manager"));
+  EXPECT_TRUE(
+      has_problem(problems, 17, 11,
+                  "valid roles: product_manager, product_owner, both, project_manager, none"));
   EXPECT_TRUE(has_problem(problems, 20, 5, "missing required key 'topics[sprint].explanation'"));
   EXPECT_TRUE(has_problem(problems, 23, 5, "topics[roadmap] needs a non-empty list of cues"));
   EXPECT_TRUE(has_problem(problems, 29, 20, "topics[vision].cues[1] must not be empty"));
@@ -197,14 +198,39 @@ TEST(TaxonomyLoader, BadIdsAndNonMappingTopics) {
     cues: [a]
   - just a string
   - id: ok
-    role: none
+    role: nobody
     explanation: x
     cues: [b]
 )";
   auto problems = taxonomy_problems(yaml);
   EXPECT_TRUE(has_problem(problems, 2, 9, "may only contain lowercase letters"));
   EXPECT_TRUE(has_problem(problems, 6, 5, "topics[1] must be a mapping"));
-  EXPECT_TRUE(has_problem(problems, 8, 11, "unknown role 'none'"));
+  EXPECT_TRUE(has_problem(problems, 8, 11, "unknown role 'nobody'"));
+}
+
+// `role: none` names what is not product work ("lunch", "parental leave"):
+// its cues count towards nobody owning the message. Halves stay for shared
+// topics only.
+TEST(TaxonomyLoader, NotProductTopicsHaveRoleNone) {
+  const char* ok = R"(topics:
+  - id: food
+    title: Food and socials
+    role: none
+    explanation: Lunch is not product work.
+    cues: [lunch, cake]
+)";
+  const Taxonomy t = load_taxonomy_from_string(ok, "t.yaml");
+  ASSERT_EQ(t.topics().size(), 1u);
+  EXPECT_EQ(t.topics()[0].role, Role::none);
+  const char* halves = R"(topics:
+  - id: food
+    role: none
+    explanation: x
+    pm_part: y
+    cues: [lunch]
+)";
+  EXPECT_TRUE(has_problem(taxonomy_problems(halves), 5, 14,
+                          "topics[food].pm_part is only allowed when role is both (role is none)"));
 }
 
 TEST(TaxonomyLoader, LoadsFromAFileOnDisk) {

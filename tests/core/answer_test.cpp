@@ -41,6 +41,7 @@ Taxonomy test_taxonomy() {
       topic("kpis", "KPIs and success metrics", Role::product_manager,
             "The PM defines what success means."),
       topic("refinement", "Backlog refinement", Role::product_owner, "The PO owns the backlog."),
+      topic("time_off", "Time off", Role::none, "Leave is not product work."),
   });
 }
 
@@ -205,6 +206,28 @@ TEST(AnswerTest, UnknownTopicOffersVariedExamples) {
             "I don't know who owns that.\n"
             "I can answer questions like: pricing and packaging, acceptance criteria, "
             "stakeholder management, roadmap or sprint scope.");
+}
+
+// The taxonomy's not-product words matched: say so, and why, instead of
+// "I don't know"; the examples still show what rolecall answers.
+TEST(AnswerTest, NotProductWorkSaysSoAndWhy) {
+  const Taxonomy tx = test_taxonomy();
+  Classification c;
+  c.not_product_topic = "time_off";
+  c.cues = {"parental leave"};
+  const Answer a = compose_answer(c, tx, nullptr);
+  EXPECT_EQ(a.role, Role::none);
+  EXPECT_EQ(a.topic_id, "time_off");
+  EXPECT_FALSE(a.example_topics.empty());
+  EXPECT_EQ(render_answer_text(a),
+            "That doesn't look like product work (time off).\n"
+            "Why: Leave is not product work.\n"
+            "I can answer questions like: pricing and packaging, acceptance criteria, "
+            "stakeholder management, roadmap or sprint scope.");
+  // A product role never shows a not-product topic.
+  c.role = Role::product_owner;
+  c.topic = "refinement";
+  EXPECT_EQ(compose_answer(c, tx, nullptr).topic_id, "refinement");
 }
 
 TEST(AnswerTest, UnknownTopicWithEmptyTaxonomySaysOnlyThatItDoesNotKnow) {

@@ -72,8 +72,12 @@ TEST_F(ClassifierTest, ChatterIsOtherAndNone) {
     EXPECT_EQ(c.intent, Intent::other) << text;
     EXPECT_EQ(c.role, Role::none) << text;
     EXPECT_TRUE(c.topic.empty()) << text;
-    EXPECT_TRUE(c.cues.empty()) << text;
+    // Words the taxonomy lists as not product work explain the "none".
+    EXPECT_EQ(c.cues.empty(), c.not_product_topic.empty()) << text;
   }
+  EXPECT_EQ(run("who's up for pizza?").not_product_topic, "food_and_socials");
+  EXPECT_EQ(run("can you send me the zoom link").not_product_topic, "it_help");
+  EXPECT_TRUE(run("lgtm").not_product_topic.empty());
 }
 
 TEST_F(ClassifierTest, OwnershipQuestionWithoutTopicIsQuestionNone) {
@@ -337,6 +341,34 @@ TEST(ClassifierSteering, MadeUpCuesMoveMostAnswers) {
   EXPECT_GE(moved * 100, cases * 75) << moved << " of " << cases << " moved";
 }
 
+// The taxonomy's not-product words steer too: a product word used in another
+// sense ("the backlog of <hobby>") stays a product answer until the operator
+// lists the other sense under a `role: none` topic: 12 of these 18 then turn
+// to none (the pricing and roadmap questions stay product questions).
+TEST(ClassifierSteering, ANotProductCueTurnsAProductWordAwayFromProduct) {
+  const char* carriers[] = {"the %s backlog is getting out of hand again",
+                            "who decides the pricing for the %s?",
+                            "the backlog of %s keeps growing",
+                            "what's the roadmap for %s?",
+                            "I need to give a sprint's notice before my %s",
+                            "who owns the %s vision?"};
+  const char* words[] = {"zorblax", "quindle", "frobnitz"};
+  int product_before = 0, none_after = 0, cases = 0;
+  for (const char* word : words) {
+    const Classifier steered(with_extra_cue("time_off_and_life", word), test::shipped_model());
+    for (const char* carrier : carriers) {
+      char text[128];
+      std::snprintf(text, sizeof text, carrier, word);
+      ++cases;
+      if (test::shipped_classifier().classify(text).role != Role::none) ++product_before;
+      const Classification after = steered.classify(text);
+      if (after.role == Role::none && after.not_product_topic == "time_off_and_life") ++none_after;
+    }
+  }
+  EXPECT_GE(product_before * 100, cases * 80) << product_before << " of " << cases;
+  EXPECT_GE(none_after * 100, cases * 60) << none_after << " of " << cases;
+}
+
 // Asked plainly about a topic's first cue, in words the trainer's own
 // questions do not use, rolecall names the topic's role: 38 of 54 topics with
 // the model of 2026-12-07, 46 now (the rest are answered "none" below 0.5,
@@ -357,7 +389,8 @@ TEST(ClassifierSteering, APlainQuestionAboutATopicGoesToItsRole) {
 // about office life is nobody's product work. The model of 2026-12-07 gave a
 // product role to 1 of these 12 (lunch, below 0.45); training on the
 // taxonomy's questions alone made it 4; the trainer's "not product"
-// questions (about other things than these) bring it back to 1.
+// questions (about other things than these) brought it back to 1; with the
+// taxonomy's not-product topics ("lunch" is one of their cues) it is 0.
 TEST(ClassifierSteering, OwnershipQuestionsAboutOfficeLifeAreNone) {
   const char* questions[] = {"who decides where we go for lunch?",
                              "who owns the coffee machine?",

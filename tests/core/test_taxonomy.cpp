@@ -20,7 +20,7 @@ Taxonomy load_taxonomy_yaml(const std::string& path) {
     t.id = n["id"].as<std::string>();
     t.title = n["title"].as<std::string>();
     const auto role = parse_role(n["role"].as<std::string>());
-    if (!role || *role == Role::none) throw std::runtime_error(path + ": bad role in " + t.id);
+    if (!role) throw std::runtime_error(path + ": bad role in " + t.id);
     t.role = *role;
     t.explanation = n["explanation"].as<std::string>();
     if (n["pm_part"]) t.pm_part = n["pm_part"].as<std::string>();
