@@ -71,7 +71,10 @@ class Classifier {
   std::size_t model_features() const noexcept;
 
  private:
-  void gather(std::string_view message, Evidence& out, bool want_features) const;
+  // gather() without the feature lists, and the role mentions and sentence
+  // intents the features are made from.
+  void gather_cues(std::string_view message, Evidence& out, std::vector<RoleMention>& roles,
+                   std::vector<SentenceIntent>& sentences) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
