@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 
 #include "core/intent_detector.hpp"
 #include "core/lexicon.hpp"
@@ -46,6 +47,9 @@ constexpr float kMinEvidence = 0.45f;
 // The runner-up role is offered as the alternative when at least this likely.
 constexpr double kAlternativeFloor = 0.08;
 constexpr std::size_t kMaxExplainingWords = 4;
+// Stack memory for one classify() call's lists: a message of about 600
+// bytes fits (the text, its stems and tokens take most).
+constexpr std::size_t kScratchBytes = 16 * 1024;
 // How much the message must say for a topic before it is offered as the
 // alternative ("…or is it about pricing?").
 constexpr double kMinSupport = 0.5;
@@ -205,8 +209,8 @@ std::size_t Classifier::model_features() const noexcept {
 }
 
 void Classifier::gather(std::string_view message, Evidence& ev) const {
-  std::vector<RoleMention> roles;
-  std::vector<SentenceIntent> sentences;
+  std::pmr::vector<RoleMention> roles;
+  std::pmr::vector<SentenceIntent> sentences;
   gather_cues(message, ev, roles, sentences);
   ev.features.clear();
   ev.role_only_features.clear();
@@ -214,8 +218,8 @@ void Classifier::gather(std::string_view message, Evidence& ev) const {
 }
 
 void Classifier::gather_cues(std::string_view message, Evidence& ev,
-                             std::vector<RoleMention>& roles,
-                             std::vector<SentenceIntent>& sentences) const {
+                             std::pmr::vector<RoleMention>& roles,
+                             std::pmr::vector<SentenceIntent>& sentences) const {
   const Impl& im = *impl_;
   analyze_text(message, ev.text);
   ev.hits.clear();
@@ -223,7 +227,7 @@ void Classifier::gather_cues(std::string_view message, Evidence& ev,
   im.lexicon.match(ev.text, ev.hits, roles);
   im.intent.sentence_intents(ev.text, roles, sentences);
 
-  std::vector<char> focus;
+  std::pmr::vector<char> focus(roles.get_allocator().resource());
   IntentDetector::focus(sentences, focus);
   bool focus_has_cues = false;
   for (const CueHit& h : ev.hits)
@@ -262,9 +266,14 @@ Classification Classifier::classify(std::string_view message) const {
   // The evidence without its feature lists: classify() reads only the
   // features the model knows (extract_known_features), and none without a
   // model.
-  Evidence ev;
-  std::vector<RoleMention> roles;
-  std::vector<SentenceIntent> sentences;
+  // Every list of this call takes its memory from a buffer on the stack
+  // (a long message spills to the heap): no allocation for a typical message.
+  std::array<std::byte, kScratchBytes> scratch;
+  std::pmr::monotonic_buffer_resource memory(scratch.data(), scratch.size(),
+                                             std::pmr::new_delete_resource());
+  Evidence ev(&memory);
+  std::pmr::vector<RoleMention> roles(&memory);
+  std::pmr::vector<SentenceIntent> sentences(&memory);
   gather_cues(message, ev, roles, sentences);
 
   // Role and intent scores first; topic scores only once the role is known,
@@ -424,6 +433,8 @@ Classification Classifier::classify(std::string_view message) const {
     std::sort(reasons.data(), reasons.data() + reason_count, [](const Reason& a, const Reason& b) {
       return a.weight != b.weight ? a.weight > b.weight : a.hit > b.hit;
     });
+    // Room for every word shown, at once.
+    if (reason_count > 0) out.cues.reserve(std::min(reason_count, kMaxExplainingWords));
     for (std::size_t k = 0; k < reason_count; ++k) {
       const Reason& r = reasons[k];
       if (out.cues.size() == kMaxExplainingWords) break;

@@ -123,10 +123,10 @@ IntentDetector::IntentDetector() {
 }
 
 void IntentDetector::sentence_intents(const AnalyzedText& text,
-                                      const std::vector<RoleMention>& roles,
-                                      std::vector<SentenceIntent>& out) const {
+                                      const std::pmr::vector<RoleMention>& roles,
+                                      std::pmr::vector<SentenceIntent>& out) const {
   out.assign(text.sentences.size(), SentenceIntent{});
-  const std::vector<TextToken>& tokens = text.tokens;
+  const std::pmr::vector<TextToken>& tokens = text.tokens;
 
   for (std::uint32_t s = 0; s < text.sentences.size(); ++s) {
     const TextSentence& sentence = text.sentences[s];
@@ -199,7 +199,7 @@ void IntentDetector::sentence_intents(const AnalyzedText& text,
   }
 }
 
-Intent IntentDetector::decide(const std::vector<SentenceIntent>& sentences,
+Intent IntentDetector::decide(const std::pmr::vector<SentenceIntent>& sentences,
                               bool has_topic) noexcept {
   bool any_ownership = false;
   bool any_ownership_strong = false;
@@ -218,7 +218,8 @@ Intent IntentDetector::decide(const std::vector<SentenceIntent>& sentences,
   return Intent::other;
 }
 
-void IntentDetector::focus(const std::vector<SentenceIntent>& sentences, std::vector<char>& out) {
+void IntentDetector::focus(const std::pmr::vector<SentenceIntent>& sentences,
+                           std::pmr::vector<char>& out) {
   out.assign(sentences.size(), 0);
   for (auto pick :
        {&SentenceIntent::ownership_question, &SentenceIntent::request, &SentenceIntent::question}) {
@@ -233,9 +234,9 @@ void IntentDetector::focus(const std::vector<SentenceIntent>& sentences, std::ve
   }
 }
 
-Intent IntentDetector::detect(const AnalyzedText& text, const std::vector<RoleMention>& roles,
+Intent IntentDetector::detect(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
                               bool has_topic) const {
-  std::vector<SentenceIntent> sentences;
+  std::pmr::vector<SentenceIntent> sentences(roles.get_allocator().resource());
   sentence_intents(text, roles, sentences);
   return decide(sentences, has_topic);
 }

@@ -160,7 +160,7 @@ void add_char_grams(const TextToken& t, std::uint32_t token, std::string_view w,
 }
 
 // Each feature once: binary features, so a repeated word is not louder.
-void sort_unique(std::vector<MessageFeature>& out, std::size_t start) {
+void sort_unique(std::pmr::vector<MessageFeature>& out, std::size_t start) {
   auto first = out.begin() + static_cast<std::ptrdiff_t>(start);
   std::sort(first, out.end(), [](const MessageFeature& a, const MessageFeature& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.token < b.token;
@@ -176,9 +176,9 @@ void sort_unique(std::vector<MessageFeature>& out, std::size_t start) {
 // `sink.shared(feature)` the shared features and `sink.piece(hash, token,
 // begin)` the role-only ones; returns nothing, throws what the sink throws.
 template <class Sink>
-void visit_features(const AnalyzedText& text, const std::vector<RoleMention>& roles,
-                    const std::vector<SentenceIntent>& sentences, Sink& sink) {
-  const std::vector<TextToken>& tokens = text.tokens;
+void visit_features(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
+                    const std::pmr::vector<SentenceIntent>& sentences, Sink& sink) {
+  const std::pmr::vector<TextToken>& tokens = text.tokens;
   std::size_t words = 0;
   for (std::uint32_t i = 0; i < tokens.size(); ++i) {
     const TextToken& t = tokens[i];
@@ -262,16 +262,17 @@ std::size_t sort_unique_keys(std::uint64_t* keys, std::size_t count) {
 
 }  // namespace
 
-void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& roles,
-                      const std::vector<SentenceIntent>& sentences,
-                      std::vector<MessageFeature>& out, std::vector<MessageFeature>& role_only) {
+void extract_features(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
+                      const std::pmr::vector<SentenceIntent>& sentences,
+                      std::pmr::vector<MessageFeature>& out,
+                      std::pmr::vector<MessageFeature>& role_only) {
   const std::size_t start = out.size();
   const std::size_t role_only_start = role_only.size();
   role_only.reserve(role_only_start + max_role_only_features(text));
   out.reserve(start + max_shared_features(text, roles.size()));
   struct Sink {
-    std::vector<MessageFeature>& out;
-    std::vector<MessageFeature>& role_only;
+    std::pmr::vector<MessageFeature>& out;
+    std::pmr::vector<MessageFeature>& role_only;
     void shared(const MessageFeature& f) { out.push_back(f); }
     void piece(std::uint64_t hash, std::uint32_t token, std::uint16_t begin) {
       MessageFeature c;
@@ -288,8 +289,8 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
 }
 
 KnownFeatureCounts extract_known_features(const AnalyzedText& text,
-                                          const std::vector<RoleMention>& roles,
-                                          const std::vector<SentenceIntent>& sentences,
+                                          const std::pmr::vector<RoleMention>& roles,
+                                          const std::pmr::vector<SentenceIntent>& sentences,
                                           const ClassifierModel& model,
                                           const std::vector<std::uint32_t>& place_of_row,
                                           std::uint64_t* shared, std::uint64_t* role_only) {

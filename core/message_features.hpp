@@ -41,9 +41,10 @@ struct MessageFeature {
 // and its role-only features (the character pieces of its words, see
 // role_only_feature) to `role_only`, each hash once per vector. Never throws
 // except on allocation failure.
-void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& roles,
-                      const std::vector<SentenceIntent>& sentences,
-                      std::vector<MessageFeature>& out, std::vector<MessageFeature>& role_only);
+void extract_features(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
+                      const std::pmr::vector<SentenceIntent>& sentences,
+                      std::pmr::vector<MessageFeature>& out,
+                      std::pmr::vector<MessageFeature>& role_only);
 
 // Upper bounds of the features of `text` with `roles` role mentions, before
 // duplicates go: shared (three per word, plus the fixed findings) and
@@ -67,8 +68,8 @@ struct KnownFeatureCounts {
   std::size_t role_only = 0;
 };
 KnownFeatureCounts extract_known_features(const AnalyzedText& text,
-                                          const std::vector<RoleMention>& roles,
-                                          const std::vector<SentenceIntent>& sentences,
+                                          const std::pmr::vector<RoleMention>& roles,
+                                          const std::pmr::vector<SentenceIntent>& sentences,
                                           const ClassifierModel& model,
                                           const std::vector<std::uint32_t>& place_of_row,
                                           std::uint64_t* shared, std::uint64_t* role_only);

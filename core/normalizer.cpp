@@ -39,7 +39,7 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
 // translated it (a literal "<at>" or "&lt;" in the text is just characters).
 class PlainTextPass {
  public:
-  explicit PlainTextPass(std::string& out) : out_(out) {}
+  explicit PlainTextPass(std::pmr::string& out) : out_(out) {}
 
   void run(std::string_view in) {
     out_.reserve(out_.size() + in.size() + 1);
@@ -115,7 +115,7 @@ class PlainTextPass {
     return 0;
   }
 
-  std::string& out_;
+  std::pmr::string& out_;
 };
 
 // ---------------------------------------------------------------- tokenizer

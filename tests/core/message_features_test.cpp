@@ -17,7 +17,7 @@ std::set<std::string> names_of(std::string_view message) {
   Classifier::Evidence ev;
   c.gather(message, ev);
   std::set<std::string> names;
-  std::vector<MessageFeature> all = ev.features;
+  std::vector<MessageFeature> all(ev.features.begin(), ev.features.end());
   all.insert(all.end(), ev.role_only_features.begin(), ev.role_only_features.end());
   for (const MessageFeature& f : all) {
     const std::string name = feature_name(ev.text, f);
