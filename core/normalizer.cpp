@@ -221,9 +221,18 @@ class Tokenizer {
     std::size_t end = i;
     bool numeric = true;
     while (end < text.size()) {
+      // ASCII first, without classify_char: a letter or digit continues the
+      // word, any other ASCII byte ends it (as classify_char would say).
+      const char c = text[end];
+      if (is_ascii_alnum(c)) {
+        if (c < '0' || c > '9') numeric = false;
+        ++end;
+        continue;
+      }
+      if (static_cast<unsigned char>(c) < 0x80) break;
       const Classified ch = classify_char(text, end);
       if (ch.cls != ByteClass::word) break;
-      if (ch.length != 1 || text[end] < '0' || text[end] > '9') numeric = false;
+      numeric = false;  // a multi-byte character is no digit
       end += ch.length;
     }
     std::size_t next = end;
