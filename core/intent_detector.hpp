@@ -64,24 +64,12 @@ class IntentDetector {
                 bool has_topic) const;
 
  private:
-  FlatIndex who_;
-  FlatIndex antecedents_;  // "someone who…" is not a question
-  FlatIndex role_nouns_;   // "which role/person/team…"
-  FlatIndex fillers_;      // skipped at the start of a clause
-  FlatIndex wh_words_;
-  FlatIndex aux_words_;
-  FlatIndex imperatives_;
-  FlatIndex not_after_imperative_;  // "update is out" is not an imperative
-  FlatIndex modals_;
-  FlatIndex modal_subjects_;
-  FlatIndex request_words_;   // please, pls, asap…
-  FlatIndex request_pairs_;   // combine_hash of two word hashes
-  FlatIndex question_words_;  // wondering, curious…
-  FlatIndex question_pairs_;  // "anyone know", "any idea"
-  FlatIndex let_;
+  // word hash -> the word lists it is on (a bit per list: who, fillers,
+  // imperatives, modals…; see intent_detector.cpp)
+  FlatIndex word_lists_;
+  // combine_hash of two word hashes -> request pair and/or question pair
+  FlatIndex pair_lists_;
   FlatIndex ownership_stems_;
-  FlatIndex is_words_;       // is / isn / was
-  FlatIndex pointer_words_;  // it / that / this
   std::uint64_t or_hash_;
 };
 
