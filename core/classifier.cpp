@@ -49,7 +49,7 @@ constexpr double kAlternativeFloor = 0.08;
 constexpr std::size_t kMaxExplainingWords = 4;
 // Stack memory for one classify() call's lists: a message of about 600
 // bytes fits (the text, its stems and tokens take most).
-constexpr std::size_t kScratchBytes = 16 * 1024;
+constexpr std::size_t kScratchBytes = std::size_t{16} * 1024;
 // How much the message must say for a topic before it is offered as the
 // alternative ("…or is it about pricing?").
 constexpr double kMinSupport = 0.5;
