@@ -2,9 +2,12 @@
 // The classifier's view of one message: cleaned text, tokens with their
 // hashes and flags, and sentence boundaries. Produced by analyze_text() in
 // one pass over the bytes; tokens refer into the buffers by offset, so an
-// AnalyzedText can be reused across messages without reallocating.
+// AnalyzedText can be reused across messages without reallocating. Its
+// buffers take their memory from the resource it was built with (the
+// default one unless told: classify() hands it a buffer on its stack).
 
 #include <cstdint>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,10 +36,14 @@ struct TextSentence {
 };
 
 struct AnalyzedText {
-  std::string text;   // cleaned, lower-cased message
-  std::string stems;  // stems of the tokens, back to back
-  std::vector<TextToken> tokens;
-  std::vector<TextSentence> sentences;
+  AnalyzedText() = default;
+  explicit AnalyzedText(std::pmr::memory_resource* memory)
+      : text(memory), stems(memory), tokens(memory), sentences(memory) {}
+
+  std::pmr::string text;   // cleaned, lower-cased message
+  std::pmr::string stems;  // stems of the tokens, back to back
+  std::pmr::vector<TextToken> tokens;
+  std::pmr::vector<TextSentence> sentences;
 
   std::string_view word(const TextToken& t) const {
     return std::string_view(text).substr(t.word_begin, t.word_size);

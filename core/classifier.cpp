@@ -29,9 +29,11 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 
 #include "core/intent_detector.hpp"
 #include "core/lexicon.hpp"
+#include "core/text_hash.hpp"
 
 namespace rolecall {
 namespace {
@@ -45,6 +47,9 @@ constexpr float kMinEvidence = 0.45f;
 // The runner-up role is offered as the alternative when at least this likely.
 constexpr double kAlternativeFloor = 0.08;
 constexpr std::size_t kMaxExplainingWords = 4;
+// Stack memory for one classify() call's lists: a message of about 600
+// bytes fits (the text, its stems and tokens take most).
+constexpr std::size_t kScratchBytes = std::size_t{16} * 1024;
 // How much the message must say for a topic before it is offered as the
 // alternative ("…or is it about pricing?").
 constexpr double kMinSupport = 0.5;
@@ -96,13 +101,6 @@ class ScratchArray {
   T* data_ = local_.data();
 };
 
-constexpr std::uint32_t kNoRow = UINT32_MAX;
-
-// Feature k of the message: its shared features, then its role-only ones.
-const MessageFeature& feature_at(const Classifier::Evidence& ev, std::size_t k) noexcept {
-  return k < ev.features.size() ? ev.features[k] : ev.role_only_features[k - ev.features.size()];
-}
-
 }  // namespace
 
 struct Classifier::Impl {
@@ -131,10 +129,24 @@ struct Classifier::Impl {
       if (mt >= 0)
         by_model_topic[static_cast<std::size_t>(mt)].push_back(static_cast<std::uint32_t>(t));
     }
+    // The rows in the order of their features' hashes: classify() sorts a
+    // message's features by their place in it (extract_known_features).
+    const std::vector<std::string>& names = model->feature_names();
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> by_hash(names.size());
+    for (std::uint32_t r = 0; r < names.size(); ++r) by_hash[r] = {text_hash(names[r]), r};
+    std::sort(by_hash.begin(), by_hash.end());
+    place_of_row.resize(names.size());
+    for (std::uint32_t p = 0; p < by_hash.size(); ++p) place_of_row[by_hash[p].second] = p;
+
     const auto& weights = model->topic_weights();
     score_rows.reserve(model->rows().size());
-    for (const ClassifierModel::Row& row : model->rows()) {
+    for (const auto& [hash, r] : by_hash) {
+      const ClassifierModel::Row& row = model->rows()[r];
+      const std::string_view name = names[r];
       ScoreRow score;
+      score.explains = name.substr(0, 2) == "u:"   ? kExplainsWord
+                       : name.substr(0, 2) == "b:" ? kExplainsPair
+                                                   : kExplainsNot;
       score.role = row.role;
       score.intent = row.intent;
       RowGroups& groups = score.topics;
@@ -155,19 +167,25 @@ struct Classifier::Impl {
   Taxonomy taxonomy;
   std::vector<Role> topic_roles;
   std::vector<double> topic_bias;  // per taxonomy topic: the model's prior, 0 without
-  // Per model row (same index as model->rows()), in one cache line: its role
-  // and intent weights, and where the weights of each role's topics start in
-  // row_topics ([kModelRoles] is the end).
+  // Per model row, by its place in hash order (place_of_row), in one cache
+  // line: its role and intent weights, where the weights of each role's
+  // topics start in row_topics ([kModelRoles] is the end), and whether it
+  // may explain an answer as a word (u:) or a pair of words (b:).
   using RowGroups = std::array<std::uint32_t, kModelRoles + 1>;
+  static constexpr std::uint8_t kExplainsNot = 0;
+  static constexpr std::uint8_t kExplainsWord = 1;
+  static constexpr std::uint8_t kExplainsPair = 2;
   struct alignas(64) ScoreRow {
     std::array<float, kModelRoles> role{};
     std::array<float, kModelIntents> intent{};
     RowGroups topics{};
+    std::uint8_t explains = kExplainsNot;
   };
   struct TopicWeight {
     std::uint32_t topic = 0;  // taxonomy topic
     float weight = 0.0f;
   };
+  std::vector<std::uint32_t> place_of_row;  // model row -> index into score_rows
   std::vector<ScoreRow> score_rows;
   std::vector<TopicWeight> row_topics;
   Lexicon lexicon;
@@ -190,18 +208,26 @@ std::size_t Classifier::model_features() const noexcept {
   return impl_->model ? impl_->model->rows().size() : 0;
 }
 
-void Classifier::gather(std::string_view message, Evidence& ev) const { gather(message, ev, true); }
+void Classifier::gather(std::string_view message, Evidence& ev) const {
+  std::pmr::vector<RoleMention> roles;
+  std::pmr::vector<SentenceIntent> sentences;
+  gather_cues(message, ev, roles, sentences);
+  ev.features.clear();
+  ev.role_only_features.clear();
+  extract_features(ev.text, roles, sentences, ev.features, ev.role_only_features);
+}
 
-void Classifier::gather(std::string_view message, Evidence& ev, bool want_features) const {
+void Classifier::gather_cues(std::string_view message, Evidence& ev,
+                             std::pmr::vector<RoleMention>& roles,
+                             std::pmr::vector<SentenceIntent>& sentences) const {
   const Impl& im = *impl_;
   analyze_text(message, ev.text);
   ev.hits.clear();
-  std::vector<RoleMention> roles;
+  roles.clear();
   im.lexicon.match(ev.text, ev.hits, roles);
-  std::vector<SentenceIntent> sentences;
   im.intent.sentence_intents(ev.text, roles, sentences);
 
-  std::vector<char> focus;
+  std::pmr::vector<char> focus(roles.get_allocator().resource());
   IntentDetector::focus(sentences, focus);
   bool focus_has_cues = false;
   for (const CueHit& h : ev.hits)
@@ -233,49 +259,52 @@ void Classifier::gather(std::string_view message, Evidence& ev, bool want_featur
   float total = 0.0f;
   for (float v : ev.role_cues) total += v;
   ev.rule_intent = IntentDetector::decide(sentences, total >= kMinEvidence);
-
-  ev.features.clear();
-  ev.role_only_features.clear();
-  // classify() without a model does not read the features.
-  if (want_features)
-    extract_features(ev.text, roles, sentences, ev.features, ev.role_only_features);
 }
 
 Classification Classifier::classify(std::string_view message) const {
   const Impl& im = *impl_;
-  Evidence ev;
-  gather(message, ev, im.model != nullptr);
+  // The evidence without its feature lists: classify() reads only the
+  // features the model knows (extract_known_features), and none without a
+  // model.
+  // Every list of this call takes its memory from a buffer on the stack
+  // (a long message spills to the heap): no allocation for a typical message.
+  std::array<std::byte, kScratchBytes> scratch;
+  std::pmr::monotonic_buffer_resource memory(scratch.data(), scratch.size(),
+                                             std::pmr::new_delete_resource());
+  Evidence ev(&memory);
+  std::pmr::vector<RoleMention> roles(&memory);
+  std::pmr::vector<SentenceIntent> sentences(&memory);
+  gather_cues(message, ev, roles, sentences);
 
   // Role and intent scores first; topic scores only once the role is known,
   // and only for the topics of the roles that are read (none reads none).
   std::array<double, kModelRoles> role_score{};
   std::array<double, kModelIntents> intent_score{};
   const std::size_t topic_count = im.topic_roles.size();
-  // The model row of each feature (kNoRow: unknown), looked up once.
-  ScratchArray<std::uint32_t, 256> feature_row(ev.features.size());
-  ScratchArray<std::uint32_t, 256> role_only_row(ev.role_only_features.size());
+  // The features the model knows, each once, in the order of their hashes:
+  // keys place << 32 | token (place indexes score_rows).
   const ClassifierModel* m = im.model.get();
+  ScratchArray<std::uint64_t, 256> shared(m ? max_shared_features(ev.text, roles.size()) : 0);
+  ScratchArray<std::uint64_t, 512> role_only(m ? max_role_only_features(ev.text) : 0);
+  KnownFeatureCounts known;
+  auto place = [](std::uint64_t key) { return static_cast<std::uint32_t>(key >> 32); };
+  auto token = [](std::uint64_t key) { return static_cast<std::uint32_t>(key); };
   if (m) {
+    known = extract_known_features(ev.text, roles, sentences, *m, im.place_of_row, shared.data(),
+                                   role_only.data());
     for (std::size_t r = 0; r < kModelRoles; ++r)
       role_score[r] = m->role_bias[r] + m->role_tie * ev.role_cues[r];
     for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] = m->intent_bias[i];
-    // Each feature's row is looked up once; role-only features (the pieces of
-    // words) add to the role alone.
-    const ClassifierModel::Row* rows = m->rows().data();
-    auto score = [&](const std::vector<MessageFeature>& features, std::uint32_t* found,
-                     bool with_intent) {
-      for (std::size_t k = 0; k < features.size(); ++k) {
-        const ClassifierModel::Row* row = m->find(features[k].hash);
-        found[k] = row ? static_cast<std::uint32_t>(row - rows) : kNoRow;
-        if (!row) continue;
-        const Impl::ScoreRow& weights = im.score_rows[found[k]];
-        for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += weights.role[r];
-        if (with_intent)
-          for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += weights.intent[i];
-      }
-    };
-    score(ev.features, feature_row.data(), true);
-    score(ev.role_only_features, role_only_row.data(), false);
+    // Role-only features (the pieces of words) add to the role alone.
+    for (std::size_t k = 0; k < known.shared; ++k) {
+      const Impl::ScoreRow& weights = im.score_rows[place(shared[k])];
+      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += weights.role[r];
+      for (std::size_t i = 0; i < kModelIntents; ++i) intent_score[i] += weights.intent[i];
+    }
+    for (std::size_t k = 0; k < known.role_only; ++k) {
+      const Impl::ScoreRow& weights = im.score_rows[place(role_only[k])];
+      for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] += weights.role[r];
+    }
   } else {
     // Lexicon only: evidence against a fixed bar for none.
     for (std::size_t r = 0; r < kModelRoles; ++r) role_score[r] = 2.0 * ev.role_cues[r];
@@ -329,9 +358,8 @@ Classification Classifier::classify(std::string_view message) const {
       // features' order, as the topic's own sum always was.
       ScratchArray<double, 128> model_sum(topic_count);
       std::fill(model_sum.data(), model_sum.data() + topic_count, 0.0);
-      for (std::size_t k = 0; k < ev.features.size(); ++k) {
-        if (feature_row[k] == kNoRow) continue;
-        const Impl::RowGroups& groups = im.score_rows[feature_row[k]].topics;
+      for (std::size_t k = 0; k < known.shared; ++k) {
+        const Impl::RowGroups& groups = im.score_rows[place(shared[k])].topics;
         const Impl::TopicWeight* w = im.row_topics.data() + groups[group_lo];
         const Impl::TopicWeight* end = im.row_topics.data() + groups[group_hi];
         for (; w != end; ++w) model_sum[w->topic] += w->weight;
@@ -372,48 +400,54 @@ Classification Classifier::classify(std::string_view message) const {
     // are built only for the few reasons shown.
     struct Reason {
       double weight;
-      int hit;      // index into ev.hits, or -1
-      int feature;  // index for feature_at, or -1
+      int hit;                // index into ev.hits, or -1
+      std::uint32_t token;    // a feature's (first) word
+      std::uint8_t explains;  // a feature's: Impl::kExplainsWord or kExplainsPair
     };
-    ScratchArray<Reason, 128> reasons(ev.hits.size() + ev.features.size() +
-                                      ev.role_only_features.size());
+    ScratchArray<Reason, 128> reasons(ev.hits.size() + known.shared + known.role_only);
     std::size_t reason_count = 0;
     const double tie = m ? static_cast<double>(m->role_tie) : 2.0;
     for (std::size_t k = 0; k < ev.hits.size(); ++k) {
       const Role r = im.topic_roles[ev.hits[k].topic];
       if (r == out.role || (out.role == Role::both && topic_fits(Role::both, r)))
-        reasons[reason_count++] = {tie * ev.hits[k].weight, static_cast<int>(k), -1};
+        reasons[reason_count++] = {tie * ev.hits[k].weight, static_cast<int>(k), 0, 0};
     }
     if (m) {
-      for (std::size_t k = 0; k < ev.features.size(); ++k) {
-        const MessageFeature& f = ev.features[k];
-        if (f.kind != MessageFeature::Kind::unigram && f.kind != MessageFeature::Kind::bigram)
-          continue;
-        if (feature_row[k] == kNoRow) continue;
-        const Impl::ScoreRow& row = im.score_rows[feature_row[k]];
+      // Words (u:) and pairs of words (b:) explain; clause starts and the
+      // rules' findings do not.
+      for (std::size_t k = 0; k < known.shared; ++k) {
+        const Impl::ScoreRow& row = im.score_rows[place(shared[k])];
+        if (row.explains == Impl::kExplainsNot) continue;
         const double push = static_cast<double>(row.role[best]) - row.role[second];
-        if (push > 0.15) reasons[reason_count++] = {push, -1, static_cast<int>(k)};
+        if (push > 0.15) reasons[reason_count++] = {push, -1, token(shared[k]), row.explains};
       }
       // A piece of a word explains as its whole word (a word the model never
       // saw can still decide through its pieces).
-      for (std::size_t k = 0; k < ev.role_only_features.size(); ++k) {
-        if (role_only_row[k] == kNoRow) continue;
-        const Impl::ScoreRow& row = im.score_rows[role_only_row[k]];
+      for (std::size_t k = 0; k < known.role_only; ++k) {
+        const Impl::ScoreRow& row = im.score_rows[place(role_only[k])];
         const double push = static_cast<double>(row.role[best]) - row.role[second];
         if (push > 0.15)
-          reasons[reason_count++] = {push, -1, static_cast<int>(ev.features.size() + k)};
+          reasons[reason_count++] = {push, -1, token(role_only[k]), Impl::kExplainsWord};
       }
     }
     std::sort(reasons.data(), reasons.data() + reason_count, [](const Reason& a, const Reason& b) {
       return a.weight != b.weight ? a.weight > b.weight : a.hit > b.hit;
     });
+    // Room for every word shown, at once.
+    if (reason_count > 0) out.cues.reserve(std::min(reason_count, kMaxExplainingWords));
     for (std::size_t k = 0; k < reason_count; ++k) {
       const Reason& r = reasons[k];
       if (out.cues.size() == kMaxExplainingWords) break;
-      const std::string words =
-          r.hit >= 0
-              ? std::string(im.lexicon.cue_text(ev.hits[static_cast<std::size_t>(r.hit)].cue))
-              : feature_words(ev.text, feature_at(ev, static_cast<std::size_t>(r.feature)));
+      std::string words;
+      if (r.hit >= 0) {
+        words = im.lexicon.cue_text(ev.hits[static_cast<std::size_t>(r.hit)].cue);
+      } else {
+        words = ev.text.word(ev.text.tokens[r.token]);
+        if (r.explains == Impl::kExplainsPair) {
+          words += ' ';
+          words += ev.text.word(ev.text.tokens[r.token + 1]);
+        }
+      }
       // A word already inside a chosen phrase says nothing new.
       bool covered = words.empty();
       for (const std::string& c : out.cues)

@@ -25,6 +25,7 @@
 
 #include <array>
 #include <memory>
+#include <memory_resource>
 #include <string_view>
 #include <vector>
 
@@ -55,15 +56,24 @@ class Classifier {
 
   // What the model reads of one message: its features and the taxonomy's
   // cue evidence. classify() scores exactly this; the trainer learns from it.
+  // Its lists take their memory from `memory` (default: the default resource).
   struct Evidence {
+    Evidence() = default;
+    explicit Evidence(std::pmr::memory_resource* memory)
+        : text(memory),
+          features(memory),
+          role_only_features(memory),
+          topic_cues(memory),
+          hits(memory) {}
+
     AnalyzedText text;
-    std::vector<MessageFeature> features;
-    std::vector<MessageFeature> role_only_features;  // scored for the role only
-    std::array<float, kModelRoles> role_cues{};      // cue evidence per Role (none: 0)
-    std::vector<float> topic_cues;                   // per taxonomy topic
-    std::vector<CueHit> hits;                        // each cue once, at its best
-    bool ownership_question = false;                 // asks who owns something, topic or not
-    Intent rule_intent = Intent::other;              // what the intent rules alone say
+    std::pmr::vector<MessageFeature> features;
+    std::pmr::vector<MessageFeature> role_only_features;  // scored for the role only
+    std::array<float, kModelRoles> role_cues{};           // cue evidence per Role (none: 0)
+    std::pmr::vector<float> topic_cues;                   // per taxonomy topic
+    std::pmr::vector<CueHit> hits;                        // each cue once, at its best
+    bool ownership_question = false;                      // asks who owns something, topic or not
+    Intent rule_intent = Intent::other;                   // what the intent rules alone say
   };
   void gather(std::string_view message, Evidence& out) const;
   const Taxonomy& taxonomy() const noexcept;
@@ -71,7 +81,11 @@ class Classifier {
   std::size_t model_features() const noexcept;
 
  private:
-  void gather(std::string_view message, Evidence& out, bool want_features) const;
+  // gather() without the feature lists, and the role mentions and sentence
+  // intents the features are made from.
+  // Scratch memory comes from the resource of `roles`.
+  void gather_cues(std::string_view message, Evidence& out, std::pmr::vector<RoleMention>& roles,
+                   std::pmr::vector<SentenceIntent>& sentences) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -17,6 +17,8 @@ void FlatIndex::grow(std::size_t capacity) {
   keys_.assign(capacity, 0);
   values_.assign(capacity, kEmpty);
   mask_ = capacity - 1;
+  shift_ = 64;
+  for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
   size_ = 0;
   for (std::size_t i = 0; i < old_keys.size(); ++i) {
     if (old_values[i] != kEmpty) insert(old_keys[i], old_values[i]);
@@ -26,7 +28,7 @@ void FlatIndex::grow(std::size_t capacity) {
 void FlatIndex::insert(std::uint64_t key, std::uint32_t value) {
   assert(value != kEmpty);
   if ((size_ + 1) * 10 > keys_.size() * 7) grow(keys_.empty() ? 16 : keys_.size() * 2);
-  std::size_t i = mix(key) & mask_;
+  std::size_t i = slot(key);
   while (values_[i] != kEmpty && keys_[i] != key) i = (i + 1) & mask_;
   if (values_[i] == kEmpty) ++size_;
   keys_[i] = key;

@@ -22,6 +22,7 @@
 //
 // Immutable after construction; detect() is const and thread-safe.
 
+#include <memory_resource>
 #include <vector>
 
 #include "core/analyzed_text.hpp"
@@ -46,41 +47,29 @@ class IntentDetector {
   // One entry per sentence of `text` ("> quoted" sentences stay all false).
   // `text` must have gone through Lexicon::match (typo-corrected) and `roles`
   // are the role names it found.
-  void sentence_intents(const AnalyzedText& text, const std::vector<RoleMention>& roles,
-                        std::vector<SentenceIntent>& out) const;
+  void sentence_intents(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
+                        std::pmr::vector<SentenceIntent>& out) const;
 
   // The message's intent from its sentences (precedence as described above).
-  static Intent decide(const std::vector<SentenceIntent>& sentences, bool has_topic) noexcept;
+  static Intent decide(const std::pmr::vector<SentenceIntent>& sentences, bool has_topic) noexcept;
 
   // Marks the sentences that carry the message's intent: those with an
   // ownership question if any, else those with a request, else those with a
   // question. All false when no sentence carries one. The classifier weighs
   // topic words in these sentences above the context around them.
-  static void focus(const std::vector<SentenceIntent>& sentences, std::vector<char>& out);
+  static void focus(const std::pmr::vector<SentenceIntent>& sentences, std::pmr::vector<char>& out);
 
   // sentence_intents + decide.
-  Intent detect(const AnalyzedText& text, const std::vector<RoleMention>& roles,
+  Intent detect(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
                 bool has_topic) const;
 
  private:
-  FlatIndex who_;
-  FlatIndex antecedents_;  // "someone who…" is not a question
-  FlatIndex role_nouns_;   // "which role/person/team…"
-  FlatIndex fillers_;      // skipped at the start of a clause
-  FlatIndex wh_words_;
-  FlatIndex aux_words_;
-  FlatIndex imperatives_;
-  FlatIndex not_after_imperative_;  // "update is out" is not an imperative
-  FlatIndex modals_;
-  FlatIndex modal_subjects_;
-  FlatIndex request_words_;   // please, pls, asap…
-  FlatIndex request_pairs_;   // combine_hash of two word hashes
-  FlatIndex question_words_;  // wondering, curious…
-  FlatIndex question_pairs_;  // "anyone know", "any idea"
-  FlatIndex let_;
+  // word hash -> the word lists it is on (a bit per list: who, fillers,
+  // imperatives, modals…; see intent_detector.cpp)
+  FlatIndex word_lists_;
+  // combine_hash of two word hashes -> request pair and/or question pair
+  FlatIndex pair_lists_;
   FlatIndex ownership_stems_;
-  FlatIndex is_words_;       // is / isn / was
-  FlatIndex pointer_words_;  // it / that / this
   std::uint64_t or_hash_;
 };
 

@@ -316,8 +316,9 @@ void Lexicon::correct_typos(AnalyzedText& text) const {
   }
 }
 
-float Lexicon::context_factor(const AnalyzedText& text, const std::vector<std::uint32_t>& content,
-                              std::size_t first, std::size_t last) const {
+float Lexicon::context_factor(const AnalyzedText& text,
+                              const std::pmr::vector<std::uint32_t>& content, std::size_t first,
+                              std::size_t last) const {
   float factor = 1.0f;
   bool ambiguous = false;
   for (std::size_t p = first; p <= last; ++p) {
@@ -361,11 +362,12 @@ float Lexicon::context_factor(const AnalyzedText& text, const std::vector<std::u
   return factor;
 }
 
-void Lexicon::match(AnalyzedText& text, std::vector<CueHit>& hits,
-                    std::vector<RoleMention>& roles) const {
+void Lexicon::match(AnalyzedText& text, std::pmr::vector<CueHit>& hits,
+                    std::pmr::vector<RoleMention>& roles) const {
   correct_typos(text);
-  const std::vector<TextToken>& tokens = text.tokens;
-  std::vector<std::uint32_t> content;
+  const std::pmr::vector<TextToken>& tokens = text.tokens;
+  std::pmr::memory_resource* const memory = hits.get_allocator().resource();
+  std::pmr::vector<std::uint32_t> content(memory);
   content.reserve(tokens.size());
   for (std::uint32_t i = 0; i < tokens.size(); ++i) {
     if (!skip_words_.contains(tokens[i].word_hash)) content.push_back(i);
@@ -394,7 +396,7 @@ void Lexicon::match(AnalyzedText& text, std::vector<CueHit>& hits,
   // Phrases first. Each start position takes its longest phrase; phrases
   // may overlap ("weekly status" + "status report"), but one lying wholly
   // inside an earlier match adds nothing.
-  std::vector<char> covered(content.size(), 0);
+  std::pmr::vector<char> covered(content.size(), 0, memory);
   std::size_t span_end = 0;  // one past the last token of the previous match
   for (std::size_t p = 0; p < content.size(); ++p) {
     const auto r = phrase_index_.find(tokens[content[p]].stem_hash);

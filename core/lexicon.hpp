@@ -66,7 +66,9 @@ class Lexicon {
   // Corrects typos in `text` (replacing token hashes, setting `corrected`)
   // and appends the cue hits and role mentions found. Never throws except on
   // allocation failure.
-  void match(AnalyzedText& text, std::vector<CueHit>& hits, std::vector<RoleMention>& roles) const;
+  // Its scratch memory comes from the resource of `hits`.
+  void match(AnalyzedText& text, std::pmr::vector<CueHit>& hits,
+             std::pmr::vector<RoleMention>& roles) const;
 
   std::string_view cue_text(std::uint32_t cue) const noexcept { return cues_[cue]; }
   std::size_t cue_count() const noexcept { return cues_.size(); }
@@ -119,7 +121,7 @@ class Lexicon {
   void add_fuzzy_word(std::string_view word, FlatIndex& fuzzy_seen);
   void correct_typos(AnalyzedText& text) const;
   const FuzzyWord* fuzzy_lookup(std::string_view word) const;
-  float context_factor(const AnalyzedText& text, const std::vector<std::uint32_t>& content,
+  float context_factor(const AnalyzedText& text, const std::pmr::vector<std::uint32_t>& content,
                        std::size_t first, std::size_t last) const;
 
   std::vector<std::string> cues_;

@@ -121,28 +121,46 @@ char edged(std::string_view w, std::size_t k) noexcept {
 
 constexpr std::uint64_t kCharGramSeed = text_hash("c:");
 
-void add_char_grams(const TextToken& t, std::uint32_t token, std::string_view w,
-                    std::vector<MessageFeature>& out) {
+// The first step of a piece's hash, for each byte: the hash of "c:" and one
+// byte. Saves one multiply of four per piece.
+constexpr auto kCharGramStep = [] {
+  std::array<std::uint64_t, 256> step{};
+  for (std::size_t c = 0; c < step.size(); ++c) step[c] = (kCharGramSeed ^ c) * kFnvPrime;
+  return step;
+}();
+
+constexpr std::uint64_t piece_step(std::uint64_t h, char c) noexcept {
+  return (h ^ static_cast<unsigned char>(c)) * kFnvPrime;
+}
+
+// Hands `sink.piece(hash, token, begin)` each 4-letter piece of "<w>" in
+// order; the hash is text_hash("c:" + piece), as the edged() loop of
+// feature_name spells it.
+template <class Sink>
+void add_char_grams(const TextToken& t, std::uint32_t token, std::string_view w, Sink& sink) {
   if (t.numeric || w.size() < kCharGramMinWord || function_word(t.word_hash) || !ascii_word(w))
     return;
-  const std::size_t edged_size = w.size() + 2;
-  for (std::size_t b = 0; b + kCharGram <= edged_size; ++b) {
-    std::uint64_t h = kCharGramSeed;
-    for (std::size_t k = b; k < b + kCharGram; ++k) {
-      h ^= static_cast<unsigned char>(edged(w, k));
-      h *= kFnvPrime;
-    }
-    MessageFeature c;
-    c.kind = MessageFeature::Kind::chargram;
-    c.token = token;
-    c.hash = h;
-    c.char_begin = static_cast<std::uint16_t>(b);
-    out.push_back(c);
+  static_assert(kCharGram == 4 && kCharGramMinWord >= kCharGram);
+  const std::size_t n = w.size();
+  // "<abc": the left edge and the first three letters.
+  sink.piece(piece_step(piece_step(piece_step(kCharGramStep['<'], w[0]), w[1]), w[2]), token, 0);
+  // Pieces inside the word.
+  for (std::size_t b = 1; b + 2 < n; ++b) {
+    const std::uint64_t h = piece_step(
+        piece_step(piece_step(kCharGramStep[static_cast<unsigned char>(w[b - 1])], w[b]), w[b + 1]),
+        w[b + 2]);
+    sink.piece(h, token, static_cast<std::uint16_t>(b));
   }
+  // "xyz>": the last three letters and the right edge.
+  sink.piece(piece_step(piece_step(piece_step(kCharGramStep[static_cast<unsigned char>(w[n - 3])],
+                                              w[n - 2]),
+                                   w[n - 1]),
+                        '>'),
+             token, static_cast<std::uint16_t>(n - 2));
 }
 
 // Each feature once: binary features, so a repeated word is not louder.
-void sort_unique(std::vector<MessageFeature>& out, std::size_t start) {
+void sort_unique(std::pmr::vector<MessageFeature>& out, std::size_t start) {
   auto first = out.begin() + static_cast<std::ptrdiff_t>(start);
   std::sort(first, out.end(), [](const MessageFeature& a, const MessageFeature& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.token < b.token;
@@ -153,16 +171,14 @@ void sort_unique(std::vector<MessageFeature>& out, std::size_t start) {
             out.end());
 }
 
-}  // namespace
-
-void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& roles,
-                      const std::vector<SentenceIntent>& sentences,
-                      std::vector<MessageFeature>& out, std::vector<MessageFeature>& role_only) {
-  const std::size_t start = out.size();
-  const std::size_t role_only_start = role_only.size();
-  role_only.reserve(role_only_start + text.text.size());
-  const std::vector<TextToken>& tokens = text.tokens;
-  out.reserve(start + 3 * tokens.size() + 12);
+// The one walk over a message's features, in an order of no meaning: both
+// extract_features and extract_known_features sort what they keep. Hands
+// `sink.shared(feature)` the shared features and `sink.piece(hash, token,
+// begin)` the role-only ones; returns nothing, throws what the sink throws.
+template <class Sink>
+void visit_features(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
+                    const std::pmr::vector<SentenceIntent>& sentences, Sink& sink) {
+  const std::pmr::vector<TextToken>& tokens = text.tokens;
   std::size_t words = 0;
   for (std::uint32_t i = 0; i < tokens.size(); ++i) {
     const TextToken& t = tokens[i];
@@ -173,19 +189,19 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
     u.kind = MessageFeature::Kind::unigram;
     u.token = i;
     u.hash = prefixed_hash("u:", stem);
-    out.push_back(u);
-    add_char_grams(t, i, text.word(t), role_only);
+    sink.shared(u);
+    add_char_grams(t, i, text.word(t), sink);
     if (t.clause_start) {
       MessageFeature s = u;
       s.kind = MessageFeature::Kind::clause_start;
       s.hash = prefixed_hash("s:", stem);
-      out.push_back(s);
+      sink.shared(s);
     }
     if (i + 1 < tokens.size() && !tokens[i + 1].quoted && tokens[i + 1].sentence == t.sentence) {
       MessageFeature b = u;
       b.kind = MessageFeature::Kind::bigram;
       b.hash = fnv1a_append(fnv1a_append(prefixed_hash("b:", stem), " "), text.stem(tokens[i + 1]));
-      out.push_back(b);
+      sink.shared(b);
     }
   }
 
@@ -202,16 +218,16 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
       last_asks = text.sentences[s].question_mark;
     }
   }
-  if (ownership_question) out.push_back(fixed_feature(kOwnershipQuestion));
-  if (ownership_word) out.push_back(fixed_feature(kOwnershipWord));
-  if (request) out.push_back(fixed_feature(kRequest));
-  if (question) out.push_back(fixed_feature(kQuestion));
-  if (question_mark) out.push_back(fixed_feature(kQuestionMark));
-  if (last_asks) out.push_back(fixed_feature(kEndsAsking));
+  if (ownership_question) sink.shared(fixed_feature(kOwnershipQuestion));
+  if (ownership_word) sink.shared(fixed_feature(kOwnershipWord));
+  if (request) sink.shared(fixed_feature(kRequest));
+  if (question) sink.shared(fixed_feature(kQuestion));
+  if (question_mark) sink.shared(fixed_feature(kQuestionMark));
+  if (last_asks) sink.shared(fixed_feature(kEndsAsking));
   for (const RoleMention& r : roles) {
-    if (const FixedName* name = role_feature(r.role)) out.push_back(fixed_feature(*name));
+    if (const FixedName* name = role_feature(r.role)) sink.shared(fixed_feature(*name));
   }
-  out.push_back(fixed_feature(length_feature(words)));
+  sink.shared(fixed_feature(length_feature(words)));
   // The shape of the message's end: ticket titles ("Export as PDF") end
   // without a mark, statements with a full stop. Short and unmarked reads as
   // a title, which asks for work.
@@ -227,13 +243,83 @@ void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& 
   if (words == 0) {
     // nothing to shape
   } else if (!marked)
-    out.push_back(fixed_feature(kUnmarked));
-  if (words > 0 && last == '.') out.push_back(fixed_feature(kFullStop));
+    sink.shared(fixed_feature(kUnmarked));
+  if (words > 0 && last == '.') sink.shared(fixed_feature(kFullStop));
   if (words > 0 && !marked && words <= 8 && sentences.size() <= 1)
-    out.push_back(fixed_feature(kTitle));
+    sink.shared(fixed_feature(kTitle));
+}
 
+// Sorts keys place << 32 | token and keeps the first of each place: the
+// order of the features' hashes, each once with its first token, as
+// sort_unique leaves them. Returns the count kept.
+std::size_t sort_unique_keys(std::uint64_t* keys, std::size_t count) {
+  std::sort(keys, keys + count);
+  return static_cast<std::size_t>(
+      std::unique(keys, keys + count,
+                  [](std::uint64_t a, std::uint64_t b) { return (a >> 32) == (b >> 32); }) -
+      keys);
+}
+
+}  // namespace
+
+void extract_features(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
+                      const std::pmr::vector<SentenceIntent>& sentences,
+                      std::pmr::vector<MessageFeature>& out,
+                      std::pmr::vector<MessageFeature>& role_only) {
+  const std::size_t start = out.size();
+  const std::size_t role_only_start = role_only.size();
+  role_only.reserve(role_only_start + max_role_only_features(text));
+  out.reserve(start + max_shared_features(text, roles.size()));
+  struct Sink {
+    std::pmr::vector<MessageFeature>& out;
+    std::pmr::vector<MessageFeature>& role_only;
+    void shared(const MessageFeature& f) { out.push_back(f); }
+    void piece(std::uint64_t hash, std::uint32_t token, std::uint16_t begin) {
+      MessageFeature c;
+      c.kind = MessageFeature::Kind::chargram;
+      c.token = token;
+      c.hash = hash;
+      c.char_begin = begin;
+      role_only.push_back(c);
+    }
+  } sink{out, role_only};
+  visit_features(text, roles, sentences, sink);
   sort_unique(out, start);
   sort_unique(role_only, role_only_start);
+}
+
+KnownFeatureCounts extract_known_features(const AnalyzedText& text,
+                                          const std::pmr::vector<RoleMention>& roles,
+                                          const std::pmr::vector<SentenceIntent>& sentences,
+                                          const ClassifierModel& model,
+                                          const std::vector<std::uint32_t>& place_of_row,
+                                          std::uint64_t* shared, std::uint64_t* role_only) {
+  struct Sink {
+    const ClassifierModel& model;
+    const std::uint32_t* place_of_row;
+    std::uint64_t* shared_keys;
+    std::uint64_t* role_only_keys;
+    KnownFeatureCounts counts;
+    std::uint64_t key(std::uint64_t hash, std::uint32_t token, bool& found) const noexcept {
+      const ClassifierModel::Row* row = model.find(hash);
+      found = row != nullptr;
+      return found ? std::uint64_t{place_of_row[row - model.rows().data()]} << 32 | token : 0;
+    }
+    void shared(const MessageFeature& f) noexcept {
+      bool found = false;
+      const std::uint64_t k = key(f.hash, f.token, found);
+      if (found) shared_keys[counts.shared++] = k;
+    }
+    void piece(std::uint64_t hash, std::uint32_t token, std::uint16_t) noexcept {
+      bool found = false;
+      const std::uint64_t k = key(hash, token, found);
+      if (found) role_only_keys[counts.role_only++] = k;
+    }
+  } sink{model, place_of_row.data(), shared, role_only, {}};
+  visit_features(text, roles, sentences, sink);
+  sink.counts.shared = sort_unique_keys(shared, sink.counts.shared);
+  sink.counts.role_only = sort_unique_keys(role_only, sink.counts.role_only);
+  return sink.counts;
 }
 
 std::string feature_name(const AnalyzedText& text, const MessageFeature& f) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/analyzed_text.hpp"
+#include "core/classifier_model.hpp"
 #include "core/intent_detector.hpp"
 #include "core/lexicon.hpp"
 
@@ -40,9 +41,38 @@ struct MessageFeature {
 // and its role-only features (the character pieces of its words, see
 // role_only_feature) to `role_only`, each hash once per vector. Never throws
 // except on allocation failure.
-void extract_features(const AnalyzedText& text, const std::vector<RoleMention>& roles,
-                      const std::vector<SentenceIntent>& sentences,
-                      std::vector<MessageFeature>& out, std::vector<MessageFeature>& role_only);
+void extract_features(const AnalyzedText& text, const std::pmr::vector<RoleMention>& roles,
+                      const std::pmr::vector<SentenceIntent>& sentences,
+                      std::pmr::vector<MessageFeature>& out,
+                      std::pmr::vector<MessageFeature>& role_only);
+
+// Upper bounds of the features of `text` with `roles` role mentions, before
+// duplicates go: shared (three per word, plus the fixed findings) and
+// role-only (fewer pieces than letters in each word).
+inline std::size_t max_shared_features(const AnalyzedText& text, std::size_t roles) noexcept {
+  return 3 * text.tokens.size() + roles + 10;
+}
+inline std::size_t max_role_only_features(const AnalyzedText& text) noexcept {
+  return text.text.size();
+}
+
+// What classify() scores: the features extract_features finds that `model`
+// knows, as keys place << 32 | token, where place = place_of_row[the model
+// row] is the row's place among the model's features sorted by hash. Sorted
+// ascending and each place once, the keys come in the order extract_features
+// leaves the same features in (by hash, each with its first token), so sums
+// over them add up bit for bit alike. `shared` needs room for
+// max_shared_features, `role_only` for max_role_only_features. Never throws.
+struct KnownFeatureCounts {
+  std::size_t shared = 0;
+  std::size_t role_only = 0;
+};
+KnownFeatureCounts extract_known_features(const AnalyzedText& text,
+                                          const std::pmr::vector<RoleMention>& roles,
+                                          const std::pmr::vector<SentenceIntent>& sentences,
+                                          const ClassifierModel& model,
+                                          const std::vector<std::uint32_t>& place_of_row,
+                                          std::uint64_t* shared, std::uint64_t* role_only);
 
 // The readable name of a feature ("u:sprint"). Used by the trainer and by the
 // explanation of an answer; text_hash(feature_name(..)) == feature.hash.

@@ -39,10 +39,16 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
 // translated it (a literal "<at>" or "&lt;" in the text is just characters).
 class PlainTextPass {
  public:
-  explicit PlainTextPass(std::string& out) : out_(out) {}
+  explicit PlainTextPass(std::pmr::string& out) : out_(out) {}
 
   void run(std::string_view in) {
-    out_.reserve(out_.size() + in.size() + 1);
+    // The output is never longer than the input (every rule below writes at
+    // most one byte per byte it reads), so it is written through a cursor
+    // into room made at once, and cut to its length at the end.
+    const std::size_t start = out_.size();
+    out_.reserve(start + in.size() + 1);
+    out_.resize(start + in.size());
+    cursor_ = out_.data() + start;
     bool line_start = true;
     std::size_t i = 0;
     while (i < in.size()) {
@@ -51,14 +57,14 @@ class PlainTextPass {
         std::size_t j = i;
         while (j < in.size() && (in[j] == ' ' || in[j] == '\t')) ++j;
         if (j < in.size() && in[j] == '>') {
-          out_.push_back(kQuoteMark);
+          emit(kQuoteMark);
           i = j + 1;
           continue;
         }
       }
       const char c = in[i];
       if (c == '\n') {
-        out_.push_back('\n');
+        emit('\n');
         line_start = true;
         ++i;
         continue;
@@ -70,21 +76,23 @@ class PlainTextPass {
       put(c);
       ++i;
     }
+    out_.resize(static_cast<std::size_t>(cursor_ - out_.data()));
   }
 
  private:
+  void emit(char c) { *cursor_++ = c; }
   void put(char c) {
     // Control bytes (including a stray kQuoteMark) are plain separators.
-    out_.push_back(static_cast<unsigned char>(c) < 0x20 && c != '\n' ? ' ' : ascii_lower(c));
+    emit(static_cast<unsigned char>(c) < 0x20 && c != '\n' ? ' ' : ascii_lower(c));
   }
-  void separator() { out_.push_back(' '); }
+  void separator() { emit(' '); }
 
   std::size_t skip(std::string_view in, std::size_t i) {
     const char c = in[i];
     if (c == '`') {
       if (in.substr(i, 3) == "```") {
         const std::size_t close = in.find("```", i + 3);
-        out_.push_back('\n');
+        emit('\n');
         return (close == std::string_view::npos ? in.size() : close + 3) - i;
       }
       separator();
@@ -115,7 +123,8 @@ class PlainTextPass {
     return 0;
   }
 
-  std::string& out_;
+  std::pmr::string& out_;
+  char* cursor_ = nullptr;  // where the next byte goes, inside out_
 };
 
 // ---------------------------------------------------------------- tokenizer
@@ -221,9 +230,18 @@ class Tokenizer {
     std::size_t end = i;
     bool numeric = true;
     while (end < text.size()) {
+      // ASCII first, without classify_char: a letter or digit continues the
+      // word, any other ASCII byte ends it (as classify_char would say).
+      const char c = text[end];
+      if (is_ascii_alnum(c)) {
+        if (c < '0' || c > '9') numeric = false;
+        ++end;
+        continue;
+      }
+      if (static_cast<unsigned char>(c) < 0x80) break;
       const Classified ch = classify_char(text, end);
       if (ch.cls != ByteClass::word) break;
-      if (ch.length != 1 || text[end] < '0' || text[end] > '9') numeric = false;
+      numeric = false;  // a multi-byte character is no digit
       end += ch.length;
     }
     std::size_t next = end;

@@ -3,9 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
+#include <utility>
 
 #include "core/classifier.hpp"
+#include "core/intent_detector.hpp"
+#include "core/lexicon.hpp"
+#include "core/normalizer.hpp"
 #include "core/text_hash.hpp"
 #include "tests/core/test_taxonomy.hpp"
 
@@ -17,7 +22,7 @@ std::set<std::string> names_of(std::string_view message) {
   Classifier::Evidence ev;
   c.gather(message, ev);
   std::set<std::string> names;
-  std::vector<MessageFeature> all = ev.features;
+  std::vector<MessageFeature> all(ev.features.begin(), ev.features.end());
   all.insert(all.end(), ev.role_only_features.begin(), ev.role_only_features.end());
   for (const MessageFeature& f : all) {
     const std::string name = feature_name(ev.text, f);
@@ -109,6 +114,61 @@ TEST(MessageFeatures, OnlyCharacterPiecesAreRoleOnly) {
 TEST(MessageFeatures, EmptyMessageHasOnlyItsLength) {
   const auto n = names_of("");
   EXPECT_EQ(n, std::set<std::string>{"len:1"});
+}
+
+// classify() scores extract_known_features' keys; the trainer learns from
+// extract_features. The keys must be exactly the features the model knows,
+// in the order extract_features leaves them, each with the same first word.
+TEST(MessageFeatures, KnownFeatureKeysFollowTheFeaturesTheModelKnows) {
+  const Taxonomy& taxonomy = test::shipped_taxonomy();
+  const std::shared_ptr<const ClassifierModel> model = test::shipped_model();
+  const Lexicon lexicon(taxonomy);
+  const IntentDetector intent;
+  // Each model row's place among the rows sorted by feature hash.
+  const std::vector<std::string>& names = model->feature_names();
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> by_hash;
+  for (std::uint32_t r = 0; r < names.size(); ++r) by_hash.emplace_back(text_hash(names[r]), r);
+  std::sort(by_hash.begin(), by_hash.end());
+  std::vector<std::uint32_t> place_of_row(names.size());
+  for (std::uint32_t p = 0; p < by_hash.size(); ++p) place_of_row[by_hash[p].second] = p;
+
+  for (const std::string message :
+       {"", "who owns pricing for the pro tier?", "Reprioritise the roadmap, reprioritise it!",
+        "can the PO refine the backlgo? the PO or the PM?",
+        "> the CEO wants a new pricing page\nok but who writes the user stories for it?",
+        "Roadmap-Überprüfung bitte, roadmap roadmap roadmap", "sprint sprint sprint planning",
+        "I saw the roadmap deck. Can we add the SSO story to the next sprint though? Customers "
+        "need it."}) {
+    AnalyzedText text;
+    analyze_text(message, text);
+    std::pmr::vector<CueHit> hits;
+    std::pmr::vector<RoleMention> roles;
+    lexicon.match(text, hits, roles);
+    std::pmr::vector<SentenceIntent> sentences;
+    intent.sentence_intents(text, roles, sentences);
+    std::pmr::vector<MessageFeature> features, role_only;
+    extract_features(text, roles, sentences, features, role_only);
+
+    std::vector<std::uint64_t> shared(max_shared_features(text, roles.size()));
+    std::vector<std::uint64_t> pieces(max_role_only_features(text));
+    const KnownFeatureCounts known = extract_known_features(
+        text, roles, sentences, *model, place_of_row, shared.data(), pieces.data());
+    auto expected = [&](const std::pmr::vector<MessageFeature>& list) {
+      std::vector<std::uint64_t> keys;
+      for (const MessageFeature& f : list) {
+        if (const ClassifierModel::Row* row = model->find(f.hash))
+          keys.push_back(std::uint64_t{place_of_row[row - model->rows().data()]} << 32 | f.token);
+      }
+      return keys;
+    };
+    EXPECT_EQ(std::vector<std::uint64_t>(shared.begin(), shared.begin() + known.shared),
+              expected(features))
+        << message;
+    EXPECT_EQ(std::vector<std::uint64_t>(pieces.begin(), pieces.begin() + known.role_only),
+              expected(role_only))
+        << message;
+    EXPECT_GT(known.shared, 0u) << message;
+  }
 }
 
 }  // namespace
