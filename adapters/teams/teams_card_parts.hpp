@@ -16,7 +16,7 @@ inline constexpr std::string_view kTeamsAdaptiveContentType =
 
 // Budget renderers fit into: under kTeamsMaxMessageBytes (28 KB) with a
 // margin, because the service's own accounting is not documented exactly.
-inline constexpr std::size_t kTeamsCardBudgetBytes = 26 * 1024;
+inline constexpr std::size_t kTeamsCardBudgetBytes = std::size_t{26} * 1024;
 
 // {"type":"AdaptiveCard","$schema":…,"version":"1.4","body":[]}
 nlohmann::json teams_card_skeleton();

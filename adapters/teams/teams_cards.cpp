@@ -114,7 +114,7 @@ json answer_none(const Answer& a, const TeamsCardOptions& o) {
   if (!a.example_topics.empty()) {
     std::string list = "Try asking about:";
     for (std::size_t i = 0; i < a.example_topics.size() && i < 8; ++i) {
-      list += (i == 0 ? "\r- " : "\r- ") + esc(truncate_utf8(a.example_topics[i], 120));
+      list += "\r- " + esc(truncate_utf8(a.example_topics[i], 120));
     }
     body.push_back(text_block(list));
   }
