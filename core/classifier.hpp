@@ -7,8 +7,10 @@
 // lexicon.hpp and intent_detector.hpp):
 //   - role: the most probable of the five roles under the model, which reads
 //     the message's words, word pairs, clause starts, the intent rules'
-//     findings, and the taxonomy's cue evidence per role. `none` (topic and
-//     cues empty) for chatter and for product words used in another sense.
+//     findings, and the taxonomy's cue evidence per role (the cues of
+//     `role: none` topics count towards none). `none` (topic empty) for
+//     chatter and for product words used in another sense; not_product_topic
+//     and cues then name the not-product topic and words it matched, if any.
 //   - confidence: the probability of that role, calibrated on lines the
 //     model was not trained on; below routing.clarify_below rolecall asks.
 //   - topic: the role's most probable taxonomy topic (any PM, PO or shared
