@@ -256,8 +256,10 @@ void Classifier::gather_cues(std::string_view message, Evidence& ev,
   // Without a topic only an ownership question with an ownership word
   // ("who owns the coffee machine?", not "who's up for pizza?") asks.
   ev.ownership_question = IntentDetector::decide(sentences, false) == Intent::question;
+  // A topic to answer is a product one: not-product cues ("lunch") are none.
   float total = 0.0f;
-  for (float v : ev.role_cues) total += v;
+  for (std::size_t r = 0; r < kModelRoles; ++r)
+    if (r != role_index(Role::none)) total += ev.role_cues[r];
   ev.rule_intent = IntentDetector::decide(sentences, total >= kMinEvidence);
 }
 

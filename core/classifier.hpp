@@ -71,7 +71,7 @@ class Classifier {
     AnalyzedText text;
     std::pmr::vector<MessageFeature> features;
     std::pmr::vector<MessageFeature> role_only_features;  // scored for the role only
-    std::array<float, kModelRoles> role_cues{};           // cue evidence per Role (none: 0)
+    std::array<float, kModelRoles> role_cues{};           // cue evidence per Role
     std::pmr::vector<float> topic_cues;                   // per taxonomy topic
     std::pmr::vector<CueHit> hits;                        // each cue once, at its best
     bool ownership_question = false;                      // asks who owns something, topic or not
